@@ -1,0 +1,156 @@
+"""The one thin CLI: parse arguments, build the context, call one handler, return a code.
+
+This is the only module that reads os.environ, touches sys.stdout/stderr or exits.
+Handlers live in reconciler/commands/<name>.py and are imported lazily.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import TextIO
+
+from reconciler import __version__
+
+# subcommand → module in reconciler.commands (imported only when needed)
+COMMANDS: dict[str, str] = {
+    "validate": "validate",
+    "plan": "plan",
+    "apply": "apply",
+    "status": "status",
+    "drift": "drift",
+    "import": "importing",
+    "comment": "comment",
+    "engines": "engines",
+    "schema": "schema",
+    "emulator": "emulator",
+}
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse exits 2 on usage errors; 2 means "changes present" here, so use 1."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        sys.stderr.write(f"{self.prog}: error: {message}\n")
+        raise SystemExit(1)
+
+
+def _available_commands() -> dict[str, object]:
+    modules = {}
+    for name, module in COMMANDS.items():
+        try:
+            modules[name] = importlib.import_module(f"reconciler.commands.{module}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"reconciler.commands.{module}":
+                raise
+    return modules
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    # SUPPRESS: a flag given before or after the subcommand must both count
+    hide = argparse.SUPPRESS
+    common.add_argument("--debug", action="store_true", default=hide, help="show tracebacks")
+    common.add_argument(
+        "--no-color", action="store_true", default=hide, help="plain text (also NO_COLOR)"
+    )
+    common.add_argument(
+        "--quiet", "-q", action="store_true", default=hide, help="only errors and results"
+    )
+    parser = _Parser(
+        prog="voicectl",
+        description="GitOps for cloned voices: validate, plan and apply AudioStack voices.",
+        parents=[common],
+    )
+    parser.add_argument("--version", action="version", version=f"voicectl {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for name, module in _available_commands().items():
+        module.register(sub, name, common)  # type: ignore[attr-defined]
+    return parser
+
+
+def _make_consoles(environ: Mapping[str, str], stdout: TextIO, stderr: TextIO, no_color: bool):  # type: ignore[no-untyped-def]
+    from rich.console import Console
+
+    in_actions = environ.get("GITHUB_ACTIONS") == "true"
+    width = 160 if in_actions else None
+    plain = no_color or "NO_COLOR" in environ
+
+    def console(stream: TextIO) -> Console:
+        return Console(
+            file=stream,
+            highlight=False,
+            no_color=plain,
+            width=width,
+            emoji=False,
+            markup=False,
+            soft_wrap=False,
+            force_interactive=False if in_actions else None,
+        )
+
+    return console(stdout), console(stderr)
+
+
+def main(
+    argv: Sequence[str] | None = None,
+    *,
+    environ: Mapping[str, str] | None = None,
+    stdout: TextIO | None = None,
+    stderr: TextIO | None = None,
+    stdin: TextIO | None = None,
+    cwd: Path | None = None,
+) -> int:
+    from reconciler.commands.context import Context
+
+    env = dict(os.environ if environ is None else environ)
+    out_stream = stdout or sys.stdout
+    err_stream = stderr or sys.stderr
+    in_stream = stdin or sys.stdin
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    for flag in ("debug", "no_color", "quiet"):
+        setattr(args, flag, getattr(args, flag, False))
+    if not getattr(args, "command", None):
+        parser.print_help(out_stream)
+        return 1
+    out, err = _make_consoles(env, out_stream, err_stream, args.no_color)
+    try:
+        is_tty = in_stream.isatty()
+    except (AttributeError, ValueError):
+        is_tty = False
+    ctx = Context(
+        out=out,
+        err=err,
+        environ=env,
+        cwd=(cwd or Path.cwd()).resolve(),
+        stdin=in_stream,
+        stdin_is_tty=is_tty,
+        debug=args.debug,
+    )
+    return _dispatch(args, ctx)
+
+
+def _dispatch(args: argparse.Namespace, ctx: object) -> int:
+    from reconciler.commands.failures import report_failure
+
+    try:
+        return int(args.handler(args, ctx))
+    except KeyboardInterrupt:
+        ctx.err.print("interrupted", style="bold")  # type: ignore[attr-defined]
+        return 130
+    except BaseException as exc:  # noqa: BLE001 - the one place that turns errors into codes
+        if isinstance(exc, SystemExit):
+            raise
+        return report_failure(exc, ctx, debug=args.debug)  # type: ignore[arg-type]
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

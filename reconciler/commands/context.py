@@ -1,0 +1,34 @@
+"""What a subcommand handler gets from the CLI: consoles, environment, working directory.
+
+Handlers never touch os.environ, sys.stdout or the real clock directly; tests build a
+Context around StringIO consoles and a dict environment.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+
+@dataclass(frozen=True)
+class Context:
+    out: Console  # stdout: the command's product (plan text, JSON, tables)
+    err: Console  # stderr: notices, progress, diagnostics
+    environ: Mapping[str, str]
+    cwd: Path
+    stdin: TextIO
+    stdin_is_tty: bool
+    debug: bool = False
+
+    @property
+    def in_github_actions(self) -> bool:
+        return self.environ.get("GITHUB_ACTIONS") == "true"
+
+    @property
+    def in_ci(self) -> bool:
+        return self.in_github_actions or bool(self.environ.get("CI"))
