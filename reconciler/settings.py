@@ -1,0 +1,110 @@
+"""Settings for one run against one target, resolved from the environment and flags.
+
+Pure: `resolve_settings` takes the environment as a mapping and plain values from
+voicectl.yaml; it never reads os.environ itself. The API key is kept out of repr.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from reconciler.errors import ConfigError
+
+DEFAULT_API_URL = "https://v2.api.audio"
+EMULATOR_KEY = "emulator"  # the embedded emulator's seeded key; not a secret
+EMULATOR_URL = "http://emulator.invalid"
+KEY_VARIABLE = "AUDIOSTACK_API_KEY"
+
+
+@dataclass(frozen=True, slots=True)
+class TargetConfig:
+    """One entry of `targets:` in voicectl.yaml (or the implicit default target)."""
+
+    name: str = "default"
+    api_url: str | None = None
+    api_key_env: str = KEY_VARIABLE
+    max_credits: int | None = None
+    org_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    target: str
+    api_url: str
+    api_key: str = field(repr=False)
+    embedded: bool  # True: the in-process emulator, state under <root>/.voicectl/
+    owner: str
+    root: Path
+    org_id: str | None = None
+    remote_folder: str = "voicectl"
+    max_credits: int | None = None
+    concurrency: int = 4
+
+    @property
+    def managed_by(self) -> str:
+        return f"voicectl:{self.owner}"
+
+    @property
+    def emulator_db(self) -> Path:
+        return self.root / ".voicectl" / "emulator.sqlite3"
+
+    @property
+    def banner(self) -> str:
+        if self.embedded:
+            return f"target: emulator (no {KEY_VARIABLE})" if self.target == "default" else (
+                f"target: {self.target} on the emulator"
+            )
+        return f"target: {self.target} ({self.api_url})"
+
+
+def resolve_settings(
+    environ: Mapping[str, str],
+    *,
+    root: Path,
+    target: TargetConfig,
+    api: str | None = None,
+    project_owner: str | None = None,
+    remote_folder: str = "voicectl",
+    max_credits: int | None = None,
+    concurrency: int = 4,
+) -> Settings:
+    """Pick the target: `--api emulator`, else a key in the environment, else the emulator."""
+    key = environ.get(target.api_key_env, "").strip()
+    embedded = api == "emulator" or (not key and api is None)
+    if embedded:
+        url, key = EMULATOR_URL, EMULATOR_KEY
+    else:
+        if not key:
+            raise ConfigError(
+                f"--api {api} needs a key: set the {target.api_key_env} environment variable"
+            )
+        url = (
+            api
+            or target.api_url
+            or (environ.get("AUDIOSTACK_API_URL") if target.name == "default" else None)
+            or DEFAULT_API_URL
+        )
+        if not url.startswith(("https://", "http://127.0.0.1", "http://localhost")):
+            raise ConfigError(f"refusing a non-HTTPS API URL {url!r}: use https://")
+    owner = project_owner or environ.get("GITHUB_REPOSITORY") or ("local" if embedded else None)
+    if owner is None:
+        raise ConfigError(
+            "no owner for the real API: set `owner:` in voicectl.yaml "
+            "(stamped as metadata.managed_by on every voice this repository creates)"
+        )
+    org = target.org_id or (environ.get("AUDIOSTACK_ORG_ID") or None)
+    budget = max_credits if max_credits is not None else target.max_credits
+    return Settings(
+        target=target.name,
+        api_url=url.rstrip("/"),
+        api_key=key,
+        embedded=embedded,
+        owner=owner,
+        root=root,
+        org_id=None if embedded else org,
+        remote_folder=remote_folder,
+        max_credits=budget,
+        concurrency=concurrency,
+    )

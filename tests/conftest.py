@@ -1,0 +1,28 @@
+"""Suite-wide test settings: no real network, a clean environment for every test."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterator
+
+import pytest
+
+_real_connect = socket.socket.connect
+
+
+def _loopback_only(self: socket.socket, address: object) -> object:
+    host = address[0] if isinstance(address, tuple) else address
+    if isinstance(host, str) and not (
+        host.startswith("127.") or host in ("localhost", "::1") or self.family == socket.AF_UNIX
+    ):
+        raise RuntimeError(f"tests may only connect to loopback, not {host!r}")
+    return _real_connect(self, address)  # type: ignore[arg-type]
+
+
+@pytest.fixture(autouse=True)
+def _no_network_and_no_key(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setattr(socket.socket, "connect", _loopback_only)
+    for name in ("AUDIOSTACK_API_KEY", "AUDIOSTACK_API_URL", "AUDIOSTACK_ORG_ID",
+                 "GITHUB_ACTIONS", "GITHUB_STEP_SUMMARY", "GITHUB_OUTPUT", "NO_COLOR"):
+        monkeypatch.delenv(name, raising=False)
+    yield
