@@ -12,6 +12,7 @@ import os
 import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from types import ModuleType
 from typing import TextIO
 
 from reconciler import __version__
@@ -40,8 +41,8 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(1)
 
 
-def _available_commands() -> dict[str, object]:
-    modules = {}
+def _available_commands() -> dict[str, ModuleType]:
+    modules: dict[str, ModuleType] = {}
     for name, module in COMMANDS.items():
         try:
             modules[name] = importlib.import_module(f"reconciler.commands.{module}")
@@ -70,7 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"voicectl {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name, module in _available_commands().items():
-        module.register(sub, name, common)  # type: ignore[attr-defined]
+        module.register(sub, name, common)
     return parser
 
 
@@ -146,7 +147,7 @@ def _dispatch(args: argparse.Namespace, ctx: object) -> int:
     except KeyboardInterrupt:
         ctx.err.print("interrupted", style="bold")  # type: ignore[attr-defined]
         return 130
-    except BaseException as exc:  # noqa: BLE001 - the one place that turns errors into codes
+    except BaseException as exc:
         if isinstance(exc, SystemExit):
             raise
         return report_failure(exc, ctx, debug=args.debug)  # type: ignore[arg-type]

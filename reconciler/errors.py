@@ -80,6 +80,10 @@ class StalePlanError(VoicectlError):
     exit_code = 3
 
 
+class PlanFileError(VoicectlError):
+    """A saved plan file is unreadable, not valid against plan.schema.json, or edited."""
+
+
 class BlockedPlanError(VoicectlError):
     """The plan is blocked by budget or policy."""
 
@@ -161,3 +165,7 @@ class TransportError(ApiError):
     @property
     def transient(self) -> bool:
         return True
+
+
+class UploadMismatchError(ApiError):
+    """The local file no longer matches its validated sha256 (or cannot be read) at upload."""

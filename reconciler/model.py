@@ -86,6 +86,7 @@ class RemoteFile:
     size: int
     status: str  # "pending" | "uploaded" | "failed"
     duration_s: float | None = None
+    created_at: str | None = None  # ISO-8601 as sent; breaks ties between same-name files
 
 
 @dataclass(frozen=True, slots=True)

@@ -53,8 +53,10 @@ class Settings:
     @property
     def banner(self) -> str:
         if self.embedded:
-            return f"target: emulator (no {KEY_VARIABLE})" if self.target == "default" else (
-                f"target: {self.target} on the emulator"
+            return (
+                f"target: emulator (no {KEY_VARIABLE})"
+                if self.target == "default"
+                else (f"target: {self.target} on the emulator")
             )
         return f"target: {self.target} ({self.api_url})"
 

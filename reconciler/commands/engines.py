@@ -42,8 +42,10 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         ("Turnaround", [e.turnaround for e in engines]),
         (
             "Recommended (non-English)",
-            [_seconds(e.recommended_non_english_s) if e.recommended_non_english_s else "-"
-             for e in engines],
+            [
+                _seconds(e.recommended_non_english_s) if e.recommended_non_english_s else "-"
+                for e in engines
+            ],
         ),
     ]
     for label, cells in rows:

@@ -1,0 +1,288 @@
+"""Execute the writes of a fresh plan: upload, read back, create once, wait, report.
+
+This module runs the workers and the interrupt; the per-voice protocol (never a blind
+retry of a create) is in creating.py, uploads in uploads.py, polling in waiting.py.
+Nothing here deletes anything, and one failing voice never stops the others.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Protocol
+
+from reconciler.api import CloneListing, CloneRequest, VoiceApi
+from reconciler.creating import RunControl, Voice, VoiceRunner
+from reconciler.events import Event, EventSink, Heartbeat, Interrupted, NullSink
+from reconciler.model import (
+    Alias,
+    Declaration,
+    DeclaredFile,
+    FileId,
+    FolderId,
+    RemoteClone,
+    RemoteFile,
+    RemoteState,
+    Sha256,
+)
+from reconciler.report import ApplyReport, Outcome
+from reconciler.retry import Cooldown, RetryPolicy
+from reconciler.uploads import UploadStore
+from reconciler.waiting import HEARTBEAT_S, ClonePoller, finish_voices
+
+INTERRUPT_GRACE_S = 10.0
+
+
+def execute(
+    writes: Sequence[Declaration],
+    api: VoiceApi,
+    *,
+    owner: str,
+    folder_name: str = "voicectl",
+    root: Path = Path(),
+    remote: RemoteState | None = None,
+    concurrency: int = 4,
+    wait_timeout_s: float = 600.0,
+    poll_interval_s: float = 5.0,
+    clock: Callable[[], float] = time.monotonic,
+    sleep: Callable[[float], None] | None = None,
+    events: EventSink | None = None,
+    stop: threading.Event | None = None,
+    limiter: Cooldown | None = None,
+    trail: RequestTrail | None = None,
+    interrupt_grace_s: float = INTERRUPT_GRACE_S,
+) -> ApplyReport:
+    """Create every declaration in `writes` (the create/replace actions of a fresh plan).
+
+    `root` is the repository the declared paths are relative to; `limiter` bounds the
+    voices in flight and shrinks on 429 (default: the client's `cooldown`); `stop` is set
+    by the CLI on SIGINT/SIGTERM; `trail` collects request ids when the CLI also passes it
+    as the client's `on_request` hook. Sleeps default to waiting on `stop`.
+    """
+    stop = stop or threading.Event()
+    sink = _GatedSink(events or NullSink())
+    api = GatedApi(api, limiter or _default_limiter(api, concurrency))
+    store = UploadStore(
+        api,
+        folder_name=folder_name,
+        root=root,
+        events=sink,
+        local_names=[n for d in writes for f in _files(d) if (n := f.upload_name)],
+        folder_id=remote.folder_id if remote else None,
+    )
+    trail = trail or RequestTrail()
+    control = RunControl(stop, sink)
+    runner = VoiceRunner(api, store, control, owner=owner, last_request_id=trail.last)
+    voices = [Voice(d) for d in sorted(writes, key=lambda d: d.alias)]
+    workers = _Workers(runner, control, voices, trail=trail, clock=clock)
+    workers.start(max(1, concurrency))
+    workers.watch(interrupt_grace_s)
+    final = control.freeze(voices)
+    waited = None
+    if not stop.is_set():
+        poller = ClonePoller(
+            api,
+            events=sink,
+            clock=clock,
+            sleep=sleep or _waiter(stop),
+            stop=stop,
+            timeout_s=wait_timeout_s,
+            interval_s=poll_interval_s,
+        )
+        waited = poller.wait({v.decl.alias: v.clone for v in final if v.clone and not v.outcome})
+    report = finish_voices(
+        final,
+        latest=waited.latest if waited else {},
+        waited_s=waited.elapsed_s if waited else 0.0,
+        events=sink,
+        trail={v.decl.alias: trail.ids(v.decl.alias) for v in final},
+        credits_remaining=api.credits_remaining,
+        uploads=store.stats,
+        interrupted=stop.is_set(),
+        stopped_reason=control.halt_reason,
+    )
+    sink.closed = True  # workers still stuck after an interrupt stay silent
+    return report
+
+
+class _RequestRecord(Protocol):
+    @property
+    def method(self) -> str: ...
+    @property
+    def status(self) -> int | None: ...
+    @property
+    def request_id(self) -> str | None: ...
+
+
+class RequestTrail:
+    """Request ids per alias for the report. Pass it as the client's `on_request` hook:
+    it attributes each request to the voice its worker thread is working on."""
+
+    def __init__(self) -> None:
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._ids: dict[str, list[str]] = {}
+
+    def __call__(self, record: _RequestRecord) -> None:
+        alias: str | None = getattr(self._local, "alias", None)
+        failed = record.status is None or record.status >= 400
+        if alias and record.request_id and (record.method != "GET" or failed):
+            with self._lock:
+                self._ids.setdefault(alias, []).append(record.request_id)
+
+    def bind(self, alias: str | None) -> None:
+        self._local.alias = alias
+
+    def ids(self, alias: str) -> tuple[str, ...]:
+        with self._lock:
+            return tuple(self._ids.get(alias, ()))
+
+    def last(self, alias: str) -> str | None:
+        found = self.ids(alias)
+        return found[-1] if found else None
+
+
+def _default_limiter(api: VoiceApi, concurrency: int) -> Cooldown:
+    found = getattr(api, "cooldown", None)  # AudioStackClient shares its 429 cooldown
+    if isinstance(found, Cooldown):
+        return found
+    return Cooldown(RetryPolicy(max_concurrency=max(1, concurrency)))
+
+
+def _waiter(stop: threading.Event) -> Callable[[float], None]:
+    def wait(seconds: float) -> None:
+        stop.wait(seconds)  # wakes up at once on an interrupt
+
+    return wait
+
+
+def _files(decl: Declaration) -> tuple[DeclaredFile, ...]:
+    return decl.files + ((decl.consent,) if decl.consent else ())
+
+
+class GatedApi:
+    """The VoiceApi with every call inside one limiter slot, so requests in flight never
+    exceed the limiter's current limit (4, then 2 after a 429, ...). Calls do not nest."""
+
+    def __init__(self, api: VoiceApi, limiter: Cooldown) -> None:
+        self._api = api
+        self._slot = limiter.slot
+
+    @property
+    def credits_remaining(self) -> int | None:
+        return self._api.credits_remaining
+
+    def list_clones(self) -> CloneListing:
+        with self._slot():
+            return self._api.list_clones()
+
+    def get_clones(self, alias: Alias) -> tuple[RemoteClone, ...]:
+        with self._slot():
+            return self._api.get_clones(alias)
+
+    def find_folder(self, name: str) -> FolderId | None:
+        with self._slot():
+            return self._api.find_folder(name)
+
+    def create_folder(self, name: str) -> FolderId:
+        with self._slot():
+            return self._api.create_folder(name)
+
+    def list_folder_files(self, folder: FolderId) -> tuple[RemoteFile, ...]:
+        with self._slot():
+            return self._api.list_folder_files(folder)
+
+    def get_file(self, file_id: FileId) -> RemoteFile | None:
+        with self._slot():
+            return self._api.get_file(file_id)
+
+    def upload(self, folder: FolderId, name: str, path: Path, sha256: Sha256) -> RemoteFile:
+        with self._slot():
+            return self._api.upload(folder, name, path, sha256)
+
+    def create_clone(self, request: CloneRequest) -> RemoteClone:
+        with self._slot():
+            return self._api.create_clone(request)
+
+
+class _GatedSink:
+    """Forwards events until closed: workers left running after an interrupt stay silent."""
+
+    def __init__(self, inner: EventSink) -> None:
+        self._inner = inner
+        self.closed = False
+
+    def emit(self, event: Event) -> None:
+        if not self.closed:
+            self._inner.emit(event)
+
+
+class _Workers:
+    """`concurrency` threads taking voices in alias order (requests in flight are bounded
+    by GatedApi, which follows the 429 limiter)."""
+
+    def __init__(
+        self,
+        runner: VoiceRunner,
+        control: RunControl,
+        voices: list[Voice],
+        *,
+        trail: RequestTrail,
+        clock: Callable[[], float],
+    ) -> None:
+        self._runner, self._control, self._voices = runner, control, voices
+        self._trail, self._clock = trail, clock
+        self._next = 0
+        self._threads: list[threading.Thread] = []
+
+    def start(self, count: int) -> None:
+        for n in range(min(count, len(self._voices))):
+            thread = threading.Thread(target=self._work, name=f"voicectl-apply-{n}", daemon=True)
+            self._threads.append(thread)
+            thread.start()
+
+    def watch(self, grace_s: float) -> None:
+        """Wait for the workers, with heartbeats; on stop, give in-flight requests
+        `grace_s` seconds of real time, then leave them (the report marks them)."""
+        control = self._control
+        start = beat = self._clock()
+        while any(t.is_alive() for t in self._threads):
+            if control.stop.wait(0.02):
+                with control.lock:
+                    busy = tuple(v.decl.alias for v in self._voices if v.busy)
+                control.events.emit(Interrupted(busy, grace_s))
+                end = time.monotonic() + grace_s
+                for thread in self._threads:
+                    thread.join(max(0.0, end - time.monotonic()))
+                return
+            if self._clock() - beat >= HEARTBEAT_S:
+                beat = self._clock()
+                with control.lock:
+                    entries = tuple((v.decl.alias, v.phase) for v in self._voices if v.busy)
+                control.events.emit(Heartbeat("working", entries, beat - start))
+
+    def _take(self) -> tuple[int, Voice] | None:
+        with self._control.lock:
+            if self._next >= len(self._voices):
+                return None
+            self._next += 1
+            return self._next, self._voices[self._next - 1]
+
+    def _work(self) -> None:
+        while (taken := self._take()) is not None:
+            index, voice = taken
+            if self._skip_if_halted(voice):
+                continue
+            self._trail.bind(voice.decl.alias)
+            try:
+                self._runner.run(voice, index, len(self._voices))
+            finally:
+                self._trail.bind(None)
+
+    def _skip_if_halted(self, voice: Voice) -> bool:
+        reason = self._control.halted()
+        if reason is not None:
+            self._control.settle(voice, Outcome.NOT_ATTEMPTED, reason)
+        return reason is not None

@@ -1,0 +1,179 @@
+"""Audio facts of one local file, read offline: sha256, size, container, duration.
+
+The container is sniffed from the content and must match the extension. WAV is parsed
+here (so truncation is seen), MP3 by the frame walker (VBR without Xing is common),
+FLAC/OGG/M4A by mutagen. Engine limits are not judged here (rules.py does that).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import stat
+import struct
+from pathlib import Path
+
+from reconciler import mp3frames
+from reconciler.engines import MB
+from reconciler.errors import Diagnostic, Location, Severity
+from reconciler.model import AudioInfo, Sha256
+
+MAX_FILE_BYTES = 500 * MB
+ACCEPTED = "WAV, MP3, FLAC, OGG or M4A"
+EXTENSIONS = {
+    "wav": "wav",
+    "wave": "wav",
+    "mp3": "mp3",
+    "flac": "flac",
+    "ogg": "ogg",
+    "oga": "ogg",
+    "opus": "ogg",
+    "m4a": "m4a",
+}
+_UNSUPPORTED = {"webm": "WebM/Matroska", "aiff": "AIFF", "rf64": "RF64 WAV", "caf": "CAF"}
+
+
+class AudioProblem(Exception):
+    def __init__(self, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
+def sniff_container(head: bytes) -> str | None:
+    """Container name from the first bytes ("wav", "mp3", …, or an unsupported name)."""
+    if head[:4] == b"RIFF" and head[8:12] == b"WAVE":
+        return "wav"
+    if head[:4] == b"RF64":
+        return "rf64"
+    if head[:4] == b"fLaC":
+        return "flac"
+    if head[:4] == b"OggS":
+        return "ogg"
+    if head[4:8] == b"ftyp":
+        return "m4a"
+    if head[:4] == b"\x1a\x45\xdf\xa3":
+        return "webm"
+    if head[:4] == b"FORM" and head[8:12] in (b"AIFF", b"AIFC"):
+        return "aiff"
+    if head[:4] == b"caff":
+        return "caf"
+    if head[:3] == b"ID3" or mp3frames.parse_header(head, 0) is not None:
+        return "mp3"
+    return None
+
+
+def inspect_audio(path: Path, display: str, location: Location) -> AudioInfo | Diagnostic:
+    """Facts about the regular file `path` (shown as `display`), or an error at `location`."""
+    try:
+        return _inspect(path, display)
+    except AudioProblem as problem:
+        return Diagnostic(location, Severity.ERROR, problem.message, problem.hint, code="audio")
+    except OSError as exc:
+        message = f"cannot read {display}: {exc.strerror or exc}"
+        return Diagnostic(location, Severity.ERROR, message, code="audio")
+
+
+def _inspect(path: Path, display: str) -> AudioInfo:
+    # O_NONBLOCK + fstat: a file swapped for a FIFO after the path check cannot block us
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise AudioProblem(f"{display} is not a regular file")
+        data = handle.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:
+        raise AudioProblem(f"{display} is larger than the per-file limit of 500 MB")
+    if not data:
+        raise AudioProblem(f"{display} is empty")
+    container = sniff_container(data[:64])
+    if container is None:
+        raise AudioProblem(f"{display} is not an audio file (expected {ACCEPTED})")
+    if container in _UNSUPPORTED:
+        raise AudioProblem(
+            f"{display} is {_UNSUPPORTED[container]} audio, which AudioStack does not accept",
+            f"convert it to {ACCEPTED}",
+        )
+    name = display.rsplit("/", 1)[-1]
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if EXTENSIONS.get(extension) != container:
+        stem = name.rsplit(".", 1)[0] if "." in name else name
+        suffix = f".{extension}" if extension else " (no extension)"
+        raise AudioProblem(
+            f"{display} contains {container.upper()} audio but its name ends in {suffix}",
+            f"rename it to {stem}.{container}: AudioStack picks the format from the file name",
+        )
+    if container == "wav":
+        duration, rate, channels = _wav_facts(data, display)
+    elif container == "mp3":
+        duration, rate, channels = _mp3_facts(data, display)
+    else:
+        duration, rate, channels = _mutagen_facts(data, display, container)
+    if duration <= 0:
+        raise AudioProblem(f"{display} contains no audio")
+    return AudioInfo(
+        sha256=Sha256(hashlib.sha256(data).hexdigest()),
+        bytes=len(data),
+        container=container,
+        duration_s=round(duration, 3),
+        sample_rate=rate,
+        channels=channels,
+    )
+
+
+def _wav_facts(data: bytes, display: str) -> tuple[float, int, int]:
+    pos, fmt = 12, None
+    while pos + 8 <= len(data):
+        chunk, size = data[pos : pos + 4], struct.unpack_from("<I", data, pos + 4)[0]
+        if chunk == b"fmt " and size >= 16:
+            fmt = struct.unpack_from("<HHIIH", data, pos + 8)
+        elif chunk == b"data":
+            if fmt is None:
+                raise AudioProblem(f"{display} is not a readable WAV file (no fmt chunk)")
+            _, channels, rate, _, block_align = fmt
+            if channels == 0 or rate == 0 or block_align == 0:
+                raise AudioProblem(f"{display} is not a readable WAV file (bad fmt chunk)")
+            present = len(data) - (pos + 8)
+            frames = size // block_align
+            if frames * block_align > present:
+                raise AudioProblem(
+                    f"{display} is truncated: its header announces {frames / rate:.1f} s, "
+                    f"only {present // block_align / rate:.1f} s is present"
+                )
+            return frames / rate, rate, channels
+        pos += 8 + size + (size & 1)
+    raise AudioProblem(f"{display} is not a readable WAV file (no data chunk)")
+
+
+def _mp3_facts(data: bytes, display: str) -> tuple[float, int, int]:
+    result = mp3frames.walk(data)
+    if result is None or result.frames == 0:
+        raise AudioProblem(f"{display} is not a readable MP3 file (no MPEG audio frames)")
+    if result.header_frames is not None and result.header_frames > result.frames:
+        raise AudioProblem(
+            f"{display} is truncated: its Xing header announces {result.header_frames} frames, "
+            f"only {result.frames} are present"
+        )
+    if not result.complete:
+        raise AudioProblem(f"{display} is truncated: the last MPEG frame is cut off")
+    return result.duration_s, result.sample_rate, result.channels
+
+
+def _mutagen_facts(data: bytes, display: str, container: str) -> tuple[float, int, int]:
+    import mutagen
+
+    try:
+        parsed = mutagen.File(io.BytesIO(data))
+    except Exception as exc:
+        reason = str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__
+        raise AudioProblem(
+            f"{display} is not a readable {container.upper()} file ({reason})"
+        ) from exc
+    if parsed is None or getattr(parsed, "info", None) is None:
+        raise AudioProblem(f"{display} is not a readable {container.upper()} file")
+    info = parsed.info
+    return (
+        float(getattr(info, "length", 0) or 0),
+        int(getattr(info, "sample_rate", 0) or 0),
+        int(getattr(info, "channels", 0) or 0),
+    )

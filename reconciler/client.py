@@ -1,0 +1,301 @@
+"""AudioStackClient: the `VoiceApi` over an injected httpx transport (api-contract.md).
+
+Owns headers, the per-request deadline, retries of idempotent calls and the translation
+to `ApiError` (via httperrors). Never retries a call that creates something, never logs
+headers, never sends the key to an upload URL.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from reconciler.api import CloneListing, CloneRequest
+from reconciler.envelope import (
+    parse_clone,
+    parse_clones,
+    parse_file,
+    parse_file_page,
+    parse_folder_id,
+    parse_upload_slot,
+    read_credits,
+    read_data,
+)
+from reconciler.errors import (
+    BadRequestError,
+    ConflictError,
+    NotFoundError,
+    ServerError,
+    UploadMismatchError,
+)
+from reconciler.httperrors import RequestRecord, send_once
+from reconciler.model import Alias, FileId, FolderId, RemoteClone, RemoteFile, Sha256
+from reconciler.redact import register_secret, safe
+from reconciler.retry import Clock, Cooldown, Outcome, Pacer, Random, RetryPolicy, Sleep
+
+DEFAULT_TIMEOUT = httpx.Timeout(connect=5, read=30, write=60, pool=5)
+CLONES = "/speech/voice-cloning"
+PAGE_SIZE = 100
+UPLOAD_POLLS = 20  # GET /files/{id} checks after the PUT; about 35 s in all
+MIN_UPLOAD_RATE = 100_000  # bytes/s assumed when stretching the deadline of an upload PUT
+
+
+class AudioStackClient:
+    """Thread-safe AudioStack client; one per run (it holds the run's retry budget)."""
+
+    def __init__(
+        self,
+        base_url: str,
+        api_key: str,
+        *,
+        transport: httpx.BaseTransport | None = None,
+        org_id: str | None = None,
+        trace_id: str | None = None,
+        timeout: httpx.Timeout = DEFAULT_TIMEOUT,
+        request_deadline_s: float = 120,
+        retry: RetryPolicy | None = None,
+        sleep: Sleep = time.sleep,
+        clock: Clock = time.monotonic,
+        rand: Random = random.random,
+        on_request: Callable[[RequestRecord], None] | None = None,
+    ) -> None:
+        register_secret(api_key)
+        self._key = api_key
+        self._org_id = org_id
+        self.trace_id = trace_id or uuid.uuid4().hex
+        self._base_url = base_url
+        self._http = httpx.Client(
+            base_url=base_url, transport=transport, timeout=timeout, follow_redirects=False
+        )
+        self._deadline_s = request_deadline_s
+        self._pacer = Pacer(retry, sleep=sleep, clock=clock, rand=rand)
+        self._sleep = sleep
+        self._clock = clock
+        self._on_request = on_request
+        self._credits: int | None = None
+
+    def __repr__(self) -> str:
+        return f"AudioStackClient(base_url={self._base_url!r}, org_id={self._org_id!r}, key=***)"
+
+    __str__ = __repr__
+
+    def __enter__(self) -> AudioStackClient:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._http.close()
+
+    @property
+    def cooldown(self) -> Cooldown:
+        """The shared 429 cooldown; apply bounds its concurrent voices with `slot()`."""
+        return self._pacer.cooldown
+
+    @property
+    def credits_remaining(self) -> int | None:
+        return self._credits
+
+    # -- clones ------------------------------------------------------------------------
+
+    def list_clones(self) -> CloneListing:
+        try:
+            payload = self._api("GET", CLONES)
+        except (BadRequestError, NotFoundError):  # list-all refused: api-contract.md E26
+            return CloneListing(records=(), credits_remaining=self._credits, complete=False)
+        return CloneListing(parse_clones(payload, CLONES), self._credits)
+
+    def get_clones(self, alias: Alias) -> tuple[RemoteClone, ...]:
+        try:
+            payload = self._api("GET", CLONES, params={"alias": alias})
+        except NotFoundError:  # some deployments answer 404 for an unknown alias
+            return ()
+        return parse_clones(payload, CLONES)
+
+    def create_clone(self, request: CloneRequest) -> RemoteClone:
+        body: dict[str, Any] = {
+            "fileIds": list(request.file_ids),
+            "alias": request.alias,
+            "engine": request.engine,
+            "metadata": dict(request.metadata),
+        }
+        if request.consent_file_id is not None:
+            body["consentFileId"] = request.consent_file_id
+        payload = self._api("POST", CLONES, json=body, retry=False)  # never blindly retried
+        data = read_data(payload, CLONES)
+        return parse_clone(data[-1] if isinstance(data, list) and data else data, CLONES)
+
+    # -- folders and files -------------------------------------------------------------
+
+    def find_folder(self, name: str) -> FolderId | None:
+        try:
+            return parse_folder_id(self._api("GET", "/folders", params={"path": name}), "/folders")
+        except NotFoundError:
+            return None
+
+    def create_folder(self, name: str) -> FolderId:
+        body = {"folder_name": name, "parent_folder_id": None}
+        try:
+            return parse_folder_id(
+                self._api("POST", "/folders", json=body, retry=False), "/folders"
+            )
+        except ConflictError:
+            existing = self.find_folder(name)
+            if existing is None:
+                raise
+            return existing
+
+    def list_folder_files(self, folder: FolderId) -> tuple[RemoteFile, ...]:
+        path = f"/folders/{quote(folder, safe='')}/files"
+        files: list[RemoteFile] = []
+        while True:
+            params = {"limit": PAGE_SIZE, "offset": len(files)}
+            page = parse_file_page(self._api("GET", path, params=params), path)
+            files.extend(page)
+            if len(page) < PAGE_SIZE:
+                return tuple(files)
+
+    def get_file(self, file_id: FileId) -> RemoteFile | None:
+        path = f"/files/{quote(file_id, safe='')}"
+        try:
+            return parse_file(self._api("GET", path), path)
+        except NotFoundError:
+            return None
+
+    def upload(self, folder: FolderId, name: str, path: Path, sha256: Sha256) -> RemoteFile:
+        """POST /files (once) → PUT the bytes (retried; hashed while read) → poll the item."""
+        size = measure_file(path, name)
+        body = {"file_name": name, "folder_id": folder}
+        file_id, url, mime = parse_upload_slot(
+            self._api("POST", "/files", json=body, retry=False), "/files"
+        )
+        target = httpx.URL(url)
+        headers = {"Content-Type": mime, "Content-Length": str(size)}  # no key, no trace id
+
+        def build() -> httpx.Request:
+            content = hashed_chunks(path, size, sha256, name)
+            return self._http.build_request("PUT", target, content=content, headers=headers)
+
+        # the overall deadline also covers sending the body: allow for a slow uplink
+        deadline = self._deadline_s + size / MIN_UPLOAD_RATE
+        self._send(build, "PUT", target.path, retry=True, expect_json=False, deadline_s=deadline)
+        return self._await_uploaded(file_id, name)
+
+    def _await_uploaded(self, file_id: FileId, name: str) -> RemoteFile:
+        path = f"/files/{quote(file_id, safe='')}"
+        status = "unknown"
+        for attempt in range(UPLOAD_POLLS):
+            item = parse_file(self._api("GET", path), path)
+            status = item.status
+            if status == "uploaded":
+                return item
+            if status == "failed":
+                message = f"the server could not process {safe(name, 120)} (status failed)"
+                raise BadRequestError(message, method="GET", path=path)
+            self._sleep(min(2.0, 0.25 * 2**attempt))
+        message = f"{safe(name, 120)} still {status!r} after {UPLOAD_POLLS} checks"
+        raise ServerError(message, method="GET", path=path)
+
+    # -- the exchange ------------------------------------------------------------------
+
+    def _api(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: dict[str, Any] | None = None,
+        json: Any = None,
+        retry: bool = True,
+    ) -> Any:
+        headers = {"x-api-key": self._key, "x-customer-trace-id": self.trace_id}
+        if self._org_id:
+            headers["x-assume-org"] = self._org_id
+        shown = str(httpx.URL(path, params=params)) if params else path
+
+        def build() -> httpx.Request:
+            return self._http.build_request(method, path, params=params, json=json, headers=headers)
+
+        return self._send(build, method, shown, retry=retry, expect_json=True)
+
+    def _send(
+        self,
+        build: Callable[[], httpx.Request],
+        method: str,
+        path: str,
+        *,
+        retry: bool,
+        expect_json: bool,
+        deadline_s: float | None = None,
+    ) -> Any:
+        """One call, retried by the pacer when `retry`; returns the decoded JSON body."""
+
+        def attempt() -> Outcome:
+            return send_once(
+                self._http,
+                build(),
+                clock=self._clock,
+                deadline_s=deadline_s or self._deadline_s,
+                expect_json=expect_json,
+                on_request=self._on_request,
+                path=path,
+            )
+
+        payload = self._pacer.run(attempt, retry=retry, method=method, path=path)
+        credits = read_credits(payload)
+        if credits is not None:
+            self._credits = credits
+        return payload
+
+
+CHUNK = 256 * 1024
+
+
+def measure_file(path: Path, name: str) -> int:
+    """Size of the local file to upload (sent as Content-Length: presigned PUTs refuse
+    chunked bodies)."""
+    try:
+        return path.stat().st_size
+    except OSError as exc:
+        message = f"cannot read {safe(name, 120)}: {exc.strerror or type(exc).__name__}"
+        raise UploadMismatchError(message) from exc
+
+
+def hashed_chunks(path: Path, size: int, sha256: Sha256, name: str) -> Iterator[bytes]:
+    """The file's bytes, hashed while read. Raises before the last chunk leaves when the
+    content no longer matches the validated sha256, so the server never gets a whole
+    wrong body."""
+    changed = UploadMismatchError(
+        f"{safe(name, 120)} changed since it was validated (sha256 or size differs); "
+        "run validate/plan again"
+    )
+    digest = hashlib.sha256()
+    sent = 0
+    try:
+        with path.open("rb") as handle:
+            pending = handle.read(min(CHUNK, size + 1))
+            while pending:
+                sent += len(pending)
+                digest.update(pending)
+                ahead = handle.read(min(CHUNK, max(1, size + 1 - sent)))
+                grew = sent > size or (sent == size and bool(ahead))
+                if grew or (not ahead and (sent != size or digest.hexdigest() != sha256)):
+                    raise changed
+                yield pending
+                pending = ahead
+    except OSError as exc:
+        message = f"cannot read {safe(name, 120)}: {exc.strerror or type(exc).__name__}"
+        raise UploadMismatchError(message) from exc
+    if sent == 0 and digest.hexdigest() != sha256:
+        raise changed

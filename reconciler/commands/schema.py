@@ -1,0 +1,39 @@
+"""`voicectl schema [voice|plan|project]`: print a JSON Schema as shipped in the package."""
+
+from __future__ import annotations
+
+import argparse
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from reconciler.commands.context import Context
+
+KINDS = ("voice", "plan", "project")
+
+
+def register(sub: Any, name: str, common: argparse.ArgumentParser) -> None:
+    parser = sub.add_parser(
+        name,
+        parents=[common],
+        help="print a JSON Schema (voice declarations, plan files, voicectl.yaml)",
+        description="Print the JSON Schema of voice declarations (default), plan files or "
+        "voicectl.yaml, e.g. for an editor or check-jsonschema.",
+    )
+    parser.add_argument("kind", nargs="?", default="voice", choices=KINDS, help="which schema")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace, ctx: Context) -> int:
+    from rich.text import Text
+
+    from reconciler.schema import schema_text
+
+    try:
+        text = schema_text(args.kind)
+    except OSError:
+        ctx.err.print(Text(f"error: the {args.kind} schema is not installed"), soft_wrap=True)
+        return 1
+    stream = ctx.out.file
+    stream.write(text if text.endswith("\n") else text + "\n")
+    stream.flush()
+    return 0

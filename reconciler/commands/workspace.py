@@ -1,0 +1,114 @@
+"""Shared set-up for the commands that talk to a target: find the repository root, read
+voicectl.yaml, resolve Settings, open the API (embedded emulator or HTTP).
+
+Layer 5: it may import everything; heavy modules are imported inside the functions.
+"""
+
+from __future__ import annotations
+
+import argparse
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from reconciler.commands.context import Context
+from reconciler.errors import ConfigError
+from reconciler.settings import Settings, TargetConfig, resolve_settings
+
+if TYPE_CHECKING:
+    from reconciler.client import AudioStackClient
+    from reconciler.project import ProjectConfig
+
+CLOCK_VARIABLE = "VOICECTL_EMULATOR_CLOCK"  # immediate | time | manual, embedded mode only
+
+
+def add_target_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--api",
+        metavar="URL|emulator",
+        help="override the target: an API base URL, or `emulator` for the embedded emulator",
+    )
+    parser.add_argument("--target", metavar="NAME", help="a target from voicectl.yaml")
+    parser.add_argument("--max-credits", type=int, metavar="N", help="budget for this run")
+
+
+def find_root(cwd: Path) -> Path:
+    """The nearest ancestor holding voicectl.yaml or .git; else the working directory."""
+    for folder in (cwd, *cwd.parents):
+        if (folder / "voicectl.yaml").is_file() or (folder / ".git").exists():
+            return folder
+    return cwd
+
+
+@dataclass(frozen=True)
+class Workspace:
+    root: Path
+    project: ProjectConfig
+    settings: Settings
+
+
+def target_config(project: ProjectConfig, name: str | None) -> TargetConfig:
+    targets = {t.name: t for t in project.targets}
+    if name is None:
+        return targets.get("default") or (
+            next(iter(targets.values())) if len(targets) == 1 else TargetConfig()
+        )
+    if name not in targets:
+        known = ", ".join(sorted(targets)) or "none declared"
+        raise ConfigError(f"unknown target {name!r} (voicectl.yaml targets: {known})")
+    return targets[name]
+
+
+def open_workspace(args: argparse.Namespace, ctx: Context) -> Workspace:
+    from reconciler.project import load_project
+
+    root = find_root(ctx.cwd)
+    project = load_project(root)
+    target = target_config(project, getattr(args, "target", None))
+    settings = resolve_settings(
+        ctx.environ,
+        root=root,
+        target=target,
+        api=getattr(args, "api", None),
+        project_owner=project.owner,
+        remote_folder=project.remote_folder,
+        max_credits=getattr(args, "max_credits", None)
+        if getattr(args, "max_credits", None) is not None
+        else project.max_credits,
+        concurrency=getattr(args, "concurrency", 4) or 4,
+    )
+    if not settings.embedded and ctx.in_github_actions:
+        ctx.err.print(f"::add-mask::{settings.api_key}", markup=False, highlight=False)
+    return Workspace(root=root, project=project, settings=settings)
+
+
+@contextmanager
+def open_api(settings: Settings, ctx: Context) -> Iterator[AudioStackClient]:
+    """The AudioStack client for this run; embedded mode wires it to the in-process emulator."""
+    from reconciler.client import AudioStackClient
+    from reconciler.redact import register_secret
+
+    register_secret(None if settings.embedded else settings.api_key)
+    trace_id = uuid.uuid4().hex
+    if settings.embedded:
+        from reconciler.emulator.transport import open_embedded
+
+        emulator, transport = open_embedded(settings.emulator_db)
+        clock = ctx.environ.get(CLOCK_VARIABLE)
+        if clock:
+            emulator.set_clock_mode(clock)
+        try:
+            with AudioStackClient(
+                settings.api_url, settings.api_key, transport=transport, trace_id=trace_id
+            ) as client:
+                yield client
+        finally:
+            emulator.close()
+    else:
+        with AudioStackClient(
+            settings.api_url, settings.api_key, org_id=settings.org_id, trace_id=trace_id
+        ) as client:
+            yield client

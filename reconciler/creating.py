@@ -1,0 +1,309 @@
+"""The create protocol for one voice: upload, read back, POST once, read back after a loss.
+
+The alias is the idempotency key (reliability.md §1.4): a clone POST is repeated only after
+`GET ?alias=` showed the earlier one did not land. Thread orchestration lives in apply.py,
+the wait in waiting.py.
+"""
+
+from __future__ import annotations
+
+import copy
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from reconciler.api import CloneRequest, VoiceApi
+from reconciler.engines import engine_limits
+from reconciler.errors import (
+    ApiError,
+    AuthError,
+    ConflictError,
+    CreditsError,
+    RateLimitedError,
+    VoicectlError,
+)
+from reconciler.events import (
+    Adopted,
+    EventSink,
+    NotAttempted,
+    Retrying,
+    Submitted,
+    VoiceFailed,
+    VoiceStarted,
+    VoiceUnknown,
+)
+from reconciler.model import (
+    LANGUAGE_KEY,
+    MANAGED_BY_KEY,
+    CloneId,
+    Declaration,
+    DeclaredFile,
+    FileId,
+    MetaValue,
+    RemoteClone,
+)
+from reconciler.redact import safe
+from reconciler.report import Outcome
+from reconciler.uploads import UploadStore
+
+TRANSIENT_STREAK_LIMIT = 5
+RATE_LIMITED_CREATES = 5  # 429s on one create that may be followed by read back + POST
+
+
+@dataclass(slots=True)
+class Voice:
+    """Mutable progress of one declaration inside one execute(); changed under the lock."""
+
+    decl: Declaration
+    phase: str = "queued"
+    outcome: Outcome | None = None  # decided before the wait (failed, not attempted...)
+    reason: str | None = None
+    clone: RemoteClone | None = None
+    adopted: bool = False
+    post_in_flight: bool = False
+    retries: int = 0
+    paths_by_id: dict[FileId, str] = field(default_factory=dict)
+
+    @property
+    def busy(self) -> bool:
+        return self.outcome is None and self.phase in ("uploading", "checking", "creating")
+
+
+def find_ours(
+    records: tuple[RemoteClone, ...],
+    marker: str,
+    before: frozenset[CloneId] | None,
+    *,
+    force: bool = False,
+) -> RemoteClone | None:
+    """Our usable record for the alias. `before` (the ids seen before our POST; None when
+    no POST was sent) makes a *new* record of ours count even if it already failed."""
+    for record in reversed(records):
+        if not (record.managed_by == marker or force):
+            continue
+        if record.status != "failed" or (before is not None and record.clone_id not in before):
+            return record
+    return None
+
+
+def taken_reason(records: tuple[RemoteClone, ...], marker: str) -> str | None:
+    """Why the alias cannot be ours: a running or succeeded record someone else holds."""
+    for record in reversed(records):
+        if record.status != "failed" and record.managed_by != marker:
+            holder = record.managed_by
+            if holder is None:
+                return "alias taken (held by a clone voicectl does not manage)"
+            return f"alias taken (held by {safe(holder, 80)})"
+    return None
+
+
+def clone_metadata(decl: Declaration, marker: str) -> dict[str, MetaValue]:
+    """Declared metadata + `languageCode` + our `managed_by` marker."""
+    metadata: dict[str, MetaValue] = dict(decl.metadata)
+    metadata[LANGUAGE_KEY] = decl.language
+    metadata[MANAGED_BY_KEY] = marker
+    return metadata
+
+
+class RunControl:
+    """Run-wide switches shared by the workers: why new voices stop, the transient
+    streak, and the snapshot after which late workers change nothing."""
+
+    def __init__(self, stop: threading.Event, events: EventSink) -> None:
+        self.stop = stop
+        self.events = events
+        self.lock = threading.Lock()
+        self.halt_reason: str | None = None
+        self._streak = 0
+        self._frozen = False
+
+    def halted(self) -> str | None:
+        if self.stop.is_set():
+            return "interrupted before the create"
+        with self.lock:
+            return self.halt_reason
+
+    def halt(self, reason: str) -> None:
+        with self.lock:
+            self.halt_reason = self.halt_reason or reason
+
+    def note_transient(self) -> None:
+        with self.lock:
+            self._streak += 1
+            if self._streak >= TRANSIENT_STREAK_LIMIT and self.halt_reason is None:
+                self.halt_reason = f"{TRANSIENT_STREAK_LIMIT} consecutive transient failures"
+
+    def update(self, voice: Voice, **changes: object) -> bool:
+        """Change a voice unless the report snapshot was already taken."""
+        with self.lock:
+            if self._frozen:
+                return False
+            for name, value in changes.items():
+                setattr(voice, name, value)
+            if "clone" in changes:
+                self._streak = 0  # a clone that landed ends a transient streak
+            return True
+
+    def freeze(self, voices: list[Voice]) -> list[Voice]:
+        with self.lock:
+            self._frozen = True
+            return [copy.copy(v) for v in voices]
+
+    def settle(self, voice: Voice, outcome: Outcome, reason: str) -> None:
+        """Record an outcome decided during the worker phase and show it at once."""
+        with self.lock:
+            if self._frozen or voice.outcome is not None:
+                return
+            voice.outcome, voice.reason, voice.phase = outcome, reason, outcome.value
+        alias = voice.decl.alias
+        if outcome is Outcome.NOT_ATTEMPTED:
+            self.events.emit(NotAttempted(alias, reason))
+        elif outcome is Outcome.UNKNOWN:
+            self.events.emit(VoiceUnknown(alias, reason))
+        else:
+            self.events.emit(VoiceFailed(alias, reason))
+
+
+class VoiceRunner:
+    """Runs the create protocol for one voice at a time (called from worker threads)."""
+
+    def __init__(
+        self,
+        api: VoiceApi,
+        store: UploadStore,
+        control: RunControl,
+        *,
+        owner: str,
+        last_request_id: Callable[[str], str | None],
+    ) -> None:
+        self._api, self._store, self._control = api, store, control
+        self._events = control.events
+        self._marker = f"voicectl:{owner}"
+        self._last_request_id = last_request_id
+
+    def run(self, voice: Voice, index: int, total: int) -> None:
+        decl, control = voice.decl, self._control
+        self._events.emit(VoiceStarted(decl.alias, decl.engine, index, total))
+        step = "upload"
+        try:
+            control.update(voice, phase="uploading")
+            file_ids = tuple(self._ensure(voice, f) for f in decl.files)
+            consent = self._ensure(voice, decl.consent) if decl.consent else None
+            step = "read back"
+            control.update(voice, phase="checking")
+            records = self._api.get_clones(decl.alias)  # read back before creating
+            if self._settle_existing(voice, records, None):
+                return
+            metadata = clone_metadata(decl, self._marker)
+            request = CloneRequest(decl.alias, decl.engine, file_ids, metadata, consent)
+            step = "create"
+            self._create(voice, request, frozenset(r.clone_id for r in records))
+        except ApiError as exc:
+            if exc.transient:
+                control.note_transient()
+            if isinstance(exc, AuthError):
+                control.halt("the API key was refused (check AUDIOSTACK_API_KEY)")
+            elif isinstance(exc, RateLimitedError):  # the client's retry budget is spent
+                control.halt(f"rate limited: {safe(exc.server_message, 160)}")
+            control.settle(voice, Outcome.FAILED, f"{step}: {safe(str(exc), 300)}")
+        except VoicectlError as exc:
+            control.settle(voice, Outcome.FAILED, f"{step}: {safe(str(exc), 300)}")
+        except Exception as exc:  # a bug in one voice must not lose the others' results
+            message = f"internal error: {type(exc).__name__}: {safe(str(exc), 200)}"
+            control.settle(voice, Outcome.FAILED, message)
+
+    def _ensure(self, voice: Voice, declared: DeclaredFile) -> FileId:
+        file_id = self._store.ensure_file(voice.decl.alias, declared)
+        with self._control.lock:
+            voice.paths_by_id[file_id] = declared.path or str(declared.file_id)
+        return file_id
+
+    def _settle_existing(
+        self, voice: Voice, records: tuple[RemoteClone, ...], before: frozenset[CloneId] | None
+    ) -> bool:
+        """Adopt our record or fail on someone else's; False when the alias is free.
+        `before`: the record ids seen before our POST (None: no POST sent yet)."""
+        ours = find_ours(records, self._marker, before, force=voice.decl.adopt == "force")
+        if ours is not None:
+            why = "already exists" if before is None else "found by read-back after the create"
+            if self._control.update(voice, clone=ours, adopted=True, phase=ours.status):
+                self._events.emit(Adopted(voice.decl.alias, ours.clone_id, ours.status, why))
+            return True
+        taken = taken_reason(records, self._marker)
+        if taken is not None:
+            self._control.settle(voice, Outcome.FAILED, taken)
+            return True
+        return False
+
+    def _create(self, voice: Voice, request: CloneRequest, before: frozenset[CloneId]) -> None:
+        """POST once; after an unusable answer read back, and POST once more only if the
+        first did not land. Never a blind retry."""
+        control, alias = self._control, request.alias
+        failures = limited = 0
+        while True:
+            halted = control.halted()
+            if halted is not None:
+                control.settle(voice, Outcome.NOT_ATTEMPTED, halted)
+                return
+            if not control.update(voice, phase="creating", post_in_flight=True):
+                return
+            try:
+                clone = self._api.create_clone(request)
+            except CreditsError as exc:
+                control.update(voice, post_in_flight=False)
+                control.halt("insufficient credits (HTTP 402)")
+                reason = f"insufficient credits: {safe(exc.server_message, 200)}"
+                control.settle(voice, Outcome.NOT_ATTEMPTED, reason)
+                return
+            except ConflictError:
+                control.update(voice, post_in_flight=False)
+                records = self._api.get_clones(alias)
+                if not self._settle_existing(voice, records, before):
+                    reason = "alias taken (held by another organisation)"
+                    control.settle(voice, Outcome.FAILED, reason)
+                return
+            except ApiError as exc:
+                if not exc.transient:
+                    control.update(voice, post_in_flight=False)
+                    raise
+                # a 429 was refused unprocessed: it does not use up the one repeat
+                if exc.status == 429 and limited < RATE_LIMITED_CREATES:
+                    limited += 1
+                else:
+                    failures += 1
+                    control.note_transient()
+                control.update(voice, post_in_flight=False, retries=voice.retries + 1)
+                self._events.emit(Retrying(alias, "create", f"{safe(str(exc), 200)}; reading back"))
+                if self._read_back_after_loss(voice, before, exc, last=failures >= 2):
+                    return
+                continue
+            if control.update(voice, clone=clone, phase=clone.status, post_in_flight=False):
+                limits = engine_limits(request.engine)
+                credits = limits.credits if limits else 0
+                request_id = self._last_request_id(alias)
+                event = Submitted(alias, clone.clone_id, request.engine, credits, request_id)
+                self._events.emit(event)
+            return
+
+    def _read_back_after_loss(
+        self, voice: Voice, before: frozenset[CloneId], exc: ApiError, *, last: bool
+    ) -> bool:
+        """After a POST without a usable answer: True when the voice is settled."""
+        try:
+            records = self._api.get_clones(voice.decl.alias)
+        except ApiError as read_exc:
+            if isinstance(read_exc, RateLimitedError | AuthError):
+                self._control.halt(f"read back refused: {safe(str(read_exc), 160)}")
+            reason = (
+                f"create answer lost ({safe(str(exc), 120)}) and the read back failed "
+                f"({safe(str(read_exc), 120)}); the next run reads the alias back"
+            )
+            self._control.settle(voice, Outcome.UNKNOWN, reason)
+            return True
+        if self._settle_existing(voice, records, before):
+            return True
+        if last:
+            reason = f"create failed twice: {safe(str(exc), 200)}"
+            self._control.settle(voice, Outcome.FAILED, reason)
+            return True
+        return False

@@ -1,0 +1,138 @@
+"""Folders (api-contract.md §3 "Finding already-uploaded files", E17, E19): look a folder up
+by path, create one, page through its files. File slots and uploads live in files.py."""
+
+from __future__ import annotations
+
+import sqlite3
+import uuid
+from typing import Any
+
+from reconciler.emulator.files import ROOT, check_name, file_item, folder_exists, iso
+from reconciler.emulator.limits import PAGE_DEFAULT, PAGE_MAX
+from reconciler.emulator.state import Backend, Call
+from reconciler.emulator.wire import ApiProblem, EmuReply, json_reply, parse_json_object, show
+
+FOLDER_FIELDS = frozenset({"folder_name", "parent_folder_id"})
+
+
+def folder_item(row: sqlite3.Row) -> dict[str, Any]:
+    return {
+        "folderId": row["folder_id"],
+        "folderName": row["name"],
+        "parentFolderId": row["parent_id"] or None,
+        "createdBy": row["created_by"],
+        "createdAt": iso(row["created_at"]),
+    }
+
+
+def _walk(conn: sqlite3.Connection, org: str, path: str) -> list[sqlite3.Row]:
+    """The folders along `path`, root-most first; 404 if any step is missing."""
+    chain: list[sqlite3.Row] = []
+    parent = ROOT
+    for part in (p for p in path.strip("/").split("/") if p):
+        row = conn.execute(
+            "SELECT * FROM folders WHERE org_id = ? AND parent_id = ? AND name = ?",
+            (org, parent, part),
+        ).fetchone()
+        if row is None:
+            raise ApiProblem(404, f"folder '{show(path)}' not found")
+        chain.append(row)
+        parent = row["folder_id"]
+    return chain
+
+
+def list_folder(backend: Backend, call: Call) -> EmuReply:
+    """GET /folders?path=a/b → {folders, files, currentPathChain} (chain[0] = that folder)."""
+    path = call.request.param("path") or ""
+    org = call.who.org_id
+    with backend.store.read() as conn:
+        chain = _walk(conn, org, path)
+        here = chain[-1]["folder_id"] if chain else ROOT
+        folders = conn.execute(
+            "SELECT * FROM folders WHERE org_id = ? AND parent_id = ? ORDER BY seq", (org, here)
+        ).fetchall()
+        files = conn.execute(
+            "SELECT * FROM files WHERE org_id = ? AND folder_id = ? ORDER BY seq", (org, here)
+        ).fetchall()
+    base = call.request.base_url
+    return json_reply(
+        200,
+        {
+            "folders": [folder_item(row) for row in folders],
+            "files": [file_item(row, base) for row in files],
+            # INVENTED: api-contract.md §3 (the chain runs from this folder up to the root)
+            "currentPathChain": [folder_item(row) for row in reversed(chain)],
+        },
+    )
+
+
+def create_folder(backend: Backend, call: Call) -> EmuReply:
+    """POST /folders → 200 folder item; a duplicate name under one parent → 409 (E17)."""
+    body = parse_json_object(call.request.body)
+    unknown = sorted(set(body) - FOLDER_FIELDS)
+    if unknown:
+        raise ApiProblem(400, f"unknown field '{show(unknown[0])}'")
+    name = check_name(body.get("folder_name"), "folder_name")
+    parent = body.get("parent_folder_id")
+    if parent is not None and not isinstance(parent, str):
+        raise ApiProblem(400, "parent_folder_id must be a string or null")
+    who = call.who
+    with backend.store.write() as conn:
+        if parent and not folder_exists(conn, who.org_id, parent):
+            raise ApiProblem(404, f"folder '{show(parent)}' not found")
+        taken = conn.execute(
+            "SELECT 1 FROM folders WHERE org_id = ? AND parent_id = ? AND name = ?",
+            (who.org_id, parent or ROOT, name),
+        ).fetchone()
+        if taken is not None:
+            # INVENTED: api-contract.md E17 (folder names unique per parent → 409)
+            raise ApiProblem(409, f"folder '{show(name)}' already exists")
+        folder_id = str(uuid.uuid4())
+        conn.execute(
+            "INSERT INTO folders (folder_id, org_id, parent_id, name, created_by, created_at)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (folder_id, who.org_id, parent or ROOT, name, who.user_id, call.now),
+        )
+        row = conn.execute("SELECT * FROM folders WHERE folder_id = ?", (folder_id,)).fetchone()
+    return json_reply(200, folder_item(row))  # INVENTED: api-contract.md E25
+
+
+def page_bounds(call: Call) -> tuple[int, int]:
+    """limit (default 100, max 1000) and offset (api-contract.md E19)."""
+    bounds = []
+    for name, default, high in (("limit", PAGE_DEFAULT, PAGE_MAX), ("offset", 0, 10**12)):
+        raw = call.request.param(name)
+        low = 1 if name == "limit" else 0
+        try:
+            value = default if raw is None else int(raw.strip())
+        except ValueError:
+            value = -1
+        if not low <= value <= high:
+            # INVENTED: api-contract.md E19 (out-of-range paging → 400, not clamped)
+            raise ApiProblem(400, f"{name} must be an integer from {low} to {high}")
+        bounds.append(value)
+    return bounds[0], bounds[1]
+
+
+def list_folder_files(backend: Backend, call: Call) -> EmuReply:
+    """GET /folders/{folderId}/files?limit&offset → {data, pagination{limit, offset, total}}."""
+    limit, offset = page_bounds(call)
+    folder, org = call.params["folderId"], call.who.org_id
+    with backend.store.read() as conn:
+        if not folder_exists(conn, org, folder):
+            raise ApiProblem(404, f"folder '{show(folder)}' not found")
+        total = conn.execute(
+            "SELECT COUNT(*) FROM files WHERE org_id = ? AND folder_id = ?", (org, folder)
+        ).fetchone()[0]
+        rows = conn.execute(
+            "SELECT * FROM files WHERE org_id = ? AND folder_id = ? ORDER BY seq LIMIT ? OFFSET ?",
+            (org, folder, limit, offset),
+        ).fetchall()
+    base = call.request.base_url
+    return json_reply(
+        200,
+        {
+            "data": [file_item(row, base) for row in rows],
+            "pagination": {"limit": limit, "offset": offset, "total": total},
+        },
+    )

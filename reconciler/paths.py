@@ -1,0 +1,142 @@
+"""Resolve a file reference from a declaration to regular files inside the repository.
+
+reliability.md §3: only relative POSIX paths; no absolute paths, `~`, drive letters, URLs,
+backslashes or control characters; nothing outside the repository, even through a
+symlink; no FIFOs, devices or sockets (checked with stat, never opened). No audio here.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import posixpath
+import re
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+
+from reconciler.errors import Diagnostic, Location, Severity
+
+_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+_DRIVE = re.compile(r"^[A-Za-z]:")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_MAGIC = re.compile(r"[*?\[]")
+
+
+@dataclass(frozen=True, slots=True)
+class ResolvedFile:
+    """A regular file inside the repository."""
+
+    path: str  # repo-relative POSIX path as referenced (symlink names kept)
+    real: Path  # the resolved file on disk
+    size: int
+    mtime_ns: int
+
+
+def resolve_reference(
+    root: Path, yaml_path: str, ref: str, location: Location
+) -> tuple[ResolvedFile, ...] | Diagnostic:
+    """Files named by `ref` (a path or glob relative to the YAML file), sorted by path.
+
+    `root` must already be resolved (no symlinks); `yaml_path` is repo-relative POSIX.
+    """
+    problem = _reference_problem(ref)
+    if problem is not None:
+        return _error(location, *problem)
+    joined = posixpath.normpath(posixpath.join(posixpath.dirname(yaml_path), ref))
+    if joined == ".." or joined.startswith("../"):
+        return _error(location, f"'{ref}' points outside the repository", "keep audio inside it")
+    if not _MAGIC.search(joined):
+        found = _check_file(root, joined, ref, location)
+        return found if isinstance(found, Diagnostic) else (found,)
+    files: list[ResolvedFile] = []
+    for rel in _expand_glob(root, joined):
+        found = _check_file(root, rel, ref, location)
+        if isinstance(found, Diagnostic):
+            return found
+        files.append(found)
+    if not files:
+        return _error(location, f"'{ref}' matches no files", "check the pattern and the folder")
+    return tuple(files)
+
+
+def _expand_glob(root: Path, pattern: str) -> list[str]:
+    """Repo-relative files matching `pattern`, walking without following directory symlinks
+    (glob.glob would follow a link to / forever)."""
+    parts = pattern.split("/")
+    split = next(i for i, part in enumerate(parts) if _MAGIC.search(part))
+    base = "/".join(parts[:split])
+    top = root / base
+    real_top = Path(os.path.realpath(top))
+    if real_top != root and root not in real_top.parents:
+        return [base]  # reported by _check_file as a symlink escape
+    found: list[str] = []
+    for folder, dirs, names in os.walk(top, followlinks=False):
+        dirs.sort()
+        rel_folder = Path(folder).relative_to(root).as_posix() if folder != str(root) else ""
+        for name in names:
+            rel = f"{rel_folder}/{name}" if rel_folder else name
+            if _match(rel.split("/")[split:], parts[split:]):
+                found.append(rel)
+    return sorted(found)
+
+
+def _match(names: list[str], patterns: list[str]) -> bool:
+    if not patterns:
+        return not names
+    head = patterns[0]
+    if head == "**":
+        return any(_match(names[i:], patterns[1:]) for i in range(len(names) + 1))
+    if not names or (names[0].startswith(".") and not head.startswith(".")):
+        return False
+    return fnmatch.fnmatchcase(names[0], head) and _match(names[1:], patterns[1:])
+
+
+def _reference_problem(ref: str) -> tuple[str, str | None] | None:
+    if not ref.strip():
+        return "empty file path", None
+    if _CONTROL.search(ref):
+        return "file path contains control characters", None
+    if "\\" in ref:
+        return f"'{ref}' contains a backslash", "use forward slashes: audio/take-01.wav"
+    if _URL.match(ref):
+        return f"'{ref}' is a URL; only relative paths are allowed", None
+    if _DRIVE.match(ref):
+        return f"'{ref}' has a drive letter; only relative paths are allowed", None
+    if ref.startswith("/"):
+        return f"'{ref}' is an absolute path", "use a path relative to the YAML file"
+    if ref.startswith("~"):
+        return f"'{ref}' starts with ~; only relative paths are allowed", None
+    return None
+
+
+def _check_file(root: Path, rel: str, ref: str, location: Location) -> ResolvedFile | Diagnostic:
+    candidate = root / rel
+    real = Path(os.path.realpath(candidate))
+    if real != root and root not in real.parents:
+        return _error(
+            location,
+            f"'{ref}' points outside the repository through a symlink ({rel})",
+            "copy the file into the repository",
+        )
+    try:
+        info = os.stat(real)
+    except OSError:
+        return _error(location, f"file not found: {rel}", None, code="missing-file")
+    if stat.S_ISDIR(info.st_mode):
+        return _error(location, f"'{ref}' is a directory", f"use a glob such as {ref}/*.wav")
+    if not stat.S_ISREG(info.st_mode):
+        return _error(location, f"'{rel}' is not a regular file ({_kind(info.st_mode)})", None)
+    return ResolvedFile(rel, real, info.st_size, info.st_mtime_ns)
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a FIFO"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "a socket" if stat.S_ISSOCK(mode) else "a special file"
+
+
+def _error(location: Location, message: str, hint: str | None, code: str = "path") -> Diagnostic:
+    return Diagnostic(location, Severity.ERROR, message, hint, code=code)

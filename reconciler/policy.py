@@ -1,0 +1,155 @@
+"""Policy rules applied to classified changes: ownership, scope, budget, pull-request blocks.
+
+Pure functions over plan values, called by `diff.compare` / `diff.compare_pr` after each
+alias was classified. No I/O, no deepdiff (that stays in diff.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from fnmatch import fnmatchcase
+
+from reconciler.model import Alias, Declaration, DeclaredFile
+from reconciler.plan import WRITE_ACTIONS, Action, Change, Origin, change_key
+
+MARKER_PREFIX = "voicectl:"
+IMMUTABLE_HINT = "immutable field changed: use a new alias with replaces:"
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    """Everything the diff needs besides declarations and remote state."""
+
+    owner: str  # stamped as metadata.managed_by = "voicectl:<owner>"
+    target: str = "default"
+    scope: tuple[str, ...] = ()  # alias globs; empty: what this repo declares or stamps
+    max_credits: int | None = None  # None: no cap besides the remote balance
+    retry_failed: bool = False
+
+    @property
+    def marker(self) -> str:
+        return f"{MARKER_PREFIX}{self.owner}"
+
+    def in_scope(self, alias: str) -> bool:
+        return not self.scope or any(fnmatchcase(alias, glob) for glob in self.scope)
+
+
+def block_change(change: Change, reason: str, *, origin: Origin | None = None) -> Change:
+    """Turn a change into `blocked`, keeping its would-be action and credits.
+
+    An already blocked change keeps its first reason (the earliest rule explains it best).
+    """
+    if change.action is Action.BLOCKED:
+        return change if origin is None else replace(change, origin=origin)
+    return replace(
+        change,
+        action=Action.BLOCKED,
+        intended=change.action,
+        blocked_reason=reason,
+        origin=change.origin if origin is None else origin,
+    )
+
+
+def apply_budget(
+    changes: Sequence[Change], max_credits: int | None, remaining: int | None
+) -> tuple[list[Change], tuple[str, ...]]:
+    """Block every write when the cost exceeds the cap or the balance (behaviour.md §5)."""
+    cost = sum(c.credits for c in changes if c.effective in WRITE_ACTIONS)
+    reasons = []
+    if max_credits is not None and cost > max_credits:
+        reasons.append(f"cost {cost:,} credits exceeds max credits {max_credits:,}")
+    if remaining is not None and cost > remaining:
+        reasons.append(f"cost {cost:,} credits exceeds the {remaining:,} credits remaining")
+    if not reasons:
+        return list(changes), ()
+    reason = "over budget: " + "; ".join(reasons)
+    out = [block_change(c, reason) if c.action in WRITE_ACTIONS else c for c in changes]
+    return out, tuple(reasons)
+
+
+def mark_origins(head: Iterable[Change], base: Iterable[Change]) -> list[Change]:
+    """A head change also in the base plan (same action, files, metadata…) is pre-existing."""
+    base_keys = {change_key(c) for c in base}
+    return [
+        replace(c, origin=Origin.EXISTING if change_key(c) in base_keys else Origin.PR)
+        for c in head
+    ]
+
+
+def _file_identity(entry: DeclaredFile) -> tuple[str | None, str | None, str | None]:
+    return (entry.path, entry.audio.sha256 if entry.audio else None, entry.file_id)
+
+
+def _content(decl: Declaration) -> tuple[object, ...]:
+    """Engine and file set: what `protect: true` forbids changing."""
+    return (decl.engine, frozenset(_file_identity(f) for f in decl.files))
+
+
+def _essence(decl: Declaration) -> tuple[object, ...]:
+    """Everything a PR can edit in a declaration, without source locations."""
+    consent = _file_identity(decl.consent) if decl.consent else None
+    metadata = tuple(sorted((k, repr(v)) for k, v in decl.metadata.items()))
+    return (
+        *_content(decl),
+        decl.language,
+        consent,
+        metadata,
+        decl.protect,
+        tuple(decl.ignore),
+        decl.strict_files,
+        decl.replaces,
+        decl.adopt,
+        tuple(decl.targets),
+    )
+
+
+def block_pr_edits(
+    changes: Sequence[Change], head: Sequence[Declaration], base: Sequence[Declaration]
+) -> list[Change]:
+    """Pull-request rules: protected declarations, and drift on an alias the PR edits.
+
+    Drift that is only pre-existing never blocks; blocks caused here are the PR's own.
+    """
+    head_by = {d.alias: d for d in head}
+    base_by = {d.alias: d for d in base}
+    protected = {alias for alias, d in base_by.items() if d.protect}
+    out: list[Change] = []
+    for change in changes:
+        old, new = base_by.get(change.alias), head_by.get(change.alias)
+        reason = _pr_block_reason(change, old, new, protected)
+        out.append(change if reason is None else block_change(change, reason, origin=Origin.PR))
+    seen = {c.alias for c in out}
+    for alias in sorted(protected - head_by.keys() - seen):
+        # a protected declaration deleted while its voice is not (or not visibly) remote
+        decl = base_by[alias]
+        out.append(
+            Change(
+                action=Action.BLOCKED,
+                alias=Alias(alias),
+                declared=decl,
+                reasons=("declaration deleted",),
+                blocked_reason=_deleted(alias),
+            )
+        )
+    return out
+
+
+def _pr_block_reason(
+    change: Change, old: Declaration | None, new: Declaration | None, protected: set[Alias]
+) -> str | None:
+    if old is not None and old.protect and new is None:
+        return _deleted(change.alias)
+    if new is None:
+        return None
+    if old is not None and old.protect and _content(old) != _content(new):
+        return f"protected voice {change.alias}: engine or files changed"
+    if change.action is Action.REPLACE and new.replaces in protected:
+        return f"replaces protected voice {new.replaces}"
+    if change.action is Action.DRIFT and (old is None or _essence(old) != _essence(new)):
+        return IMMUTABLE_HINT
+    return None
+
+
+def _deleted(alias: str) -> str:
+    return f"protected voice {alias}: its declaration was deleted (protect: true)"

@@ -1,0 +1,93 @@
+"""The final apply report for people: one row per voice (✓ succeeded, ✗ failed + reason,
+… pending), the files the server discarded, uploads, credits spent and remaining.
+
+Rendering only: the values come from report.ApplyReport; user text is `Text`, never markup.
+"""
+
+from __future__ import annotations
+
+from rich import box
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from reconciler.redact import clean, safe
+from reconciler.render.progress import format_size
+from reconciler.report import ApplyReport, Outcome, VoiceResult
+
+SYMBOLS: dict[Outcome, str] = {
+    Outcome.SUCCEEDED: "✓",
+    Outcome.ADOPTED: "✓",
+    Outcome.PENDING: "…",
+    Outcome.FAILED: "✗",
+    Outcome.NOT_ATTEMPTED: "✗",
+    Outcome.UNKNOWN: "?",
+}
+LABELS: dict[Outcome, str] = {
+    Outcome.SUCCEEDED: "succeeded",
+    Outcome.ADOPTED: "adopted",
+    Outcome.PENDING: "pending",
+    Outcome.FAILED: "failed",
+    Outcome.NOT_ATTEMPTED: "not attempted",
+    Outcome.UNKNOWN: "unknown",
+}
+
+
+def _detail(voice: VoiceResult) -> str:
+    if voice.outcome is Outcome.PENDING:
+        return f"still {voice.status}; the next plan or apply picks it up"
+    if voice.reason:
+        return safe(voice.reason, 300)
+    if voice.discarded:
+        return f"{len(voice.discarded)} file(s) discarded"
+    return ""
+
+
+def voices_table(report: ApplyReport) -> Table:
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    for name in ("", "alias", "result", "clone", "detail"):
+        table.add_column(name, overflow="fold")
+    for voice in report.voices:
+        table.add_row(
+            SYMBOLS[voice.outcome],
+            Text(clean(voice.alias)),
+            LABELS[voice.outcome],
+            Text(clean(voice.clone_id or "-")),
+            Text(_detail(voice)),
+        )
+    return table
+
+
+def summary_lines(report: ApplyReport) -> list[str]:
+    """Counts, discards, uploads, credits and why the run stopped, as plain lines."""
+    counts = ", ".join(
+        f"{report.count(o)} {LABELS[o]}" for o in Outcome if report.count(o) or o is Outcome.FAILED
+    )
+    lines = [f"voices: {counts}"]
+    discards = [(v.alias, d) for v in report.voices for d in v.discarded]
+    if discards:
+        lines.append("files discarded by the server:")
+        lines.extend(
+            f"  {clean(d.path or d.file_id)} ({clean(alias)}): {safe(d.reason, 200)}"
+            for alias, d in discards
+        )
+    stats = report.uploads
+    lines.append(
+        f"uploads: {stats.uploaded} sent ({format_size(stats.bytes_sent)}), "
+        f"{stats.reused} already in the folder"
+    )
+    remaining = "unknown" if report.credits_remaining is None else f"{report.credits_remaining:,}"
+    lines.append(f"credits: {report.credits_spent:,} spent, {remaining} remaining")
+    if report.stopped_reason:
+        lines.append(f"stopped starting new voices: {safe(report.stopped_reason, 200)}")
+    if report.interrupted:
+        lines.append("interrupted: unknown voices are read back by the next run")
+    return lines
+
+
+def render_report(report: ApplyReport, console: Console) -> None:
+    """Print the per-voice table and the summary lines."""
+    if report.voices:
+        console.print(voices_table(report))
+    for line in summary_lines(report):
+        console.print(Text(line), soft_wrap=True, highlight=False)

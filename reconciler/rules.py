@@ -1,0 +1,115 @@
+"""Engine rules for one declaration, driven only by the ENGINES table (reconciler/engines.py).
+
+File count, per-file and total duration, total size, the consent recording and the
+non-English advice. The consent file never counts toward the file limits. Schema shape,
+paths and audio decoding are checked before this; nothing here reads files.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from reconciler.engines import ENGINES, MB, EngineLimits
+from reconciler.errors import Diagnostic, Location, Severity
+from reconciler.model import Declaration
+
+
+def check_engine_rules(decl: Declaration, where: Mapping[str, Location]) -> list[Diagnostic]:
+    """Every engine-limit problem of `decl`; `where` maps field names to their locations."""
+    limits = ENGINES.get(decl.engine)
+    if limits is None:
+        return []  # the schema already reported the unknown engine
+    at = {name: where.get(name, decl.source) for name in ("engine", "files", "consent", "language")}
+    found = _consent_rules(decl, limits, at)
+    name = limits.name
+    count = len(decl.files)
+    if count > limits.max_files:
+        found.append(
+            _error(
+                at["files"],
+                f"{name} allows at most {limits.max_files} files, this voice has {count}",
+            )
+        )
+    local = [f for f in decl.files if f.audio is not None]
+    for item in local:
+        assert item.audio is not None
+        if item.audio.duration_s < limits.min_file_s:
+            message = (
+                f"{item.path} is {_secs(item.audio.duration_s)} s long; "
+                f"{name} needs at least {_secs(limits.min_file_s)} s per file"
+            )
+            found.append(_error(item.location, message))
+    total_bytes = sum(f.audio.bytes for f in local if f.audio is not None)
+    if total_bytes > limits.max_total_bytes:
+        message = (
+            f"{name} allows at most {limits.max_total_bytes // MB} MB of audio in total, "
+            f"this voice has {total_bytes / MB:.2f} MB ({total_bytes:,} bytes)"
+        )
+        found.append(_error(at["files"], message))
+    if len(local) < count:
+        return found  # durations of file_id entries are known only to `plan`
+    total = sum(f.audio.duration_s for f in local if f.audio is not None)
+    if total < limits.min_total_s:
+        message = (
+            f"{name} needs at least {_limit(limits.min_total_s)} of audio in total, "
+            f"this voice has {_span(total)}"
+        )
+        found.append(_error(at["files"], message))
+    elif _needs_more(decl.language, total, limits):
+        assert limits.recommended_non_english_s is not None
+        message = (
+            f"{name} recommends at least {_limit(limits.recommended_non_english_s)} of audio "
+            f"for non-English voices, this voice has {_span(total)}"
+        )
+        found.append(Diagnostic(at["language"], Severity.WARNING, message, code="engine"))
+    return found
+
+
+def _consent_rules(
+    decl: Declaration, limits: EngineLimits, at: Mapping[str, Location]
+) -> list[Diagnostic]:
+    consent = decl.consent
+    if consent is None and limits.consent_required:
+        hint = "add `consent: <path>`: a recording of the speaker agreeing to be cloned"
+        return [_error(at["engine"], f"{limits.name} requires a consent recording", hint)]
+    if consent is not None and not limits.consent_required:
+        hint = "remove `consent:` (only voice engines that require consent use it)"
+        return [_error(at["consent"], f"{limits.name} does not use a consent recording", hint)]
+    if consent is not None:
+        same = [
+            f
+            for f in decl.files
+            if (f.path is not None and f.path == consent.path)
+            or (f.file_id is not None and f.file_id == consent.file_id)
+        ]
+        if same:
+            return [_error(at["consent"], "the consent recording is also listed in files")]
+    return []
+
+
+def _needs_more(language: str, total: float, limits: EngineLimits) -> bool:
+    recommended = limits.recommended_non_english_s
+    english = language.split("-", 1)[0].lower() == "en"
+    return recommended is not None and not english and total < recommended
+
+
+def _secs(value: float) -> str:
+    return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+def _span(seconds: float) -> str:
+    seconds = round(seconds, 2)
+    if seconds < 60:
+        return f"{_secs(seconds)} s"
+    minutes, rest = divmod(seconds, 60)
+    return f"{int(minutes)} min {_secs(rest)} s"
+
+
+def _limit(seconds: float) -> str:
+    if seconds >= 60 and seconds % 60 == 0:
+        return f"{seconds / 60:g} minutes"
+    return f"{seconds:g} seconds"
+
+
+def _error(location: Location, message: str, hint: str | None = None) -> Diagnostic:
+    return Diagnostic(location, Severity.ERROR, message, hint, code="engine")

@@ -1,0 +1,175 @@
+"""The upload folder and its content-addressed files, shared by every apply worker.
+
+A local file is uploaded at most once per run (one in-flight upload per remote name, the
+others wait for it) and never when an `uploaded` file of the same `<sha16>-<name>` is
+already in the folder. A failed `POST /files` is retried only after re-listing the folder.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable
+from concurrent.futures import Future
+from pathlib import Path
+
+from reconciler.api import VoiceApi
+from reconciler.errors import ApiError, VoicectlError
+from reconciler.events import EventSink, FolderReady, Retrying, Uploaded, UploadSkipped
+from reconciler.model import Alias, DeclaredFile, FileId, FolderId, RemoteFile
+from reconciler.redact import safe
+from reconciler.report import UploadStats
+
+UPLOAD_ATTEMPTS = 3
+
+
+class FileRejectedError(VoicectlError):
+    """The server stored the bytes but could not use them (file status `failed`)."""
+
+
+class UploadStore:
+    """Folder + files by name; thread-safe. `ensure_file` returns the fileId to send."""
+
+    def __init__(
+        self,
+        api: VoiceApi,
+        *,
+        folder_name: str,
+        root: Path,
+        events: EventSink,
+        local_names: Iterable[str],
+        folder_id: FolderId | None = None,
+    ) -> None:
+        self._api = api
+        self._folder_name = folder_name
+        self._root = root
+        self._events = events
+        self._lock = threading.Lock()
+        self._folder_lock = threading.Lock()
+        self._folder = folder_id  # known from the plan's remote read: no find needed
+        # the folder is listed once by this run, not taken from `remote.files_by_name`: a
+        # name can map to several files there (an orphan `pending` slot and the real one)
+        self._known: dict[str, RemoteFile] = {}
+        self._listed = False
+        self._futures: dict[str, Future[RemoteFile]] = {}
+        self._total = len(set(local_names))
+        self._done = 0
+        self._uploaded = 0
+        self._reused = 0
+        self._bytes = 0
+
+    @property
+    def stats(self) -> UploadStats:
+        with self._lock:
+            return UploadStats(self._uploaded, self._reused, self._bytes)
+
+    def ensure_folder(self) -> FolderId:
+        """Find the folder, else create it (a 409 from a concurrent run → find again)."""
+        with self._folder_lock:
+            if self._folder is None:
+                created = False
+                folder = self._api.find_folder(self._folder_name)
+                if folder is None:
+                    folder, created = self._create_folder(), True
+                self._events.emit(FolderReady(self._folder_name, folder, created))
+                self._folder = folder
+            if not self._listed:
+                self._known = self._list_usable()
+                self._listed = True
+            return self._folder
+
+    def _create_folder(self) -> FolderId:
+        try:
+            return self._api.create_folder(self._folder_name)
+        except ApiError as exc:
+            # POST /folders is not idempotent: read back before deciding it failed
+            folder = self._api.find_folder(self._folder_name)
+            if folder is None:
+                raise exc from None
+            return folder
+
+    def _list_usable(self) -> dict[str, RemoteFile]:
+        assert self._folder is not None
+        return {f.name: f for f in self._api.list_folder_files(self._folder) if _usable(f)}
+
+    def ensure_file(self, alias: Alias, declared: DeclaredFile) -> FileId:
+        """The fileId for one declared file, uploading it first when the folder lacks it."""
+        if declared.file_id is not None:
+            return declared.file_id
+        name = declared.upload_name
+        if name is None or declared.path is None or declared.audio is None:
+            raise FileRejectedError(f"{declared.location}: no local file or file_id to send")
+        folder = self.ensure_folder()
+        with self._lock:
+            future = self._futures.get(name)
+            owner = future is None
+            if future is None:
+                future = self._futures[name] = Future()
+            known = self._known.get(name)
+        if not owner:
+            return future.result().file_id
+        try:
+            if known is not None:
+                remote = known
+                self._count(alias, declared, remote, reused=True, why="already uploaded")
+            else:
+                remote = self._upload(alias, declared, folder, name)
+        except BaseException as exc:
+            future.set_exception(exc)
+            raise
+        future.set_result(remote)
+        return remote.file_id
+
+    def _upload(
+        self, alias: Alias, declared: DeclaredFile, folder: FolderId, name: str
+    ) -> RemoteFile:
+        assert declared.path is not None and declared.audio is not None
+        last: ApiError | None = None
+        for attempt in range(UPLOAD_ATTEMPTS):
+            if attempt > 0:
+                # POST /files is not idempotent: an earlier attempt may have landed
+                found = self._list_usable().get(name)
+                if found is not None:
+                    self._count(alias, declared, found, reused=True, why="found after a retry")
+                    return found
+            try:
+                remote = self._api.upload(
+                    folder, name, self._root / declared.path, declared.audio.sha256
+                )
+            except ApiError as exc:
+                if not exc.transient:
+                    raise
+                last = exc
+                self._events.emit(Retrying(alias, "upload", f"{declared.path}: {safe(str(exc))}"))
+                continue
+            if remote.status == "failed":
+                raise FileRejectedError(f"{declared.path}: the server could not decode the audio")
+            self._count(alias, declared, remote, reused=False, why="")
+            return remote
+        assert last is not None
+        raise last
+
+    def _count(
+        self, alias: Alias, declared: DeclaredFile, remote: RemoteFile, *, reused: bool, why: str
+    ) -> None:
+        assert declared.path is not None and declared.audio is not None
+        with self._lock:
+            self._done += 1
+            index, total = self._done, max(self._total, self._done)
+            if reused:
+                self._reused += 1
+            else:
+                self._uploaded += 1
+                self._bytes += declared.audio.bytes
+            self._known[remote.name] = remote
+        if reused:
+            self._events.emit(
+                UploadSkipped(alias, declared.path, remote.file_id, why, index, total)
+            )
+        else:
+            size = declared.audio.bytes
+            self._events.emit(Uploaded(alias, declared.path, size, remote.file_id, index, total))
+
+
+def _usable(file: RemoteFile) -> bool:
+    """Only a fully uploaded file can be reused; a `pending` slot may be an orphan."""
+    return file.status == "uploaded"

@@ -1,0 +1,215 @@
+"""Waiting and settling: one polling loop for every submitted clone, then each voice's
+final outcome (succeeded, adopted, pending, failed...) as the report.
+
+GET only. A clone still running when the wait ends is *pending*, never failed. Poll errors
+are not voice failures: the loop tries again at the next interval.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
+
+from reconciler.api import VoiceApi
+from reconciler.creating import Voice
+from reconciler.engines import engine_limits
+from reconciler.errors import ApiError
+from reconciler.events import (
+    EventSink,
+    Heartbeat,
+    NotAttempted,
+    Retrying,
+    StatusChanged,
+    VoiceFailed,
+    VoicePending,
+    VoiceSucceeded,
+    VoiceUnknown,
+    WaitStarted,
+)
+from reconciler.model import Alias, RemoteClone
+from reconciler.redact import safe
+from reconciler.report import ApplyReport, DiscardedFile, Outcome, UploadStats, VoiceResult
+
+HEARTBEAT_S = 30.0
+
+
+@dataclass(frozen=True, slots=True)
+class WaitOutcome:
+    latest: Mapping[Alias, RemoteClone]  # the newest record seen for each tracked clone
+    elapsed_s: float
+    timed_out: bool
+
+
+class ClonePoller:
+    """Polls tracked clones with `list_clones` (one GET for all) or per-alias GETs."""
+
+    def __init__(
+        self,
+        api: VoiceApi,
+        *,
+        events: EventSink,
+        clock: Callable[[], float],
+        sleep: Callable[[float], None],
+        stop: threading.Event,
+        timeout_s: float,
+        interval_s: float,
+        heartbeat_s: float = HEARTBEAT_S,
+    ) -> None:
+        self._api = api
+        self._events = events
+        self._clock = clock
+        self._sleep = sleep
+        self._stop = stop
+        self._timeout = timeout_s
+        self._interval = max(0.0, interval_s)
+        self._heartbeat = heartbeat_s
+        self._listing_ok = True
+        self._refused: ApiError | None = None  # a permanent error (bad key) ends the wait
+
+    def wait(self, tracked: Mapping[Alias, RemoteClone]) -> WaitOutcome:
+        latest = dict(tracked)
+        waiting = sorted(a for a, c in latest.items() if not c.terminal)
+        start = self._clock()
+        if not waiting:
+            return WaitOutcome(latest, 0.0, timed_out=False)
+        self._events.emit(WaitStarted(len(waiting), self._timeout))
+        deadline, beat = start + self._timeout, start
+        while waiting and not self._stop.is_set() and self._refused is None:
+            self._poll_round(waiting, latest, start)
+            waiting = [a for a in waiting if not latest[a].terminal]
+            now = self._clock()
+            if not waiting or now >= deadline or self._stop.is_set() or self._refused:
+                break
+            if now - beat >= self._heartbeat:
+                self._beat(waiting, latest, now - start)
+                beat = now
+            # never sleep past the next heartbeat or the deadline
+            self._sleep(max(0.0, min(self._interval, deadline - now, beat + self._heartbeat - now)))
+        elapsed = self._clock() - start
+        stopped = self._stop.is_set() or self._refused is not None
+        return WaitOutcome(latest, elapsed, timed_out=bool(waiting) and not stopped)
+
+    def _beat(self, waiting: list[Alias], latest: Mapping[Alias, RemoteClone], at: float) -> None:
+        entries = tuple((a, latest[a].status) for a in waiting)
+        self._events.emit(Heartbeat("waiting", entries, at))
+
+    def _poll_round(
+        self, waiting: list[Alias], latest: dict[Alias, RemoteClone], start: float
+    ) -> None:
+        for alias, records in self._fetch(waiting).items():
+            old = latest[alias]
+            new = next((r for r in reversed(records) if r.clone_id == old.clone_id), None)
+            if new is None:
+                continue  # not visible yet (eventual consistency): keep waiting
+            latest[alias] = new
+            if new.status != old.status:
+                elapsed = self._clock() - start
+                self._events.emit(StatusChanged(alias, new.clone_id, new.status, elapsed))
+
+    def _fetch(self, aliases: list[Alias]) -> dict[Alias, tuple[RemoteClone, ...]]:
+        if len(aliases) > 1 and self._listing_ok:
+            try:
+                listing = self._api.list_clones()
+            except ApiError as exc:
+                self._note_error(aliases[0], exc)
+                return {}
+            if listing.complete:
+                wanted = set(aliases)
+                found: dict[Alias, list[RemoteClone]] = {a: [] for a in aliases}
+                for record in listing.records:
+                    if record.alias in wanted:
+                        found[record.alias].append(record)
+                return {a: tuple(r) for a, r in found.items()}
+            self._listing_ok = False  # list-all refused (api-contract.md E26): per alias
+        result: dict[Alias, tuple[RemoteClone, ...]] = {}
+        for alias in aliases:
+            if self._stop.is_set():
+                break
+            try:
+                result[alias] = self._api.get_clones(alias)
+            except ApiError as exc:
+                self._note_error(alias, exc)
+                if self._refused is not None:
+                    break
+        return result
+
+    def _note_error(self, alias: Alias, exc: ApiError) -> None:
+        if not exc.transient:
+            self._refused = exc
+        self._events.emit(Retrying(alias, "poll", safe(str(exc))))
+
+
+def finish_voices(
+    voices: Sequence[Voice],
+    *,
+    latest: Mapping[Alias, RemoteClone],
+    waited_s: float,
+    events: EventSink,
+    trail: Mapping[Alias, tuple[str, ...]],
+    credits_remaining: int | None,
+    uploads: UploadStats,
+    interrupted: bool,
+    stopped_reason: str | None,
+) -> ApplyReport:
+    """Turn the voices' final state into the report, emitting each outcome not yet shown."""
+    results = [_finish(v, latest, waited_s, events, trail.get(v.decl.alias, ())) for v in voices]
+    return ApplyReport(
+        voices=tuple(results),
+        credits_spent=sum(r.credits for r in results),
+        credits_remaining=credits_remaining,
+        uploads=uploads,
+        interrupted=interrupted,
+        stopped_reason=stopped_reason,
+    )
+
+
+def _finish(
+    voice: Voice,
+    latest: Mapping[Alias, RemoteClone],
+    waited_s: float,
+    events: EventSink,
+    request_ids: tuple[str, ...],
+) -> VoiceResult:
+    decl, alias = voice.decl, voice.decl.alias
+    base = VoiceResult(
+        alias,
+        decl.engine,
+        Outcome.PENDING,
+        source=decl.source.path,
+        request_ids=request_ids,
+        retries=voice.retries,
+    )
+    if voice.outcome is not None:  # decided (and shown) during the worker phase
+        return replace(base, outcome=voice.outcome, reason=voice.reason)
+    if voice.post_in_flight:
+        reason = "create was in flight at the interrupt; will be read back by the next run"
+        events.emit(VoiceUnknown(alias, reason))
+        return replace(base, outcome=Outcome.UNKNOWN, reason=reason)
+    if voice.clone is None:
+        reason = "interrupted before the create"
+        events.emit(NotAttempted(alias, reason))
+        return replace(base, outcome=Outcome.NOT_ATTEMPTED, reason=reason)
+    record = latest.get(alias, voice.clone)
+    discarded = tuple(
+        DiscardedFile(fid, voice.paths_by_id.get(fid), safe(why, 200))
+        for fid, why in sorted(record.discarded.items())
+    )
+    base = replace(base, clone_id=record.clone_id, status=record.status, discarded=discarded)
+    if record.status == "succeeded":
+        limits = engine_limits(decl.engine)
+        spent = limits.credits if limits and not voice.adopted else 0
+        base = replace(base, credits=spent)
+        if decl.strict_files and discarded:
+            reason = f"strict_files: the server discarded {len(discarded)} file(s)"
+            events.emit(VoiceFailed(alias, reason, record.clone_id))
+            return replace(base, outcome=Outcome.FAILED, reason=reason)
+        outcome = Outcome.ADOPTED if voice.adopted else Outcome.SUCCEEDED
+        events.emit(VoiceSucceeded(alias, record.clone_id, voice.adopted, len(discarded)))
+        return replace(base, outcome=outcome)
+    if record.status == "failed":
+        reason = safe(record.fail_reason or "the clone failed", 300)
+        events.emit(VoiceFailed(alias, reason, record.clone_id))
+        return replace(base, outcome=Outcome.FAILED, reason=reason)
+    events.emit(VoicePending(alias, record.clone_id, record.status, waited_s))
+    return replace(base, outcome=Outcome.PENDING)

@@ -1,0 +1,294 @@
+"""Strict, located YAML loading for user-edited files (libraries.md §1).
+
+`read_yaml`/`parse_yaml` return a `LocatedDoc` (data + 1-based line:col of every key and
+value) or one located `Diagnostic`; they never raise for bad input. No schema rules here.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, ClassVar
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from reconciler.errors import Diagnostic, Location, Severity
+
+MAX_BYTES = 256 * 1024
+MAX_DEPTH = 32
+MAX_NODES = 10_000
+
+PathKey = tuple[str | int, ...]
+
+_T = "tag:yaml.org,2002:"
+STR, INT, FLOAT, BOOL, NULL = _T + "str", _T + "int", _T + "float", _T + "bool", _T + "null"
+SEQ, MAP = _T + "seq", _T + "map"
+
+_BaseLoader: Any = yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader
+
+
+class StrictLoader(_BaseLoader):  # type: ignore[misc]
+    """CSafeLoader with YAML-1.2-like implicit types: only true/false are booleans, no
+    timestamps, sexagesimal, octal, merge keys or `=`; `.inf`/`.nan` stay strings."""
+
+    yaml_implicit_resolvers: ClassVar[dict[str, list[tuple[str, re.Pattern[str]]]]] = {}
+
+
+_BOOL = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
+_INT = re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$")
+_FLOAT = re.compile(
+    r"^[-+]?(?:(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?|[0-9]+[eE][-+]?[0-9]+)$"
+)
+_NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
+StrictLoader.add_implicit_resolver(BOOL, _BOOL, list("tTfF"))
+StrictLoader.add_implicit_resolver(INT, _INT, list("-+0123456789"))
+StrictLoader.add_implicit_resolver(FLOAT, _FLOAT, list("-+0123456789."))
+StrictLoader.add_implicit_resolver(NULL, _NULL, ["~", "n", "N", ""])
+_BY_FIRST: dict[str, list[tuple[str, re.Pattern[str]]]] = StrictLoader.yaml_implicit_resolvers
+
+
+def _resolve(self: Any, kind: type[Node], value: Any, implicit: tuple[bool, bool]) -> str:
+    """Resolver.resolve without path resolvers: called for every node, so kept minimal."""
+    if kind is ScalarNode:
+        if implicit[0]:
+            candidates = _BY_FIRST.get(value[:1])
+            if candidates:
+                for tag, pattern in candidates:
+                    if pattern.match(value):
+                        return tag
+        return STR
+    return SEQ if kind is SequenceNode else MAP
+
+
+StrictLoader.resolve = _resolve
+
+
+@dataclass(frozen=True, slots=True)
+class LocatedDoc:
+    """A parsed document and where each key and value came from (1-based line, col)."""
+
+    path: str
+    data: Any
+    marks: Mapping[PathKey, tuple[int, int]]
+    key_marks: Mapping[PathKey, tuple[int, int]]
+    raw: Mapping[PathKey, str]  # source text of non-string scalars (for "quote it" hints)
+
+    def locate(self, where: PathKey = (), *, key: bool = False) -> Location:
+        """Location of the value (or key) at `where`, else of its nearest ancestor."""
+        while True:
+            found = (self.key_marks.get(where) if key else None) or self.marks.get(where)
+            if found is not None:
+                return Location(self.path, found[0], found[1])
+            if not where:
+                return Location(self.path, 1, 1)
+            where = where[:-1]
+            key = False
+
+
+class _Reject(Exception):
+    def __init__(self, node_or_mark: Any, message: str, hint: str | None = None) -> None:
+        mark = getattr(node_or_mark, "start_mark", node_or_mark)
+        self.line = mark.line + 1 if mark is not None else 1
+        self.col = mark.column + 1 if mark is not None else 1
+        self.message = message
+        self.hint = hint
+
+
+def read_yaml(path: Path, display: str) -> LocatedDoc | Diagnostic:
+    """Read and parse one file; `display` is the repo-relative path used in locations."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            return _error(
+                display, 0, 0, f"file is too large ({size:,} bytes; the limit is 256 KiB)"
+            )
+        with path.open("rb") as handle:
+            data = handle.read(MAX_BYTES + 1)
+    except OSError as exc:
+        return _error(display, 0, 0, f"cannot read file: {exc.strerror or exc}")
+    return parse_yaml(data, display)
+
+
+def parse_yaml(data: bytes | str, display: str) -> LocatedDoc | Diagnostic:
+    """Parse YAML bytes (UTF-8, optional BOM) or text into a LocatedDoc, or a Diagnostic."""
+    if len(data) > MAX_BYTES:
+        return _error(
+            display, 0, 0, f"file is too large ({len(data):,} bytes; the limit is 256 KiB)"
+        )
+    if isinstance(data, bytes):
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            line = data.count(b"\n", 0, exc.start) + 1
+            col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+            return _error(
+                display,
+                line,
+                col,
+                f"file is not valid UTF-8 (byte 0x{data[exc.start]:02x})",
+                "save the file as UTF-8",
+            )
+    else:
+        text = data[1:] if data.startswith("\ufeff") else data
+    try:
+        # Without "&" there is no anchor, hence no alias; depth and node count are then
+        # checked by the walk (LibYAML itself stops at depth 1,000, far from its crash).
+        if "&" in text or not yaml.__with_libyaml__:
+            _prescan(text)
+        loader = StrictLoader(text)
+        try:
+            node = loader.get_single_node()
+        finally:
+            loader.dispose()
+        builder = _Builder(display, loader)
+        value = builder.build(node, (), 0) if node is not None else None
+    except _Reject as exc:
+        return _error(display, exc.line, exc.col, exc.message, exc.hint)
+    except yaml.MarkedYAMLError as exc:
+        return _syntax_error(display, exc)
+    except yaml.reader.ReaderError as exc:  # control characters: a position, no mark
+        line = text.count("\n", 0, exc.position) + 1
+        col = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        return _error(display, line, col, f"invalid YAML: {exc.reason} (#x{exc.character:04x})")
+    except yaml.YAMLError as exc:
+        return _error(display, 1, 1, f"invalid YAML: {_first_line(str(exc))}")
+    except RecursionError:
+        return _error(display, 1, 1, f"nesting is deeper than {MAX_DEPTH} levels")
+    return LocatedDoc(display, value, builder.marks, builder.key_marks, builder.raw)
+
+
+def _prescan(text: str) -> None:
+    """Walk parser events: reject anchors, aliases, depth > 32 and > 10,000 nodes."""
+    depth = nodes = 0
+    for event in yaml.parse(text, Loader=StrictLoader):
+        if isinstance(event, yaml.AliasEvent):
+            raise _Reject(event, "aliases (*name) are not allowed", "write the value out in full")
+        if isinstance(event, yaml.NodeEvent):
+            if event.anchor is not None:
+                raise _Reject(
+                    event, "anchors (&name) are not allowed", "write the value out in full"
+                )
+            nodes += 1
+            if nodes > MAX_NODES:
+                raise _Reject(event, f"document has more than {MAX_NODES:,} nodes")
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise _Reject(event, f"nesting is deeper than {MAX_DEPTH} levels")
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+
+
+def _show_tag(tag: str) -> str:
+    return "!!" + tag[len(_T) :] if tag.startswith(_T) else tag
+
+
+class _Builder:
+    """One walk over the composed node graph: checks, marks and plain Python values."""
+
+    def __init__(self, display: str, loader: Any) -> None:
+        self.display = display
+        self.loader = loader
+        self.marks: dict[PathKey, tuple[int, int]] = {}
+        self.key_marks: dict[PathKey, tuple[int, int]] = {}
+        self.raw: dict[PathKey, str] = {}
+        self.seen: set[int] = set()
+
+    def build(self, node: Node, path: PathKey, depth: int) -> Any:
+        if id(node) in self.seen:  # the composer shares a node only through an alias
+            raise _Reject(node, "aliases (*name) are not allowed", "write the value out in full")
+        self.seen.add(id(node))
+        if len(self.seen) > MAX_NODES:
+            raise _Reject(node, f"document has more than {MAX_NODES:,} nodes")
+        marks = self.marks
+        mark = node.start_mark
+        marks[path] = (mark.line + 1, mark.column + 1)
+        if node.__class__ is ScalarNode:
+            return node.value if node.tag == STR else self._scalar(node, path)
+        if depth >= MAX_DEPTH:
+            raise _Reject(node, f"nesting is deeper than {MAX_DEPTH} levels")
+        if isinstance(node, SequenceNode):
+            if node.tag != SEQ:
+                raise _Reject(node, f"tag {_show_tag(node.tag)} is not allowed")
+            return [self.build(item, (*path, i), depth + 1) for i, item in enumerate(node.value)]
+        if not isinstance(node, MappingNode) or node.tag != MAP:
+            raise _Reject(node, f"tag {_show_tag(node.tag)} is not allowed")
+        result: dict[str, Any] = {}
+        key_marks = self.key_marks
+        for key_node, value_node in node.value:
+            if key_node.__class__ is ScalarNode and key_node.tag == STR:
+                key = key_node.value
+            else:
+                key = self._key(key_node)
+            child = (*path, key)
+            if key in result:
+                first = key_marks[child][0]
+                raise _Reject(
+                    key_node,
+                    f"duplicate key '{key}' (first defined on line {first})",
+                    "remove one of them",
+                )
+            mark = key_node.start_mark
+            key_marks[child] = (mark.line + 1, mark.column + 1)
+            if value_node.__class__ is ScalarNode and value_node.tag == STR:
+                # the common case inline: a plain string value (no call, same checks)
+                if id(value_node) in self.seen:
+                    raise _Reject(value_node, "aliases (*name) are not allowed")
+                self.seen.add(id(value_node))
+                mark = value_node.start_mark
+                marks[child] = (mark.line + 1, mark.column + 1)
+                result[key] = value_node.value
+            else:
+                result[key] = self.build(value_node, child, depth + 1)
+        return result
+
+    def _key(self, node: Node) -> str:
+        if not isinstance(node, ScalarNode):
+            raise _Reject(node, "mapping keys must be plain strings")
+        if node.tag != STR:
+            raise _Reject(
+                node, f"mapping key {node.value!r} is not a string", f'quote it: "{node.value}"'
+            )
+        return str(node.value)
+
+    def _scalar(self, node: ScalarNode, path: PathKey) -> Any:
+        tag, value = node.tag, node.value
+        if tag == STR:
+            return value
+        if tag not in (INT, FLOAT, BOOL, NULL):
+            raise _Reject(node, f"tag {_show_tag(tag)} is not allowed")
+        if node.style or self.loader.resolve(ScalarNode, value, (True, False)) != tag:
+            raise _Reject(
+                node, f"explicit tag {_show_tag(tag)} is not allowed", "write the value plainly"
+            )
+        self.raw[path] = value
+        if tag == INT:
+            return int(value)
+        if tag == FLOAT:
+            return float(value)
+        if tag == BOOL:
+            return value.lower() == "true"
+        return None
+
+
+def _syntax_error(display: str, exc: yaml.MarkedYAMLError) -> Diagnostic:
+    mark = exc.problem_mark or exc.context_mark
+    line = mark.line + 1 if mark is not None else 1
+    col = mark.column + 1 if mark is not None else 1
+    problem = exc.problem or exc.context or "syntax error"
+    if "alias" in problem or "alphabetic or numeric" in problem:
+        return _error(
+            display, line, col, "invalid YAML: " + problem, 'quote values that start with "*"'
+        )
+    return _error(display, line, col, f"invalid YAML: {problem}")
+
+
+def _first_line(text: str) -> str:
+    return text.strip().splitlines()[0] if text.strip() else "syntax error"
+
+
+def _error(display: str, line: int, col: int, message: str, hint: str | None = None) -> Diagnostic:
+    return Diagnostic(Location(display, line, col), Severity.ERROR, message, hint, code="yaml")

@@ -1,0 +1,112 @@
+"""Fixtures for the client tests: a virtual clock and a scripted HTTP peer.
+
+The scripted peer is an httpx.MockTransport handler that answers from a list of canned
+replies and records every request it saw; it stands in for a misbehaving server.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+import pytest
+
+from reconciler.client import AudioStackClient
+from reconciler.httperrors import RequestRecord
+from reconciler.retry import RetryPolicy
+
+BASE = "https://api.test"
+KEY = "sk-test-key-0001"
+Answer = httpx.Response | Exception | Callable[[httpx.Request], httpx.Response]
+
+
+@dataclass
+class FakeClock:
+    """Monotonic clock that only moves when something sleeps on it."""
+
+    now: float = 1000.0
+    sleeps: list[float] = field(default_factory=list)
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+
+@dataclass
+class ScriptedPeer:
+    """Answers requests from `answers` in order (the last one repeats)."""
+
+    answers: list[Answer]
+    seen: list[httpx.Request] = field(default_factory=list)
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        request.read()
+        self.seen.append(request)
+        answer = self.answers[min(len(self.seen), len(self.answers)) - 1]
+        if isinstance(answer, Exception):
+            raise answer
+        if callable(answer):
+            return answer(request)
+        return answer
+
+    @property
+    def paths(self) -> list[str]:
+        return [f"{r.method} {r.url.path}" for r in self.seen]
+
+
+def envelope(data: Any, *, credits: int = 9000, request_id: str = "req-1") -> dict[str, Any]:
+    meta = {"version": "2", "requestId": request_id, "creditsRemaining": credits}
+    return {"message": "ok", "warnings": [], "errors": [], "meta": meta, "data": data}
+
+
+def reply(status: int, body: Any = None, **headers: str) -> httpx.Response:
+    hdrs = {k.replace("_", "-"): v for k, v in headers.items()}
+    if body is None:
+        return httpx.Response(status, headers=hdrs)
+    if isinstance(body, bytes | str):
+        return httpx.Response(status, content=body, headers=hdrs)
+    return httpx.Response(status, content=json.dumps(body).encode(), headers=hdrs)
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def records() -> list[RequestRecord]:
+    return []
+
+
+@pytest.fixture
+def make_client(
+    clock: FakeClock, records: list[RequestRecord]
+) -> Iterator[Callable[..., tuple[AudioStackClient, ScriptedPeer]]]:
+    made: list[AudioStackClient] = []
+
+    def build(*answers: Answer, **options: Any) -> tuple[AudioStackClient, ScriptedPeer]:
+        peer = ScriptedPeer(list(answers))
+        options.setdefault("retry", RetryPolicy(budget_s=300))
+        client = AudioStackClient(
+            options.pop("base_url", BASE),
+            options.pop("api_key", KEY),
+            transport=httpx.MockTransport(peer),
+            sleep=clock.sleep,
+            clock=clock,
+            rand=random.Random(7).random,
+            on_request=records.append,
+            **options,
+        )
+        made.append(client)
+        return client, peer
+
+    yield build
+    for client in made:
+        client.close()

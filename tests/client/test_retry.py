@@ -1,0 +1,171 @@
+"""retry.py on its own: backoff bounds, Retry-After forms, the wait budget, the cooldown."""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import TYPE_CHECKING
+
+import pytest
+
+from reconciler.errors import RateLimitedError, ServerError
+from reconciler.retry import (
+    Cooldown,
+    Pacer,
+    RetryPolicy,
+    WaitBudget,
+    compute_backoff,
+    parse_retry_after,
+)
+
+if TYPE_CHECKING:
+    from tests.client.conftest import FakeClock
+
+NOW = 1_700_000_000.0  # 2023-11-14T22:13:20Z
+
+
+def test_backoff_is_full_jitter_under_the_doubling_ceiling() -> None:
+    policy = RetryPolicy()
+    assert [compute_backoff(a, policy, lambda: 0.999999) for a in range(8)] == pytest.approx(
+        [0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 30.0, 30.0], rel=1e-5
+    )
+    assert compute_backoff(3, policy, lambda: 0.0) == 0.0
+    assert compute_backoff(10_000, policy, lambda: 0.5) == 15.0
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("3", 3.0),
+        (" 120 ", 120.0),
+        ("0", 0.0),
+        ("Tue, 14 Nov 2023 22:13:25 GMT", 5.0),
+        ("Tue, 14 Nov 2023 22:13:00 GMT", 0.0),  # in the past: go now
+        ("soon", None),
+        ("-5", None),
+        ("1.5", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_parse_retry_after_reads_seconds_and_http_dates(
+    value: str | None, expected: float | None
+) -> None:
+    assert parse_retry_after(value, NOW) == expected
+
+
+def test_wait_budget_refuses_what_it_cannot_cover_without_spending() -> None:
+    budget = WaitBudget(10)
+    assert budget.reserve(6)
+    assert not budget.reserve(5)
+    assert budget.remaining_s == 4
+    assert budget.reserve(4)
+    assert budget.remaining_s == 0
+
+
+def test_cooldown_halves_once_per_block_and_restores_after_20_successes(clock: FakeClock) -> None:
+    cooldown = Cooldown(RetryPolicy(max_concurrency=4, restore_after=20), clock=clock)
+    cooldown.record_rate_limited(2)
+    cooldown.record_rate_limited(2)  # an echo inside the same block: no second halving
+    assert (cooldown.limit, cooldown.wait_needed()) == (2, 2)
+    clock.now += 2
+    cooldown.record_rate_limited(1)
+    assert cooldown.limit == 1
+    clock.now += 1
+    cooldown.record_rate_limited(1)
+    assert cooldown.limit == 1  # never below one
+    for _ in range(19):
+        cooldown.record_success()
+    assert cooldown.limit == 1
+    cooldown.record_success()
+    assert cooldown.limit == 2
+    for _ in range(40):
+        cooldown.record_success()
+    assert cooldown.limit == 4
+    for _ in range(40):
+        cooldown.record_success()
+    assert cooldown.limit == 4  # never above the maximum
+
+
+def test_cooldown_slots_bound_concurrency() -> None:
+    cooldown = Cooldown(RetryPolicy(max_concurrency=4))
+    cooldown.record_rate_limited(0)  # 4 → 2
+    peak = 0
+    lock = threading.Lock()
+
+    def work() -> None:
+        nonlocal peak
+        with cooldown.slot():
+            with lock:
+                peak = max(peak, cooldown.in_flight)
+            time.sleep(0.01)
+
+    threads = [threading.Thread(target=work) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert peak == 2
+    assert cooldown.in_flight == 0
+
+
+def _outcomes(*items: object) -> object:
+    answers = list(items)
+
+    def attempt() -> object:
+        return answers.pop(0)
+
+    return attempt
+
+
+def test_pacer_retries_transient_errors_with_jittered_sleeps(clock: FakeClock) -> None:
+    pacer = Pacer(RetryPolicy(), sleep=clock.sleep, clock=clock, rand=lambda: 1.0)
+    boom = ServerError("down", status=503)
+    attempt = _outcomes((boom, None, None), (boom, None, None), (None, {"ok": 1}, None))
+    assert pacer.run(attempt, retry=True, method="GET", path="/x") == {"ok": 1}  # type: ignore[arg-type]
+    assert clock.sleeps == [0.5, 1.0]
+    assert pacer.budget.remaining_s == 298.5
+
+
+def test_pacer_gives_up_after_five_attempts_with_a_note(clock: FakeClock) -> None:
+    pacer = Pacer(RetryPolicy(), sleep=clock.sleep, clock=clock, rand=lambda: 0.0)
+    attempt = _outcomes(
+        *[(ServerError("down", status=503, method="GET", path="/x"), None, None)] * 5
+    )
+    with pytest.raises(ServerError) as caught:
+        pacer.run(attempt, retry=True, method="GET", path="/x")  # type: ignore[arg-type]
+    assert str(caught.value) == "GET /x HTTP 503: down (gave up after 5 attempts)"
+    assert isinstance(caught.value.__cause__, ServerError)
+
+
+def test_pacer_blocks_every_caller_until_the_retry_after_of_a_429(clock: FakeClock) -> None:
+    pacer = Pacer(RetryPolicy(), sleep=clock.sleep, clock=clock)
+    limited = RateLimitedError("slow down", status=429, retry_after=3)
+    attempt = _outcomes((limited, None, 3.0), (None, "done", None), (None, "other", None))
+    assert pacer.run(attempt, retry=True, method="GET", path="/x") == "done"  # type: ignore[arg-type]
+    assert clock.sleeps == [3.0]
+    assert pacer.cooldown.limit == 2
+    clock.now -= 1  # another worker starting "before T" waits for the rest of the block
+    assert pacer.run(attempt, retry=True, method="GET", path="/y") == "other"  # type: ignore[arg-type]
+    assert clock.sleeps == [3.0, 1.0]
+
+
+def test_pacer_stops_when_retry_after_exceeds_the_budget(clock: FakeClock) -> None:
+    pacer = Pacer(RetryPolicy(budget_s=300), sleep=clock.sleep, clock=clock)
+    limited = RateLimitedError("slow down", status=429, retry_after=86400)
+    attempt = _outcomes((limited, None, 86400.0))
+    with pytest.raises(RateLimitedError) as caught:
+        pacer.run(attempt, retry=True, method="GET", path="/x")  # type: ignore[arg-type]
+    assert str(caught.value) == (
+        "GET /x HTTP 429: rate limited: the server asked to wait 86400 s, more than the "
+        "300 s left of this run's retry budget"
+    )
+    assert clock.sleeps == []
+
+
+def test_pacer_never_retries_when_the_caller_forbids_it(clock: FakeClock) -> None:
+    pacer = Pacer(RetryPolicy(), sleep=clock.sleep, clock=clock)
+    attempt = _outcomes((ServerError("down", status=500), None, None))
+    with pytest.raises(ServerError):
+        pacer.run(attempt, retry=False, method="POST", path="/x")  # type: ignore[arg-type]
+    assert clock.sleeps == []

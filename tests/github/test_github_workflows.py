@@ -1,0 +1,192 @@
+"""Static checks of the shipped workflows, the composite action and the pre-commit hook (S11)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+WORKFLOWS = ROOT / ".github" / "workflows"
+NAMES = ("ci.yml", "voices-plan.yml", "voices-apply.yml", "voices-drift.yml")
+PINNED = re.compile(r"^[\w.-]+/[\w.-]+(/[\w./-]+)?@[0-9a-f]{40}$")
+
+
+def _load(path: Path) -> dict[str, Any]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if True in data:  # PyYAML reads the key `on` as the YAML 1.1 boolean
+        data["on"] = data.pop(True)
+    return data
+
+
+def _workflows() -> dict[str, dict[str, Any]]:
+    return {name: _load(WORKFLOWS / name) for name in NAMES}
+
+
+def _steps(doc: dict[str, Any]) -> list[dict[str, Any]]:
+    if "runs" in doc:
+        return list(doc["runs"]["steps"])
+    return [step for job in doc["jobs"].values() for step in job.get("steps", [])]
+
+
+def _all_docs() -> dict[str, dict[str, Any]]:
+    return {**_workflows(), "action.yml": _load(ROOT / "action.yml")}
+
+
+def test_every_workflow_is_shipped():
+    assert sorted(p.name for p in WORKFLOWS.glob("*.yml")) == sorted(NAMES)
+
+
+def test_every_uses_is_pinned_to_a_full_commit_sha_with_a_version_comment():
+    for name, doc in _all_docs().items():
+        for step in _steps(doc):
+            uses = step.get("uses")
+            if uses is None or uses == "./":
+                continue
+            assert PINNED.match(uses), f"{name}: {uses} is not pinned to a 40-hex commit SHA"
+    for path in [*WORKFLOWS.glob("*.yml"), ROOT / "action.yml"]:
+        for line in path.read_text().splitlines():
+            if "uses:" in line and "uses: ./" not in line:
+                assert re.search(r"@[0-9a-f]{40} # v\d+\.\d+\.\d+$", line), f"{path.name}: {line}"
+
+
+def test_every_job_has_explicit_least_privilege_permissions():
+    for name, doc in _workflows().items():
+        assert doc["permissions"] == {}, f"{name}: workflow-level permissions must be {{}}"
+        for job_name, job in doc["jobs"].items():
+            assert "permissions" in job, f"{name}: job {job_name} has no permissions"
+            for scope, level in job["permissions"].items():
+                assert level in ("read", "write"), f"{name}: {job_name}.{scope}={level}"
+                if level == "write":
+                    assert (name, job_name, scope) == ("voices-plan.yml", "plan", "pull-requests")
+
+
+def test_no_pull_request_target_anywhere():
+    for path in WORKFLOWS.glob("*.yml"):
+        assert "pull_request_target" not in path.read_text(), path.name
+        assert "pull_request_target" not in _load(path)["on"]
+
+
+def test_apply_is_serialised_and_never_cancelled():
+    apply = _workflows()["voices-apply.yml"]
+    assert apply["concurrency"] == {
+        "group": "voicectl-apply-production",
+        "cancel-in-progress": False,
+    }
+    for job in apply["jobs"].values():
+        assert job.get("concurrency", {}).get("cancel-in-progress") is not True
+    assert "cancel-in-progress: true" not in (WORKFLOWS / "voices-apply.yml").read_text()
+
+
+def test_apply_runs_only_on_push_to_main_inside_the_production_environment():
+    apply = _workflows()["voices-apply.yml"]
+    assert list(apply["on"]) == ["push"]
+    assert apply["on"]["push"]["branches"] == ["main"]
+    job = apply["jobs"]["apply"]
+    assert job["environment"] == "production"
+    assert job["needs"] == "plan"
+    runs = [s.get("with", {}) for s in job["steps"] if s.get("uses") == "./"]
+    assert runs == [{"command": "apply", "plan-file": "plan.json", "ok-exit-codes": "0"}]
+    checks = [s.get("with", {}) for s in apply["jobs"]["plan"]["steps"] if s.get("uses") == "./"]
+    assert {"command": "comment", "args": "--check-reviewed", "plan-file": "plan.json",
+            "ok-exit-codes": "0"} in checks
+
+
+def test_no_expression_is_interpolated_into_a_run_script():
+    for name, doc in _all_docs().items():
+        for step in _steps(doc):
+            if "run" in step:
+                assert "${{" not in step["run"], f"{name}: {step.get('name')} interpolates"
+
+
+def test_every_checkout_drops_its_credentials():
+    for name, doc in _all_docs().items():
+        for step in _steps(doc):
+            if str(step.get("uses", "")).startswith("actions/checkout@"):
+                assert step["with"]["persist-credentials"] is False, name
+
+
+def test_fork_pull_requests_get_validate_only_and_no_secret():
+    plan = _workflows()["voices-plan.yml"]
+    assert list(plan["on"]) == ["pull_request"]
+    assert plan["on"]["pull_request"]["paths"] == ["voices/**", "voicectl.yaml"]
+    validate = plan["jobs"]["validate"]
+    assert "secrets." not in yaml.safe_dump(validate)
+    assert validate["permissions"] == {"contents": "read"}
+    job = plan["jobs"]["plan"]
+    assert job["if"] == "github.event.pull_request.head.repo.full_name == github.repository"
+    steps = {s.get("name"): s for s in job["steps"]}
+    assert steps["voicectl plan"]["with"]["base"] == "origin/${{ github.base_ref }}"
+    assert steps["voicectl comment"]["env"] == {"GITHUB_TOKEN": "${{ github.token }}"}
+
+
+def test_secrets_reach_only_the_steps_that_need_them():
+    for name, doc in _workflows().items():
+        for job_name, job in doc["jobs"].items():
+            assert "secrets." not in yaml.safe_dump(job.get("env", {})), f"{name}: {job_name}"
+            for step in job.get("steps", []):
+                for key, value in step.get("env", {}).items():
+                    if "secrets." in str(value):
+                        assert key == "AUDIOSTACK_API_KEY", f"{name}: {key}"
+
+
+def test_composite_action_maps_inputs_through_env_and_captures_the_exit_code():
+    action = _load(ROOT / "action.yml")
+    assert action["runs"]["using"] == "composite"
+    assert {"command", "args", "working-directory", "plan-file", "max-credits", "base"} <= set(
+        action["inputs"]
+    )
+    assert action["outputs"]["exit-code"]["value"] == "${{ steps.run.outputs.exit-code }}"
+    steps = action["runs"]["steps"]
+    assert all(step["shell"] == "bash" for step in steps)
+    install, run = steps
+    assert 'pip install --quiet --disable-pip-version-check "${GITHUB_ACTION_PATH}"' in install["run"]
+    assert run["env"]["VOICECTL_COMMAND"] == "${{ inputs.command }}"
+    assert "set +e" in run["run"] and 'echo "exit-code=${code}"' in run["run"]
+
+
+def test_pre_commit_hook_validates_voice_files_offline():
+    hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
+    [hook] = hooks
+    assert hook["id"] == "voicectl-validate"
+    assert hook["entry"] == "voicectl validate"
+    assert hook["language"] == "python"
+    assert hook["pass_filenames"] is True
+    pattern = re.compile(hook["files"])
+    assert pattern.search("voices/anna.yaml") and pattern.search("voices/team/bob.yml")
+    assert not pattern.search("schemas/voice.schema.json")
+    assert not pattern.search("other/voices/anna.yaml")
+
+
+def _tool(name: str) -> str | None:
+    local = Path(sys.executable).parent / name
+    return str(local) if local.exists() else shutil.which(name)
+
+
+def test_actionlint_finds_nothing():
+    tool = _tool("actionlint")
+    if tool is None:
+        pytest.skip("actionlint is not installed")
+    files = [str(WORKFLOWS / name) for name in NAMES]
+    result = subprocess.run(
+        [tool, "-no-color", "-shellcheck=", "-pyflakes=", *files],
+        cwd=ROOT, capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_zizmor_offline_finds_nothing():
+    tool = _tool("zizmor")
+    if tool is None:
+        pytest.skip("zizmor is not installed")
+    result = subprocess.run(
+        [tool, "--offline", "--no-progress", "--persona", "pedantic", "."],
+        cwd=ROOT, capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
