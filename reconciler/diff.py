@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 
 from deepdiff import DeepDiff
 from deepdiff.helper import notpresent
@@ -94,9 +95,9 @@ def _classify(declared: Sequence[Declaration], remote: RemoteState, policy: Poli
     changes = [_classify_declared(d, remote, policy, protected) for d in declared]
     for alias, records in remote.clones.items():
         current = current_record(records)
-        # without a complete listing only explicitly replaced aliases are known to matter
         if current is None or alias in by_alias:
             continue
+        # without a complete listing only explicitly replaced aliases were read on purpose
         if remote.complete_listing or alias in replaced:
             changes.append(_classify_undeclared(alias, current, policy))
     return changes
@@ -105,14 +106,8 @@ def _classify(declared: Sequence[Declaration], remote: RemoteState, policy: Poli
 def _classify_undeclared(alias: Alias, current: RemoteClone, policy: Policy) -> Change:
     metadata = dict(current.metadata)
     if current.managed_by == policy.marker and policy.in_scope(alias):
-        reasons = (
-            (ORPHAN_REASON,)
-            if current.status == "succeeded"
-            else (
-                ORPHAN_REASON,
-                f"clone {current.status}",
-            )
-        )
+        running = () if current.status == "succeeded" else (f"clone {current.status}",)
+        reasons = (ORPHAN_REASON, *running)
         return Change(Action.ORPHAN, alias, remote=current, reasons=reasons, metadata=metadata)
     owner = current.managed_by
     reason = f"stamped by {owner}" if owner else "not declared and not stamped by voicectl"
@@ -124,9 +119,8 @@ def _classify_declared(
 ) -> Change:
     current = current_record(remote.clones.get(decl.alias, ()))
     change = _classify_record(decl, current, remote, policy)
-    if change.action in (Action.CREATE, Action.REPLACE, Action.ADOPT) and not policy.in_scope(
-        decl.alias
-    ):
+    claims = change.action in (Action.CREATE, Action.REPLACE, Action.ADOPT)
+    if claims and not policy.in_scope(decl.alias):
         change = block_change(change, f"alias {decl.alias} is outside this repository's scope")
     if change.action is Action.REPLACE and decl.replaces in protected:
         change = block_change(change, f"replaces protected voice {decl.replaces}")
@@ -186,19 +180,7 @@ def _with(
     fields: tuple[FieldDiff, ...] = (),
     hint: str | None = None,
 ) -> Change:
-    return Change(
-        action,
-        base.alias,
-        declared=base.declared,
-        remote=base.remote,
-        credits=credits,
-        reasons=reasons,
-        fields=fields,
-        discarded=base.discarded,
-        hint=hint,
-        metadata=base.metadata,
-        uploaded=base.uploaded,
-    )
+    return replace(base, action=action, credits=credits, reasons=reasons, fields=fields, hint=hint)
 
 
 def _write(

@@ -51,7 +51,16 @@ class Workspace:
 
 
 def target_config(project: ProjectConfig, name: str | None) -> TargetConfig:
-    targets = {t.name: t for t in project.targets}
+    targets = {
+        key: TargetConfig(
+            name=key,
+            api_url=spec.api_url,
+            api_key_env=spec.api_key_env,
+            max_credits=spec.max_credits,
+            org_id=spec.org_id,
+        )
+        for key, spec in project.targets.items()
+    }
     if name is None:
         return targets.get("default") or (
             next(iter(targets.values())) if len(targets) == 1 else TargetConfig()
@@ -63,7 +72,7 @@ def target_config(project: ProjectConfig, name: str | None) -> TargetConfig:
 
 
 def open_workspace(args: argparse.Namespace, ctx: Context) -> Workspace:
-    from reconciler.project import load_project
+    from reconciler.declarations import load_project
 
     root = find_root(ctx.cwd)
     project = load_project(root)
@@ -98,8 +107,11 @@ def open_api(settings: Settings, ctx: Context) -> Iterator[AudioStackClient]:
 
         emulator, transport = open_embedded(settings.emulator_db)
         clock = ctx.environ.get(CLOCK_VARIABLE)
-        if clock:
-            emulator.set_clock_mode(clock)
+        if clock:  # through the emulator's own admin door, as a test would
+            import httpx
+
+            with httpx.Client(transport=transport, base_url=settings.api_url) as admin:
+                admin.post("/_emulator/clock", json={"mode": clock}).raise_for_status()
         try:
             with AudioStackClient(
                 settings.api_url, settings.api_key, transport=transport, trace_id=trace_id

@@ -2,7 +2,8 @@
 
 The summary line comes first and is always kept; sections are `<details>` tables cut
 with `… N more actions — see the job summary`. Every piece of user text is escaped
-(reliability.md §3): cell characters, backticks, HTML, and @mentions (zero-width joiner).
+(reliability.md §3): cell characters, backticks, HTML, @mentions and #refs (zero-width
+joiner).
 """
 
 from __future__ import annotations
@@ -32,9 +33,11 @@ _MORE = "… {n} more action{s} — see the job summary\n"
 def escape_text(text: object) -> str:
     """Inline Markdown/HTML-inert text, safe inside a table cell."""
     out = one_line(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    # break @mentions and #123 / owner/repo#123 references (no pings, no backlinks);
+    # before the backtick entity below, whose `#` must stay intact
+    out = out.replace("@", "@" + ZWJ).replace("#", "#" + ZWJ)
     out = out.replace("`", "&#96;")
-    out = _BACKSLASHED.sub(r"\\\1", out)
-    return out.replace("@", "@" + ZWJ)
+    return _BACKSLASHED.sub(r"\\\1", out)
 
 
 def code_span(text: object) -> str:

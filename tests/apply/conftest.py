@@ -89,6 +89,9 @@ class Rig:
     def fault(self, **rule: Any) -> str:
         return str(self.post("/faults", rule)["id"])
 
+    def faults_clear(self) -> None:
+        self.admin.delete("/_emulator/faults")
+
     def sync_emulator_clock(self) -> None:
         """Make virtual sleeps also move the emulator's clock (rate limits, time mode)."""
         self.clock.also = self.emulator.clock.advance

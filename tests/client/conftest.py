@@ -6,8 +6,10 @@ replies and records every request it saw; it stands in for a misbehaving server.
 
 from __future__ import annotations
 
+import io
 import json
 import random
+import wave
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -110,3 +112,65 @@ def make_client(
     yield build
     for client in made:
         client.close()
+
+
+def make_wav(seconds: float = 2.0, rate: int = 8000) -> bytes:
+    """A small mono 16-bit WAV generated at test time."""
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(rate)
+        out.writeframes(b"\x01\x00" * int(seconds * rate))
+    return buffer.getvalue()
+
+
+@dataclass
+class EmulatorRig:
+    """An in-process emulator, an admin client for /_emulator/*, and client factories."""
+
+    emulator: Any
+    transport: httpx.BaseTransport
+    admin: httpx.Client
+    clock: FakeClock
+    records: list[RequestRecord]
+    made: list[AudioStackClient] = field(default_factory=list)
+
+    def client(self, api_key: str | None = None, **options: Any) -> AudioStackClient:
+        client = AudioStackClient(
+            "http://emulator.invalid",
+            self.emulator.default_key if api_key is None else api_key,
+            transport=self.transport,
+            sleep=self.clock.sleep,
+            clock=self.clock,
+            rand=random.Random(3).random,
+            on_request=self.records.append,
+            **options,
+        )
+        self.made.append(client)
+        return client
+
+    def post(self, route: str, body: dict[str, Any]) -> Any:
+        answer = self.admin.post(f"/_emulator/{route}", json=body)
+        assert answer.status_code == 200, answer.text
+        return answer.json()
+
+    def requests(self) -> list[dict[str, Any]]:
+        return list(self.admin.get("/_emulator/requests").json()["requests"])
+
+
+@pytest.fixture
+def rig(clock: FakeClock, records: list[RequestRecord]) -> Iterator[EmulatorRig]:
+    from reconciler.emulator.core import Emulator
+    from reconciler.emulator.transport import EmulatorTransport
+
+    emulator = Emulator(":memory:", clock_mode="immediate")
+    transport = EmulatorTransport(emulator)
+    admin = httpx.Client(base_url="http://emulator.invalid", transport=transport)
+    rig = EmulatorRig(emulator, transport, admin, clock, records)
+    yield rig
+    for client in rig.made:
+        client.close()
+    admin.close()
+    assert emulator.internal_errors == []
+    emulator.close()

@@ -117,6 +117,7 @@ def test_markdown_escapes_cells_backticks_html_newlines_and_mentions() -> None:
         "\\[bold red\\]x\\[/\\] \\[31mred \\| &lt;b&gt;hi&lt;/b&gt; &#96;code&#96; "
         f"@{ZWJ}team ::error::boom &amp; more"
     )
+    assert escape_text("see #12 and a/b#3") == f"see #{ZWJ}12 and a/b#{ZWJ}3"
     out = render_markdown(evil_plan())
     assert "<b>" not in out and "@team" not in out and "\x1b" not in out
     assert "| bad\\[/\\]alias ::warning::x |" in out

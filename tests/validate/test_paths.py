@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import Repo
+from validate_support import Repo
 
 from reconciler.errors import Diagnostic, Location
 from reconciler.paths import resolve_reference
@@ -24,12 +24,24 @@ def _resolve(repo: Repo, ref: str) -> list[str] | str:
 @pytest.mark.parametrize(
     ("ref", "message"),
     [
-        ("../../outside.wav", "'../../outside.wav' points outside the repository\n  hint: keep audio inside it"),
-        ("/etc/passwd", "'/etc/passwd' is an absolute path\n  hint: use a path relative to the YAML file"),
+        (
+            "../../outside.wav",
+            "'../../outside.wav' points outside the repository\n  hint: keep audio inside it",
+        ),
+        (
+            "/etc/passwd",
+            "'/etc/passwd' is an absolute path\n  hint: use a path relative to the YAML file",
+        ),
         ("~/x.wav", "'~/x.wav' starts with ~; only relative paths are allowed"),
         ("file://x.wav", "'file://x.wav' is a URL; only relative paths are allowed"),
-        ("https://example.com/a.wav", "'https://example.com/a.wav' is a URL; only relative paths are allowed"),
-        ("C:\\x.wav", "'C:\\x.wav' contains a backslash\n  hint: use forward slashes: audio/take-01.wav"),
+        (
+            "https://example.com/a.wav",
+            "'https://example.com/a.wav' is a URL; only relative paths are allowed",
+        ),
+        (
+            "C:\\x.wav",
+            "'C:\\x.wav' contains a backslash\n  hint: use forward slashes: audio/take-01.wav",
+        ),
         ("C:/x.wav", "'C:/x.wav' has a drive letter; only relative paths are allowed"),
         ("a\x00b.wav", "file path contains control characters"),
         ("a\nb.wav", "file path contains control characters"),
@@ -75,7 +87,8 @@ def test_glob_matching_nothing_is_an_error(repo: Repo) -> None:
 def test_directory_reference_suggests_a_glob(repo: Repo) -> None:
     repo.wav("voices/audio/a.wav")
     assert _resolve(repo, "audio") == (
-        "voices/anna.yaml:7:5: error: 'audio' is a directory\n  hint: use a glob such as audio/*.wav"
+        "voices/anna.yaml:7:5: error: 'audio' is a directory\n"
+        "  hint: use a glob such as audio/*.wav"
     )
 
 

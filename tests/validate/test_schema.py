@@ -86,14 +86,14 @@ def test_unknown_engine_lists_the_allowed_ones() -> None:
 
 def test_boolean_alias_gets_a_quote_it_hint() -> None:
     assert _errors(GOOD.replace("alias: anna-en", "alias: true")) == [
-        'voices/a.yaml:2:8: error: alias must be a string, not a boolean (true)\n'
+        "voices/a.yaml:2:8: error: alias must be a string, not a boolean (true)\n"
         '  hint: quote it: alias: "true"'
     ]
 
 
 def test_numeric_alias_gets_a_quote_it_hint() -> None:
     assert _errors(GOOD.replace("alias: anna-en", "alias: 1234")) == [
-        'voices/a.yaml:2:8: error: alias must be a string, not a number (1234)\n'
+        "voices/a.yaml:2:8: error: alias must be a string, not a number (1234)\n"
         '  hint: quote it: alias: "1234"'
     ]
 
@@ -183,9 +183,27 @@ def test_project_api_key_is_refused_anywhere() -> None:
 
 def _mutate(rng: random.Random, data: dict[str, Any]) -> dict[str, Any]:
     values: list[Any] = [
-        None, True, 1, 1.5, "", "x", "anna-en", "voice_engine_2", "en", [], {}, ["a.wav"],
-        [{"file_id": "6f1d2c1e-8a4b-4f7e-9a51-2a3e0c9d7b10"}], {"file_id": "x"}, "force",
-        {"a": "b"}, {"managed_by": "x"}, ["metadata.x"], ["default"], "a" * 300, "ab\n",
+        None,
+        True,
+        1,
+        1.5,
+        "",
+        "x",
+        "anna-en",
+        "voice_engine_2",
+        "en",
+        [],
+        {},
+        ["a.wav"],
+        [{"file_id": "6f1d2c1e-8a4b-4f7e-9a51-2a3e0c9d7b10"}],
+        {"file_id": "x"},
+        "force",
+        {"a": "b"},
+        {"managed_by": "x"},
+        ["metadata.x"],
+        ["default"],
+        "a" * 300,
+        "ab\n",
     ]
     keys = [*load_schema("voice")["properties"], "enigne", "extra"]
     out = dict(data)

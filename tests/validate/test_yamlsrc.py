@@ -162,4 +162,7 @@ def test_control_characters_are_located() -> None:
 
 
 def test_several_documents_are_rejected() -> None:
-    assert _fail("a: 1\n---\nb: 2\n") == "voices/a.yaml:2:1: error: invalid YAML: but found another document"
+    assert (
+        _fail("a: 1\n---\nb: 2\n")
+        == "voices/a.yaml:2:1: error: invalid YAML: but found another document"
+    )

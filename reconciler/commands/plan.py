@@ -1,0 +1,104 @@
+"""`voicectl plan`: read the remote (GET only), diff, show what apply would do and cost."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from reconciler.commands.context import Context
+from reconciler.commands.planning import add_plan_arguments
+
+if TYPE_CHECKING:
+    from reconciler.commands.workspace import Workspace
+    from reconciler.plan import Plan
+
+
+def register(sub: Any, name: str, common: argparse.ArgumentParser) -> None:
+    parser = sub.add_parser(
+        name, parents=[common], help="show what apply would do and what it costs (GET only)"
+    )
+    add_plan_arguments(parser)
+    parser.add_argument("--format", choices=("text", "json", "markdown"), default="text")
+    parser.add_argument("--out", type=Path, metavar="PLAN.json", help="save the plan for apply")
+    parser.add_argument(
+        "--detailed-exitcode",
+        action="store_true",
+        help="exit 0 without changes, 2 with changes (1 error, 4 blocked)",
+    )
+    parser.set_defaults(handler=run)
+
+
+def now_utc() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def git_facts(ws: Workspace, base: str | None) -> dict[str, str | None]:
+    from reconciler.commands.gitbase import head_commit, resolve_ref
+
+    return {
+        "head": head_commit(ws.root),
+        "base": resolve_ref(ws.root, base) if base else None,
+    }
+
+
+def show_plan(plan: Plan, args: argparse.Namespace, ctx: Context, ws: Workspace) -> dict[str, Any]:
+    """Render the plan in the chosen format; in GitHub Actions also the summary/outputs."""
+    from reconciler.render.gha import append_step_summary, write_outputs
+    from reconciler.render.jsonout import dump_json
+    from reconciler.render.markdown import render_markdown
+    from reconciler.render.text import render_plan
+
+    data = plan.to_dict(
+        created_at=now_utc(),
+        git=git_facts(ws, getattr(args, "base", None)),
+        api_url=ws.settings.api_url,
+    )
+    fmt = getattr(args, "format", "text")
+    if fmt == "json":
+        ctx.out.print(dump_json(data), markup=False, highlight=False, soft_wrap=True)
+    elif fmt == "markdown":
+        ctx.out.print(render_markdown(data, detail=args.detail), markup=False, soft_wrap=True)
+    else:
+        render_plan(data, ctx.out, detail=args.detail)
+    if ctx.in_github_actions:
+        append_step_summary(ctx.environ, render_markdown(data, detail=args.detail))
+        write_outputs(
+            ctx.environ,
+            {
+                "has_changes": plan.has_changes,
+                "checksum": plan.checksum(),
+                "credits": plan.cost,
+                "exit_reason": plan.exit_reason,
+            },
+        )
+    return data
+
+
+def plan_exit_code(plan: Plan, detailed: bool) -> int:
+    if plan.blocked:
+        return 4
+    return 2 if detailed and plan.has_changes else 0
+
+
+def run(args: argparse.Namespace, ctx: Context) -> int:
+    from reconciler.commands.planning import make_plan
+    from reconciler.commands.workspace import open_api, open_workspace
+    from reconciler.planfile import write_plan
+
+    ws = open_workspace(args, ctx)
+    ctx.err.print(ws.settings.banner, markup=False)
+    with open_api(ws.settings, ctx) as api:
+        result = make_plan(args, ctx, ws, api)
+    show_plan(result.plan, args, ctx, ws)
+    if args.out:
+        write_plan(
+            result.plan,
+            args.out,
+            created_at=now_utc(),
+            git=git_facts(ws, args.base),
+            api_url=ws.settings.api_url,
+        )
+        ctx.err.print(f"saved plan to {args.out} (checksum {result.plan.checksum()})")
+    return plan_exit_code(result.plan, args.detailed_exitcode)

@@ -1,0 +1,119 @@
+"""The read-only half shared by plan, apply, drift and status: load the declarations,
+select them, read the remote (GET only), diff. Also the flags those commands share."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+from dataclasses import dataclass
+from fnmatch import fnmatchcase
+from typing import TYPE_CHECKING
+
+from reconciler.commands.context import Context
+from reconciler.commands.workspace import Workspace, add_target_arguments
+from reconciler.errors import SelectorError
+
+if TYPE_CHECKING:
+    from reconciler.api import VoiceApi
+    from reconciler.model import Declaration, RemoteState
+    from reconciler.plan import Plan
+
+
+def add_plan_arguments(parser: argparse.ArgumentParser) -> None:
+    add_target_arguments(parser)
+    parser.add_argument(
+        "--only", action="append", metavar="GLOB", help="only aliases matching GLOB (repeatable)"
+    )
+    parser.add_argument("--base", metavar="REF", help="also plan the declarations at git REF")
+    parser.add_argument(
+        "--changed", action="store_true", help="only declarations changed against --base"
+    )
+    parser.add_argument(
+        "--retry-failed", action="store_true", help="plan a new create for failed clones"
+    )
+    parser.add_argument(
+        "--detail", choices=("summary", "changes", "full"), default="changes", help="how much"
+    )
+
+
+@dataclass(frozen=True)
+class PlanRun:
+    declared: tuple[Declaration, ...]
+    remote: RemoteState
+    plan: Plan
+
+
+def _select(
+    voices: tuple[Declaration, ...], args: argparse.Namespace, ws: Workspace
+) -> tuple[Declaration, ...]:
+    from reconciler.commands.gitbase import changed_paths
+
+    target = ws.settings.target
+    chosen = tuple(v for v in voices if not v.targets or target in v.targets)
+    for glob in getattr(args, "only", None) or ():
+        if not any(fnmatchcase(v.alias, glob) for v in voices):
+            raise SelectorError(f"--only {glob!r} matches no declared alias")
+    if getattr(args, "only", None):
+        chosen = tuple(v for v in chosen if any(fnmatchcase(v.alias, g) for g in args.only))
+    if getattr(args, "changed", False):
+        if not args.base:
+            raise SelectorError("--changed needs --base REF to compare against")
+        paths = changed_paths(ws.root, args.base, ws.project.voices_dir)
+        chosen = tuple(v for v in chosen if v.source.path in paths)
+        if not chosen and not paths:
+            raise SelectorError(f"--changed: no declaration changed against {args.base}")
+    return chosen
+
+
+def _base_declarations(args: argparse.Namespace, ws: Workspace) -> tuple[Declaration, ...]:
+    from reconciler.commands.gitbase import read_tree
+    from reconciler.declarations import load_declarations_from_texts
+
+    texts = read_tree(ws.root, args.base, ws.project.voices_dir)
+    loaded = load_declarations_from_texts(
+        ws.root, texts, project=ws.project, cache_dir=ws.root / ".voicectl"
+    )
+    target = ws.settings.target
+    return tuple(v for v in loaded.voices if not v.targets or target in v.targets)
+
+
+def make_plan(args: argparse.Namespace, ctx: Context, ws: Workspace, api: VoiceApi) -> PlanRun:
+    """Declarations → selection → remote state (GET only) → the pure diff."""
+    from reconciler.declarations import load_declarations
+    from reconciler.diff import compare, compare_pr
+    from reconciler.policy import Policy
+    from reconciler.remote import fetch_state
+
+    loaded = load_declarations(ws.root, project=ws.project, cache_dir=ws.root / ".voicectl")
+    everything = loaded.voices
+    declared = _select(everything, args, ws)
+    base = _base_declarations(args, ws) if getattr(args, "base", None) else None
+    wanted = {v.alias for v in declared} | {v.replaces for v in declared if v.replaces}
+    file_ids = {f.file_id for v in declared for f in (*v.files, v.consent) if f and f.file_id}
+    remote = fetch_state(
+        api, sorted(wanted), folder_name=ws.settings.remote_folder, declared_file_ids=file_ids
+    )
+    policy = Policy(
+        owner=ws.settings.owner,
+        target=ws.settings.target,
+        scope=ws.project.scope,
+        max_credits=ws.settings.max_credits,
+        retry_failed=bool(getattr(args, "retry_failed", False)),
+    )
+    plan = (
+        compare_pr(declared, base, remote, policy)
+        if base is not None
+        else compare(declared, remote, policy)
+    )
+    # declarations left out by a selector or limited to other targets are not orphans
+    hidden = {v.alias for v in everything} - {v.alias for v in declared}
+    if hidden or getattr(args, "only", None):
+        keep = tuple(
+            c
+            for c in plan.changes
+            if c.alias not in hidden and (not getattr(args, "only", None) or c.alias in wanted)
+        )
+        plan = dataclasses.replace(plan, changes=keep)
+    if loaded.warnings:
+        plan = dataclasses.replace(plan, diagnostics=(*plan.diagnostics, *loaded.warnings))
+    return PlanRun(declared=declared, remote=remote, plan=plan)

@@ -1,0 +1,140 @@
+"""The one polling loop: server-side failures, discarded files, strict_files, pending clones
+when the wait ends, heartbeats, and poll errors that never fail a voice."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from reconciler.events import (
+    Heartbeat,
+    Retrying,
+    StatusChanged,
+    VoiceFailed,
+    VoicePending,
+    WaitStarted,
+)
+from reconciler.report import Outcome
+from tests.apply.conftest import Rig, one_record_per_alias
+
+CLONES = "/speech/voice-cloning"
+
+
+def test_a_clone_failing_server_side_is_named_and_a_rerun_only_retries_it(rig: Rig) -> None:
+    rig.clock_mode("manual")
+    steps: list[float] = []
+
+    def finish_clones(seconds: float) -> None:  # the first poll interval: the server decides
+        steps.append(seconds)
+        if len(steps) == 1:
+            rig.post("/advance", {"alias": "bob", "to": "failed", "failReason": "noisy audio"})
+            for alias in ("anna", "carl"):
+                rig.post("/advance", {"alias": alias, "to": "succeeded"})
+
+    rig.clock.also = finish_clones
+    writes = [rig.declare(a) for a in ("anna", "bob", "carl")]
+    report, sink = rig.execute(writes)
+    assert [(v.alias, v.outcome, v.reason) for v in report.voices] == [
+        ("anna", Outcome.SUCCEEDED, None),
+        ("bob", Outcome.FAILED, "noisy audio"),
+        ("carl", Outcome.SUCCEEDED, None),
+    ]
+    assert report.exit_code == 5 and report.credits_spent == 600
+    failed = [e for e in sink.events if isinstance(e, VoiceFailed)]
+    assert [(e.alias, e.reason) for e in failed] == [("bob", "noisy audio")]
+    # a re-run creates bob again (a failed record frees the alias) and nobody else
+    rig.clock.also = None
+    rig.clock_mode("immediate")
+    rig.clear_requests()
+    again, _ = rig.execute(writes)
+    assert [v.outcome for v in again.voices] == [
+        Outcome.ADOPTED,
+        Outcome.SUCCEEDED,
+        Outcome.ADOPTED,
+    ]
+    assert [r["status"] for r in rig.posts()] == [202]
+    assert again.uploads.uploaded == 0
+
+
+def test_discarded_files_are_mapped_back_to_repo_paths(rig: Rig) -> None:
+    short = rig.wav("voices/anna/short.wav", seconds=1.0)
+    writes = [rig.declare("anna", 2, extra=(short,)), rig.declare("bob")]
+    report, _ = rig.execute(writes)
+    anna = report.voices[0]
+    assert anna.outcome is Outcome.SUCCEEDED
+    assert [(d.path, d.reason) for d in anna.discarded] == [
+        ("voices/anna/short.wav", "too short: 1.0 s < 1.5 s")
+    ]
+    assert report.exit_code == 0
+
+
+def test_strict_files_turns_a_discard_into_a_failure(rig: Rig) -> None:
+    short = rig.wav("voices/anna/short.wav", seconds=1.0)
+    anna = replace(rig.declare("anna", 2, extra=(short,)), strict_files=True)
+    report, _ = rig.execute([anna, rig.declare("bob")])
+    voice = report.voices[0]
+    assert (voice.outcome, voice.reason) == (
+        Outcome.FAILED,
+        "strict_files: the server discarded 1 file(s)",
+    )
+    assert report.voices[1].outcome is Outcome.SUCCEEDED
+    assert report.exit_code == 5
+
+
+def test_a_clone_without_enough_audio_fails_with_the_servers_reason(rig: Rig) -> None:
+    short = rig.wav("voices/anna/short.wav", seconds=1.0)
+    anna = replace(rig.declare("anna", 0), files=(short,))
+    report, _ = rig.execute([anna])
+    voice = report.voices[0]
+    assert voice.outcome is Outcome.FAILED
+    assert voice.reason is not None and voice.reason.startswith("not enough audio")
+    assert [d.path for d in voice.discarded] == ["voices/anna/short.wav"]
+
+
+def test_clones_still_running_at_the_timeout_are_pending_not_failed(rig: Rig) -> None:
+    rig.clock_mode("manual")
+    writes = [rig.declare("anna"), rig.declare("bob")]
+    report, sink = rig.execute(writes, wait_timeout_s=100, poll_interval_s=5)
+    assert {v.outcome for v in report.voices} == {Outcome.PENDING}
+    assert report.exit_code == 0 and report.credits_spent == 0
+    kinds = [type(e) for e in sink.events]
+    assert kinds.count(WaitStarted) == 1 and kinds.count(VoicePending) == 2
+    beats = [e for e in sink.events if isinstance(e, Heartbeat)]
+    assert [b.elapsed_s for b in beats] == [30, 60, 90]
+    assert beats[0].entries == (("anna", "preparing"), ("bob", "preparing"))
+    assert max(rig.clock.sleeps) <= 5
+    # later the clones finish; the next run adopts them without a second POST
+    for alias in ("anna", "bob"):
+        rig.post("/advance", {"alias": alias, "to": "succeeded"})
+    rig.clock_mode("immediate")
+    again, _ = rig.execute(writes)
+    assert {v.outcome for v in again.voices} == {Outcome.ADOPTED}
+    assert len(rig.posts()) == 2
+    one_record_per_alias(rig, ["anna", "bob"])
+
+
+def test_status_changes_are_reported_with_elapsed_time(rig: Rig) -> None:
+    rig.clock_mode("manual")
+    rig.clock.also = lambda s: rig.post("/advance", {"alias": "anna"})
+    report, sink = rig.execute([rig.declare("anna")], poll_interval_s=10)
+    changes = [(e.status, e.elapsed_s) for e in sink.events if isinstance(e, StatusChanged)]
+    assert changes == [("in_progress", 10), ("succeeded", 20)]
+    assert report.voices[0].outcome is Outcome.SUCCEEDED
+
+
+def test_poll_errors_do_not_fail_a_voice(rig: Rig) -> None:
+    rig.clock_mode("manual")
+    armed: list[bool] = []
+
+    def break_polling(seconds: float) -> None:  # first poll interval: 6 resets in a row
+        if not armed:
+            armed.append(True)
+            rig.fault(method="GET", route=CLONES, transport="reset", times=6)
+            rig.post("/advance", {"alias": "anna", "to": "succeeded"})
+
+    rig.clock.also = break_polling
+    report, sink = rig.execute([rig.declare("anna")], poll_interval_s=1)
+    assert report.voices[0].outcome is Outcome.SUCCEEDED
+    assert len(rig.posts()) == 1
+    polls = [e for e in sink.events if isinstance(e, Retrying) and e.step == "poll"]
+    assert len(polls) == 1
+    assert polls[0].reason.startswith("GET /speech/voice-cloning?alias=anna: ")
