@@ -73,9 +73,12 @@ def load_declarations(
     *,
     project: ProjectConfig | None = None,
     cache_dir: Path | None = None,
+    parallel_min: int = PARALLEL_MIN,
 ) -> Declarations:
     """Check the voices directory (or only `paths`, with cross-file rules still seeing the
-    whole directory) and return the declarations, or raise DeclarationError."""
+    whole directory) and return the declarations, or raise DeclarationError.
+
+    From `parallel_min` files on, half of the files are checked in a forked process."""
     root = root.resolve()
     project = project or load_project(root)
     tree = find_voice_files(root, project.voices_dir)
@@ -92,7 +95,7 @@ def load_declarations(
     jobs = [(rel, False) for rel in selected] + [(rel, True) for rel in tree if rel not in chosen]
     cache = AudioCache(cache_dir)
     with _no_cyclic_gc():
-        results = _check_all(root, jobs, project, cache, {})
+        results = _check_all(root, jobs, project, cache, {}, parallel_min)
     cache.save()
     return _conclude(results, chosen, problems)
 
@@ -112,7 +115,7 @@ def load_declarations_from_texts(
     cache = AudioCache(cache_dir)
     with _no_cyclic_gc():
         jobs = [(rel, False) for rel in sorted(encoded)]
-        results = _check_all(root, jobs, project, cache, encoded)
+        results = _check_all(root, jobs, project, cache, encoded, PARALLEL_MIN)
     cache.save()
     return _conclude(results, set(encoded), [])
 
@@ -153,9 +156,10 @@ def _check_all(
     project: ProjectConfig,
     cache: AudioCache,
     texts: Mapping[str, bytes],
+    parallel_min: int,
 ) -> list[FileResult]:
     global _SHARED
-    if len(jobs) < PARALLEL_MIN or (os.cpu_count() or 1) < 2 or not hasattr(os, "fork"):
+    if len(jobs) < parallel_min or (os.cpu_count() or 1) < 2 or not hasattr(os, "fork"):
         return _run_jobs(root, jobs, project, cache, texts)
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor

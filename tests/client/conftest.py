@@ -137,12 +137,12 @@ class EmulatorRig:
     made: list[AudioStackClient] = field(default_factory=list)
 
     def client(self, api_key: str | None = None, **options: Any) -> AudioStackClient:
+        options.setdefault("sleep", self.clock.sleep)
+        options.setdefault("clock", self.clock)
         client = AudioStackClient(
             "http://emulator.invalid",
             self.emulator.default_key if api_key is None else api_key,
             transport=self.transport,
-            sleep=self.clock.sleep,
-            clock=self.clock,
             rand=random.Random(3).random,
             on_request=self.records.append,
             **options,

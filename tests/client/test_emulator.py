@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import time
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ from reconciler.errors import (
 )
 from reconciler.model import Alias, FileId, FolderId, RemoteFile, Sha256
 from reconciler.remote import fetch_state
+from reconciler.retry import RetryPolicy
 from tests.client.conftest import EmulatorRig, make_wav
 
 CLONES = "/speech/voice-cloning"
@@ -139,7 +141,9 @@ def test_bad_keys_fail_at_once_naming_the_variable(
 ) -> None:
     with pytest.raises(kind) as caught:
         rig.client(api_key=key).list_clones()
-    assert str(caught.value).startswith(message)
+    error = caught.value
+    assert isinstance(error, AuthError) and error.request_id
+    assert str(error) == f"{message} (request id {error.request_id})"
     assert len(rig.requests()) == 1
     assert rig.clock.sleeps == []
 
@@ -277,3 +281,16 @@ def test_every_call_carries_the_run_trace_id(rig: EmulatorRig) -> None:
     client.list_clones()
     client.find_folder("voicectl")
     assert {r["traceId"] for r in rig.requests()} == {"run-7f3a"}
+
+
+def test_a_dribbling_emulator_reply_ends_at_the_request_deadline(rig: EmulatorRig) -> None:
+    rule = {"method": "GET", "route": CLONES, "transport": "dribble", "interval_s": 0.05}
+    rig.post("faults", rule)
+    client = rig.client(
+        clock=time.monotonic, request_deadline_s=0.3, retry=RetryPolicy(max_attempts=1)
+    )
+    started = time.monotonic()
+    with pytest.raises(TransportError) as caught:
+        client.list_clones()
+    assert str(caught.value) == "GET /speech/voice-cloning: no complete response within 0.3 s"
+    assert time.monotonic() - started < 1.0

@@ -18,7 +18,7 @@ from reconciler.emulator.transport import EmulatorTransport
 KEY = "emulator"
 
 
-def make_wav(seconds: float, seed: int = 0, rate: int = 16000) -> bytes:
+def make_wav(seconds: float, seed: int | str = 0, rate: int = 16000) -> bytes:
     """Mono 16-bit noise; a different seed gives different bytes (no duplicate content)."""
     frames = int(seconds * rate)
     buffer = io.BytesIO()

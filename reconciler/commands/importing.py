@@ -1,0 +1,71 @@
+"""`voicectl import [ALIAS…|--all]`: write one declaration per existing remote clone."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+from typing import Any
+
+from reconciler.commands.context import Context
+from reconciler.commands.workspace import add_target_arguments
+from reconciler.errors import ConfigError, SelectorError
+
+
+def register(sub: Any, name: str, common: argparse.ArgumentParser) -> None:
+    parser = sub.add_parser(
+        name, parents=[common], help="write declarations for clones that already exist remotely"
+    )
+    add_target_arguments(parser)
+    parser.add_argument("aliases", nargs="*", metavar="ALIAS", help="aliases to import")
+    parser.add_argument("--all", action="store_true", help="every clone visible to the key")
+    parser.add_argument("--force", action="store_true", help="overwrite existing files")
+    parser.set_defaults(handler=run)
+
+
+def _write_new(path: Path, text: str, force: bool) -> None:
+    """Create `path` atomically; never replace an existing file without --force."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    if force:
+        os.replace(tmp, path)
+        return
+    try:
+        os.link(tmp, path)  # fails if the file exists: no check-then-write race
+    except FileExistsError:
+        raise ConfigError(f"{path.name} already exists: use --force to overwrite it") from None
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def run(args: argparse.Namespace, ctx: Context) -> int:
+    from reconciler.commands.workspace import open_api, open_workspace
+    from reconciler.importer import file_name_for, render_declaration
+    from reconciler.model import current_record
+
+    if not args.aliases and not args.all:
+        raise SelectorError("name the aliases to import, or use --all")
+    ws = open_workspace(args, ctx)
+    ctx.err.print(ws.settings.banner, markup=False)
+    with open_api(ws.settings, ctx) as api:
+        if args.all:
+            histories: dict[str, Any] = {}
+            for item in api.list_clones().records:
+                histories.setdefault(item.alias, []).append(item)
+        else:
+            histories = {alias: list(api.get_clones(alias)) for alias in args.aliases}
+    missing = sorted(alias for alias, records in histories.items() if not records)
+    if missing:
+        raise SelectorError(f"no remote clone named {', '.join(map(repr, missing))}")
+    voices_dir = ws.root / ws.project.voices_dir
+    schema = os.path.relpath(ws.root / "schemas" / "voice.schema.json", voices_dir)
+    for alias in sorted(histories):
+        record = current_record(tuple(histories[alias]))
+        if record is None:  # pragma: no cover - filtered above
+            continue
+        target = voices_dir / file_name_for(record)
+        text = render_declaration(record, schema_path=Path(schema).as_posix())
+        _write_new(target, text, args.force)
+        ctx.err.print(f"imported {alias} → {target.relative_to(ws.root).as_posix()}")
+    return 0
