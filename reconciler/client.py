@@ -67,8 +67,12 @@ class AudioStackClient:
         clock: Clock = time.monotonic,
         rand: Random = random.random,
         on_request: Callable[[RequestRecord], None] | None = None,
+        key_is_secret: bool = True,
     ) -> None:
-        register_secret(api_key)
+        # False only for the public emulator key (api-contract.md E11): registering the
+        # word "emulator" as a secret would mask it in every message
+        if key_is_secret:
+            register_secret(api_key)
         self._key = api_key
         self._org_id = org_id
         self.trace_id = trace_id or uuid.uuid4().hex

@@ -219,15 +219,29 @@ class VoiceRunner:
         return file_id
 
     def _settle_existing(
-        self, voice: Voice, records: tuple[RemoteClone, ...], before: frozenset[CloneId] | None
+        self,
+        voice: Voice,
+        records: tuple[RemoteClone, ...],
+        before: frozenset[CloneId] | None,
+        *,
+        why: str = "already exists",
+        lost_answer: bool = False,
     ) -> bool:
         """Adopt our record or fail on someone else's; False when the alias is free.
-        `before`: the record ids seen before our POST (None: no POST sent yet)."""
+        `before`: the record ids seen before our POST (None: no POST sent yet). With
+        `lost_answer`, a new record of ours is the one our POST created."""
         ours = find_ours(records, self._marker, before, force=voice.decl.adopt == "force")
         if ours is not None:
-            why = "already exists" if before is None else "found by read-back after the create"
-            if self._control.update(voice, clone=ours, adopted=True, phase=ours.status):
-                self._events.emit(Adopted(voice.decl.alias, ours.clone_id, ours.status, why))
+            alias = voice.decl.alias
+            created = lost_answer and before is not None and ours.clone_id not in before
+            if not self._control.update(voice, clone=ours, adopted=not created, phase=ours.status):
+                return True
+            if created:  # our POST landed; only its answer was lost
+                limits = engine_limits(voice.decl.engine)
+                credits = limits.credits if limits else 0
+                self._events.emit(Submitted(alias, ours.clone_id, voice.decl.engine, credits))
+            else:
+                self._events.emit(Adopted(alias, ours.clone_id, ours.status, why))
             return True
         taken = taken_reason(records, self._marker)
         if taken is not None:
@@ -258,7 +272,8 @@ class VoiceRunner:
             except ConflictError:
                 control.update(voice, post_in_flight=False)
                 records = self._api.get_clones(alias)
-                if not self._settle_existing(voice, records, before):
+                why = "created by a concurrent run (409)"
+                if not self._settle_existing(voice, records, before, why=why):
                     reason = "alias taken (held by another organisation)"
                     control.settle(voice, Outcome.FAILED, reason)
                 return
@@ -300,7 +315,7 @@ class VoiceRunner:
             )
             self._control.settle(voice, Outcome.UNKNOWN, reason)
             return True
-        if self._settle_existing(voice, records, before):
+        if self._settle_existing(voice, records, before, lost_answer=True):
             return True
         if last:
             reason = f"create failed twice: {safe(str(exc), 200)}"

@@ -222,7 +222,7 @@ class Pacer:
                 continue  # `_check_cooldown` at the top of the loop does the waiting
             delay = wait if wait is not None else self.backoff(tries - 1)
             if not self.try_sleep(delay):
-                note = f"(a retry needs {delay:.0f} s; the run's wait budget has less left)"
+                note = f"(a retry needs {delay:.1f} s; the run's wait budget has less left)"
                 raise _with_note(error, note) from error
 
     def _check_cooldown(self, method: str, path: str) -> None:

@@ -34,6 +34,7 @@ LAYERS: dict[str, int] = {
     "envelope": 2,
     "httperrors": 2,
     "declarations": 3,
+    "voicefile": 3,
     "remote": 3,
     "planfile": 3,
     "render.": 3,
@@ -50,6 +51,7 @@ LAYERS: dict[str, int] = {
     "__init__": 0,
 }
 SIDES: list[set[str]] = [
+    {"model", "errors", "engines", "settings", "redact", "api"},
     {
         "declarations",
         "rules",

@@ -21,7 +21,8 @@ def report_failure(exc: BaseException, ctx: Context, *, debug: bool) -> int:
         print_diagnostics(exc.diagnostics, ctx)
         return exc.exit_code
     if isinstance(exc, VoicectlError):
-        ctx.err.print(Text(f"error: {clean(scrub(str(exc)))}"))
+        # multi-line messages (a stale plan lists both action sets) keep their line breaks
+        ctx.err.print(Text(f"error: {clean(scrub(str(exc)), keep_newlines=True)}"))
         return exc.exit_code
     message = clean(scrub(str(exc)))
     ctx.err.print(

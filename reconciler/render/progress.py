@@ -99,6 +99,8 @@ def describe(event: Event) -> str | None:
             return f"adopted {clean(alias)} ({safe(reason, 120)}, {clean(status)})"
         case WaitStarted(count=count, timeout_s=timeout):
             return f"waiting for {_plural(count, 'clone')} (up to {format_elapsed(timeout)})"
+        case StatusChanged(status="succeeded" | "failed"):
+            return None  # the voice's final line says it, with the reason
         case StatusChanged(alias=alias, status=status, elapsed_s=elapsed):
             return f"{clean(alias)}: {clean(status)} {format_elapsed(elapsed)}"
         case Heartbeat():

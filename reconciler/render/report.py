@@ -45,14 +45,13 @@ def _detail(voice: VoiceResult) -> str:
 
 def voices_table(report: ApplyReport) -> Table:
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
-    for name in ("", "alias", "result", "clone", "detail"):
+    for name in ("", "alias", "result", "detail"):
         table.add_column(name, overflow="fold")
-    for voice in report.voices:
+    for voice in report.voices:  # clone ids and request ids are in the JSON report
         table.add_row(
             SYMBOLS[voice.outcome],
             Text(clean(voice.alias)),
             LABELS[voice.outcome],
-            Text(clean(voice.clone_id or "-")),
             Text(_detail(voice)),
         )
     return table

@@ -64,9 +64,7 @@ def test_final_report_table_names_each_voice_and_the_discards(rig: Rig) -> None:
     console, buffer = _console()
     render_report(report, console)
     text = "\n".join(line.rstrip() for line in buffer.getvalue().splitlines())
-    clone = {v.alias: v.clone_id for v in report.voices}
-    text = text.replace(str(clone["anna"]), "<anna-clone>").replace(str(clone["bob"]), "<bob>")
-    _matches_golden("report.txt", text.replace(str(clone["carl"]), "<carl>") + "\n")
+    _matches_golden("report.txt", text + "\n")
 
 
 def test_report_json_is_written_atomically_with_every_voice(rig: Rig, tmp_path: Path) -> None:
@@ -79,17 +77,17 @@ def test_report_json_is_written_atomically_with_every_voice(rig: Rig, tmp_path: 
     assert sorted(os.listdir(target.parent)) == ["report.json"]  # no temporary file left
     assert data["exit_code"] == 5
     assert data["summary"] == {
-        "succeeded": 1,
-        "adopted": 1,
+        "succeeded": 2,
+        "adopted": 0,
         "pending": 0,
         "failed": 1,
         "not_attempted": 0,
         "unknown": 0,
     }
-    assert data["credits"] == {"spent": 300, "remaining": 9400}
+    assert data["credits"] == {"spent": 600, "remaining": 9400}
     assert data["uploads"] == {"uploaded": 4, "reused": 0, "bytes": report.uploads.bytes_sent}
-    bob = data["voices"][1]
-    assert (bob["alias"], bob["result"], bob["retries"]) == ("bob", "adopted", 1)
+    anna = data["voices"][0]  # its create answer was lost; the read back found it
+    assert (anna["alias"], anna["result"], anna["retries"]) == ("anna", "succeeded", 1)
     carl = data["voices"][2]
     assert carl["discarded"][0]["path"] == "voices/carl/short.wav"
     assert carl["request_ids"]
@@ -114,15 +112,15 @@ def test_journal_has_one_flushed_line_per_finished_action(rig: Rig, tmp_path: Pa
         ("anna", "upload", "uploaded"),
         ("anna", "create", "submitted"),
         ("bob", "upload", "uploaded"),
-        ("bob", "adopt", "adopted"),
+        ("bob", "create", "submitted"),
         ("carl", "upload", "uploaded"),
         ("carl", "create", "submitted"),
         ("anna", "wait", "succeeded"),
-        ("bob", "wait", "adopted"),
+        ("bob", "wait", "succeeded"),
         ("carl", "voice", "failed"),
     ]
-    create = entries[2]
-    assert create["request_id"] and create["clone_id"]
+    assert entries[2]["request_id"] is None  # the answer that would carry it was lost
+    assert entries[4]["request_id"] and entries[4]["clone_id"]
 
 
 def test_exit_code_is_130_after_an_interrupt_else_5_on_any_problem() -> None:

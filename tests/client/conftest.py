@@ -139,6 +139,9 @@ class EmulatorRig:
     def client(self, api_key: str | None = None, **options: Any) -> AudioStackClient:
         options.setdefault("sleep", self.clock.sleep)
         options.setdefault("clock", self.clock)
+        # the emulator's public key must not become a process-wide secret (it would mask
+        # the word "emulator" in every later test's output)
+        options.setdefault("key_is_secret", api_key is not None)
         client = AudioStackClient(
             "http://emulator.invalid",
             self.emulator.default_key if api_key is None else api_key,

@@ -19,6 +19,7 @@ from reconciler.errors import (
     TransportError,
 )
 from reconciler.model import Alias, FileId, FolderId, RemoteFile, Sha256
+from reconciler.redact import scrub
 from reconciler.remote import fetch_state
 from reconciler.retry import RetryPolicy
 from tests.client.conftest import EmulatorRig, make_wav
@@ -294,3 +295,8 @@ def test_a_dribbling_emulator_reply_ends_at_the_request_deadline(rig: EmulatorRi
         client.list_clones()
     assert str(caught.value) == "GET /speech/voice-cloning: no complete response within 0.3 s"
     assert time.monotonic() - started < 1.0
+
+
+def test_the_public_emulator_key_can_stay_unregistered(rig: EmulatorRig) -> None:
+    rig.client().list_clones()
+    assert scrub("target: emulator") == "target: emulator"

@@ -34,8 +34,9 @@ def _tokens(text: str) -> list[tuple[str, str]]:
 
 
 class _Parser:
-    def __init__(self, text: str, contexts: Mapping[str, Any],
-                 functions: Mapping[str, Callable[..., Any]]) -> None:
+    def __init__(
+        self, text: str, contexts: Mapping[str, Any], functions: Mapping[str, Callable[..., Any]]
+    ) -> None:
         self.tokens = _tokens(text)
         self.pos = 0
         self.contexts = contexts
@@ -54,7 +55,7 @@ class _Parser:
     def parse(self) -> Any:
         value = self.or_()
         if self.pos != len(self.tokens):
-            raise ValueError(f"trailing tokens: {self.tokens[self.pos:]}")
+            raise ValueError(f"trailing tokens: {self.tokens[self.pos :]}")
         return value
 
     def or_(self) -> Any:
@@ -136,8 +137,9 @@ def _norm(value: Any) -> Any:
     return str(value).lower()
 
 
-def evaluate(text: str, contexts: Mapping[str, Any],
-             functions: Mapping[str, Callable[..., Any]]) -> Any:
+def evaluate(
+    text: str, contexts: Mapping[str, Any], functions: Mapping[str, Callable[..., Any]]
+) -> Any:
     return _Parser(text, contexts, functions).parse()
 
 
@@ -151,13 +153,17 @@ def as_string(value: Any) -> str:
     return str(value)
 
 
-def interpolate(text: str, contexts: Mapping[str, Any],
-                functions: Mapping[str, Callable[..., Any]]) -> str:
+def interpolate(
+    text: str, contexts: Mapping[str, Any], functions: Mapping[str, Callable[..., Any]]
+) -> str:
     return _EXPR.sub(lambda m: as_string(evaluate(m[1], contexts, functions)), text)
 
 
-def condition(text: str | bool | None, contexts: Mapping[str, Any],
-              functions: Mapping[str, Callable[..., Any]]) -> bool:
+def condition(
+    text: str | bool | None,
+    contexts: Mapping[str, Any],
+    functions: Mapping[str, Callable[..., Any]],
+) -> bool:
     """An `if:`: bare or wrapped in `${{ }}`; success() is implied without a status call."""
     if text is None:
         text = "success()"

@@ -109,8 +109,9 @@ class Runner:
         return results
 
     # -- jobs --------------------------------------------------------------------------
-    def run_job(self, doc: dict[str, Any], name: str, job: dict[str, Any],
-                done: dict[str, JobResult]) -> JobResult:
+    def run_job(
+        self, doc: dict[str, Any], name: str, job: dict[str, Any], done: dict[str, JobResult]
+    ) -> JobResult:
         needs = job.get("needs", [])
         needs = [needs] if isinstance(needs, str) else list(needs)
         needs_ctx = {n: {"result": done[n].result, "outputs": done[n].outputs} for n in needs}
@@ -133,31 +134,44 @@ class Runner:
             if not condition(step.get("if"), ctx, functions):
                 outcome = StepResult(step_name, "skipped")
             else:
-                env = {k: interpolate(str(v), ctx, functions) for k, v in
-                       {**job_env, **step.get("env", {})}.items()}
+                env = {
+                    k: interpolate(str(v), ctx, functions)
+                    for k, v in {**job_env, **step.get("env", {})}.items()
+                }
                 outcome = self._run_step(step, step_name, env, ctx, temp, result)
             result.steps.append(outcome)
             if "id" in step:
-                steps_ctx[step["id"]] = {"outputs": outcome.outputs, "outcome": outcome.outcome,
-                                         "conclusion": outcome.outcome}
+                steps_ctx[step["id"]] = {
+                    "outputs": outcome.outputs,
+                    "outcome": outcome.outcome,
+                    "conclusion": outcome.outcome,
+                }
             if outcome.outcome == "failure":
                 result.result = "failure"
         ctx = self._contexts(needs=needs_ctx, steps=steps_ctx)
         functions = self._functions(lambda: True)
-        result.outputs = {k: interpolate(str(v), ctx, functions)
-                          for k, v in job.get("outputs", {}).items()}
+        result.outputs = {
+            k: interpolate(str(v), ctx, functions) for k, v in job.get("outputs", {}).items()
+        }
         result.log = process_log(result.raw_log)
         return result
 
-    def _run_step(self, step: dict[str, Any], name: str, env: dict[str, str],
-                  ctx: dict[str, Any], temp: Path, job: JobResult) -> StepResult:
+    def _run_step(
+        self,
+        step: dict[str, Any],
+        name: str,
+        env: dict[str, str],
+        ctx: dict[str, Any],
+        temp: Path,
+        job: JobResult,
+    ) -> StepResult:
         uses = step.get("uses")
         functions = self._functions(lambda: job.result == "success")
-        with_ = {k: interpolate(as_string(v), ctx, functions)
-                 for k, v in step.get("with", {}).items()}
+        with_ = {
+            k: interpolate(as_string(v), ctx, functions) for k, v in step.get("with", {}).items()
+        }
         if uses is None:
-            code, outputs = self._bash(step["run"], env, temp, job,
-                                       step.get("working-directory"))
+            code, outputs = self._bash(step["run"], env, temp, job, step.get("working-directory"))
             return StepResult(name, "success" if code == 0 else "failure", outputs)
         if uses == "./":
             return self._composite(name, with_, env, temp, job)
@@ -183,8 +197,9 @@ class Runner:
             raise AssertionError(f"the simulated runner does not know {uses}")
         return StepResult(name, "success")
 
-    def _composite(self, name: str, with_: dict[str, str], env: dict[str, str], temp: Path,
-                   job: JobResult) -> StepResult:
+    def _composite(
+        self, name: str, with_: dict[str, str], env: dict[str, str], temp: Path, job: JobResult
+    ) -> StepResult:
         action = load_yaml(self.workspace / "action.yml")
         inputs = {k: as_string(v.get("default", "")) for k, v in action["inputs"].items()}
         inputs.update(with_)
@@ -192,29 +207,35 @@ class Runner:
         failed = False
         for step in action["runs"]["steps"]:
             ctx = {**self._contexts(needs={}, steps=steps_ctx), "inputs": inputs}
-            functions = self._functions(lambda: not failed)
+            functions = self._functions(lambda failed=failed: not failed)
             if not condition(step.get("if"), ctx, functions):
                 steps_ctx[step.get("id", "_")] = {"outputs": {}, "outcome": "skipped"}
                 continue
-            step_env = {**env, **{k: interpolate(str(v), ctx, functions)
-                                  for k, v in step.get("env", {}).items()}}
+            step_env = {
+                **env,
+                **{k: interpolate(str(v), ctx, functions) for k, v in step.get("env", {}).items()},
+            }
             step_env["GITHUB_ACTION_PATH"] = str(self.workspace)
             workdir = interpolate(str(step.get("working-directory", ".")), ctx, functions)
             code, outputs = self._bash(step["run"], step_env, temp, job, workdir)
             steps_ctx[step.get("id", "_")] = {
-                "outputs": outputs, "outcome": "success" if code == 0 else "failure"
+                "outputs": outputs,
+                "outcome": "success" if code == 0 else "failure",
             }
             failed = failed or code != 0
             if failed:
                 break
         ctx = {**self._contexts(needs={}, steps=steps_ctx), "inputs": inputs}
         functions = self._functions(lambda: True)
-        outputs = {k: interpolate(str(v["value"]), ctx, functions)
-                   for k, v in action.get("outputs", {}).items()}
+        outputs = {
+            k: interpolate(str(v["value"]), ctx, functions)
+            for k, v in action.get("outputs", {}).items()
+        }
         return StepResult(name, "failure" if failed else "success", outputs)
 
-    def _bash(self, script: str, env: dict[str, str], temp: Path, job: JobResult,
-              workdir: str | None) -> tuple[int, dict[str, str]]:
+    def _bash(
+        self, script: str, env: dict[str, str], temp: Path, job: JobResult, workdir: str | None
+    ) -> tuple[int, dict[str, str]]:
         output = temp / "github_output"
         summary = temp / "step_summary"
         output.write_text("")
@@ -241,8 +262,13 @@ class Runner:
         cwd = self.workspace / (workdir or ".")
         done = subprocess.run(
             ["bash", "--noprofile", "--norc", "-eo", "pipefail", str(script_path)],
-            cwd=cwd, env=full_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-            text=True, timeout=300, check=False,
+            cwd=cwd,
+            env=full_env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            timeout=300,
+            check=False,
         )
         job.raw_log += done.stdout
         job.summary += summary.read_text(encoding="utf-8")
@@ -268,7 +294,7 @@ class Runner:
         return {
             "always": lambda: True,
             "cancelled": lambda: False,
-            "success": lambda: ok(),
+            "success": ok,
             "failure": lambda: not ok(),
             "hashfiles": self._hash_files,
         }

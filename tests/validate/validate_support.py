@@ -20,13 +20,19 @@ files:
 
 def write_wav(path: Path, seconds: float, *, rate: int = 8000, width: int = 1) -> Path:
     """A mono WAV of `seconds` (a low rate keeps long files small)."""
+    return write_wav_frames(path, round(seconds * rate), rate=rate, width=width)
+
+
+def write_wav_frames(path: Path, frames: int, *, rate: int = 8000, width: int = 1) -> Path:
+    """A mono WAV with exactly `frames` frames (file size = 44 + frames * width)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    frames = round(seconds * rate)
+    second = bytes(((i * 7) % 200) + 28 for i in range(rate)) * width
+    data = second * (frames // rate) + second[: (frames % rate) * width]
     with wave.open(str(path), "wb") as out:
         out.setnchannels(1)
         out.setsampwidth(width)
         out.setframerate(rate)
-        out.writeframes(bytes(((i * 7) % 200) + 28 for i in range(frames)) * width)
+        out.writeframes(data)
     return path
 
 
