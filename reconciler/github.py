@@ -234,29 +234,24 @@ def post_sticky_comment(
     existing = find_marked_comment(api, pr_number, marker)
     if existing is None:
         try:
-            created = api.call(
-                "POST", api.url(f"/issues/{pr_number}/comments"), body={"body": body}, retry=False
-            )
-            return CommentResult("created", int(created["id"]), str(created.get("html_url", "")))
+            return _create_comment(api, pr_number, body)
         except GitHubError as exc:
-            # POST is not idempotent: read back first, so a lost reply that did create the
-            # comment is edited instead of duplicated.
+            # POST is not idempotent: after a lost reply, read back before trying again, so
+            # a comment that was in fact created is edited instead of duplicated.
             if exc.status is not None and exc.status < 500 and exc.status != 429:
                 raise
             existing = find_marked_comment(api, pr_number, marker)
             if existing is None:
-                created = api.call(
-                    "POST",
-                    api.url(f"/issues/{pr_number}/comments"),
-                    body={"body": body},
-                    retry=False,
-                )
-                return CommentResult(
-                    "created", int(created["id"]), str(created.get("html_url", ""))
-                )
+                return _create_comment(api, pr_number, body)
     comment_id = int(existing["id"])
     updated = api.call("PATCH", api.url(f"/issues/comments/{comment_id}"), body={"body": body})
     return CommentResult("updated", comment_id, str(updated.get("html_url", "")))
+
+
+def _create_comment(api: GitHubApi, pr_number: int, body: str) -> CommentResult:
+    url = api.url(f"/issues/{pr_number}/comments")
+    created = api.call("POST", url, body={"body": body}, retry=False)
+    return CommentResult("created", int(created["id"]), str(created.get("html_url", "")))
 
 
 def post_for_context(

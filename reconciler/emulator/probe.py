@@ -21,6 +21,8 @@ def measure_duration(data: bytes) -> float | None:
         return None
     try:
         audio = mutagen.File(io.BytesIO(data))
+        if audio is None:  # headerless MPEG (no ID3) scores 0 without a file name
+            audio = _as_mp3(data)
         length = float(audio.info.length) if audio is not None and audio.info else 0.0
         if isinstance(audio, WAVE):
             length = min(length, _wav_payload_seconds(audio, len(data)))
@@ -30,6 +32,15 @@ def measure_duration(data: bytes) -> float | None:
     if not math.isfinite(length) or length <= 0:
         return None
     return round(length, 6)
+
+
+def _as_mp3(data: bytes) -> Any:
+    from mutagen.mp3 import MP3
+
+    try:
+        return MP3(io.BytesIO(data))
+    except Exception:
+        return None
 
 
 def _wav_payload_seconds(audio: WAVE, size: int) -> float:

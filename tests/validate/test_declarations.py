@@ -87,7 +87,8 @@ def test_replaces_rules(repo: Repo) -> None:
     repo.voice3("self", "bob-en", ["a.wav"], "replaces: bob-en\n")
     assert _errors(repo) == [
         "voices/new.yaml:7:11: error: replaces 'anna-old', which is still declared at "
-        "voices/old.yaml:2:8\n  hint: delete that declaration; the old voice then becomes an orphan",
+        "voices/old.yaml:2:8\n"
+        "  hint: delete that declaration; the old voice then becomes an orphan",
         "voices/self.yaml:7:11: error: a voice cannot replace itself",
     ]
 

@@ -1,0 +1,181 @@
+"""`voicectl apply [PLAN.json]`: plan afresh, check it against a reviewed plan, confirm,
+then upload, create, wait, report, and re-plan to prove convergence.
+
+Gates, in order: stale saved plan or checksum → 3; blocked → 4; no confirmation → 1.
+Nothing is written before all gates pass.
+"""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from reconciler.commands.context import Context
+from reconciler.commands.planning import add_plan_arguments
+from reconciler.errors import ConfigError
+
+if TYPE_CHECKING:
+    from reconciler.commands.workspace import Workspace
+    from reconciler.events import Event, EventSink
+    from reconciler.plan import Plan
+
+JOURNAL = Path(".voicectl") / "apply-journal.jsonl"
+NO_TTY_HINT = (
+    "apply needs a confirmation: pass --yes, or apply a reviewed plan "
+    "(voicectl plan --out plan.json, then voicectl apply plan.json)"
+)
+
+
+def register(sub: Any, name: str, common: argparse.ArgumentParser) -> None:
+    parser = sub.add_parser(name, parents=[common], help="upload, create and wait (writes)")
+    parser.add_argument("plan_file", nargs="?", type=Path, metavar="PLAN.json")
+    add_plan_arguments(parser)
+    parser.add_argument("--yes", "-y", action="store_true", help="do not ask for confirmation")
+    parser.add_argument("--expect-checksum", metavar="SHA", help="refuse unless the plan has it")
+    parser.add_argument("--report", type=Path, metavar="REPORT.json", help="write the report")
+    parser.add_argument("--concurrency", type=int, default=4, metavar="N", help="voices at once")
+    parser.add_argument(
+        "--wait-timeout",
+        "--timeout",
+        dest="wait_timeout",
+        type=float,
+        default=600.0,
+        metavar="SECONDS",
+        help="stop waiting after this; clones still running are reported pending",
+    )
+    parser.set_defaults(handler=run)
+
+
+class _Fanout:
+    """Send each progress event to every sink (terminal or log lines, and the journal)."""
+
+    def __init__(self, *sinks: EventSink) -> None:
+        self._sinks = sinks
+
+    def emit(self, event: Event) -> None:
+        for sink in self._sinks:
+            sink.emit(event)
+
+
+@contextmanager
+def _interrupts(stop: threading.Event) -> Iterator[None]:
+    """Ctrl-C / SIGTERM set `stop`: no new work starts, in-flight work gets a short grace."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum: int, frame: object) -> None:
+        stop.set()
+
+    previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for sig, old in previous.items():
+            signal.signal(sig, old)
+
+
+def _confirm(args: argparse.Namespace, ctx: Context) -> bool:
+    if args.plan_file or args.yes or args.expect_checksum:
+        return True
+    if not ctx.stdin_is_tty:
+        raise ConfigError(NO_TTY_HINT)
+    ctx.err.print("Apply these changes? Only 'yes' is accepted: ", end="")
+    return ctx.stdin.readline().strip() == "yes"
+
+
+def _check_reviewed(args: argparse.Namespace, fresh: Plan) -> None:
+    from reconciler.planfile import check_fresh, read_plan
+
+    if args.plan_file:
+        check_fresh(read_plan(args.plan_file), fresh)
+    if args.expect_checksum:
+        check_fresh(args.expect_checksum, fresh)
+
+
+def run(args: argparse.Namespace, ctx: Context) -> int:
+    from reconciler.commands.plan import show_plan
+    from reconciler.commands.planning import make_plan
+    from reconciler.commands.workspace import open_api, open_workspace
+
+    ws = open_workspace(args, ctx)
+    if args.plan_file and not args.plan_file.is_file():
+        raise ConfigError(f"plan file {args.plan_file} not found")
+    ctx.err.print(ws.settings.banner, markup=False)
+    with open_api(ws.settings, ctx) as api:
+        fresh = make_plan(args, ctx, ws, api)
+        _check_reviewed(args, fresh.plan)
+        show_plan(fresh.plan, args, ctx, ws)
+        if fresh.plan.blocked:
+            ctx.err.print("Blocked: nothing was written.")
+            return 4
+        if not fresh.plan.writes:
+            ctx.err.print("Nothing to apply.")
+            return 0
+        if not _confirm(args, ctx):
+            ctx.err.print("Apply cancelled: nothing was written.")
+            return 1
+        code = _execute(args, ctx, ws, api, fresh)
+        if code == 130:
+            return code
+        after = make_plan(args, ctx, ws, api).plan
+    return _converged(after, code, ctx)
+
+
+def _execute(args: argparse.Namespace, ctx: Context, ws: Workspace, api: Any, fresh: Any) -> int:
+    from reconciler.apply import execute
+    from reconciler.commands.gitbase import head_commit
+    from reconciler.render.journal import JournalSink, write_report
+    from reconciler.render.progress import open_progress
+    from reconciler.render.report import render_report
+
+    stop = threading.Event()
+    journal_path = ws.root / JOURNAL
+    journal_path.parent.mkdir(parents=True, exist_ok=True)
+    plan = fresh.plan
+    with (
+        open_progress(ctx.err, github=ctx.in_github_actions) as progress,
+        JournalSink.open(
+            journal_path,
+            actor=ctx.environ.get("GITHUB_ACTOR", ""),
+            commit=head_commit(ws.root) or "",
+            plan_checksum=plan.checksum(),
+        ) as journal,
+        _interrupts(stop),
+    ):
+        report = execute(
+            [c.declared for c in plan.writes if c.declared is not None],
+            api,
+            owner=ws.settings.owner,
+            folder_name=ws.settings.remote_folder,
+            root=ws.root,
+            remote=fresh.remote,
+            concurrency=max(1, args.concurrency),
+            wait_timeout_s=args.wait_timeout,
+            events=_Fanout(progress, journal),
+            stop=stop,
+        )
+    render_report(report, ctx.out)
+    if args.report:
+        write_report(report, args.report)
+        ctx.err.print(f"wrote report to {args.report}")
+    return report.exit_code
+
+
+def _converged(after: Plan, code: int, ctx: Context) -> int:
+    from reconciler.plan import Action
+    from reconciler.render.text import render_plan
+
+    pending = after.counts[Action.PENDING]
+    if not after.writes and not after.blocked:
+        note = f" ({pending} pending: a later plan or apply picks them up)" if pending else ""
+        ctx.out.print(f"Converged.{note}")
+        return code
+    ctx.out.print("Not converged; the remote still differs:")
+    render_plan(after, ctx.out, detail="changes")
+    return code or 5
