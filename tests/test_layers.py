@@ -54,6 +54,7 @@ SIDES: list[set[str]] = [
     {"model", "errors", "engines", "settings", "redact", "api"},
     {
         "declarations",
+        "voicefile",
         "rules",
         "yamlsrc",
         "schema",

@@ -94,6 +94,14 @@ def open_workspace(args: argparse.Namespace, ctx: Context) -> Workspace:
     return Workspace(root=root, project=project, settings=settings)
 
 
+def _ignore_state_dir(folder: Path) -> None:
+    """Local state (emulator database, caches, journal) never belongs in Git."""
+    folder.mkdir(parents=True, exist_ok=True)
+    marker = folder / ".gitignore"
+    if not marker.exists():
+        marker.write_text("# voicectl local state: never commit\n*\n", encoding="utf-8")
+
+
 @contextmanager
 def open_api(settings: Settings, ctx: Context) -> Iterator[AudioStackClient]:
     """The AudioStack client for this run; embedded mode wires it to the in-process emulator."""
@@ -105,6 +113,7 @@ def open_api(settings: Settings, ctx: Context) -> Iterator[AudioStackClient]:
     if settings.embedded:
         from reconciler.emulator.transport import open_embedded
 
+        _ignore_state_dir(settings.emulator_db.parent)
         emulator, transport = open_embedded(settings.emulator_db)
         clock = ctx.environ.get(CLOCK_VARIABLE)
         if clock:  # through the emulator's own admin door, as a test would

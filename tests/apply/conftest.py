@@ -21,11 +21,14 @@ import pytest
 
 from reconciler.apply import RequestTrail, execute
 from reconciler.client import AudioStackClient
+from reconciler.diff import compare
 from reconciler.emulator.core import Emulator
 from reconciler.emulator.transport import EmulatorTransport
 from reconciler.errors import Location
 from reconciler.events import RecordingSink
 from reconciler.model import Alias, AudioInfo, Declaration, DeclaredFile, Sha256
+from reconciler.policy import Policy
+from reconciler.remote import fetch_state
 from reconciler.report import ApplyReport
 from reconciler.retry import RetryPolicy
 
@@ -216,8 +219,19 @@ def one_record_per_alias(rig: Rig, aliases: list[str]) -> None:
     assert not methods & {"DELETE", "PATCH"}
 
 
+def plan_writes(rig: Rig, declared: list[Declaration]) -> list[str]:
+    """The aliases a fresh plan would still write (GET only)."""
+    client = rig.client()
+    state = fetch_state(client, [d.alias for d in declared], folder_name="voicectl")
+    plan = compare(declared, state, Policy(OWNER))
+    return [c.alias for c in plan.writes]
+
+
 def assert_nothing_left(rig: Rig, writes: list[Declaration]) -> None:
-    """A second execute of the same writes uploads nothing and creates nothing."""
+    """A fresh plan has no writes, and a second execute uploads and creates nothing."""
+    rig.clear_requests()
+    assert plan_writes(rig, writes) == []
+    assert {r["method"] for r in rig.requests()} == {"GET"}
     rig.clear_requests()
     report, _ = rig.execute(writes)
     sent = {(r["method"], r["route"]) for r in rig.requests()}

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import random
 import re
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -251,3 +253,21 @@ def test_two_thousand_mutations_only_ever_give_diagnostics(repo: Repo) -> None:
             load_declarations_from_texts(repo.root, {"voices/anna.yaml": text})
         except DeclarationError as exc:
             assert exc.diagnostics
+
+
+def test_validate_stays_light(repo: Repo) -> None:
+    repo.wav("voices/a.wav")
+    repo.voice3("a", "anna-en", ["a.wav"])
+    probe = (
+        "import io, sys\n"
+        "from pathlib import Path\n"
+        "from reconciler.cli import main\n"
+        "code = main(['validate'], environ={}, stdout=io.StringIO(), stderr=io.StringIO(),"
+        " cwd=Path(sys.argv[1]))\n"
+        "heavy = {'httpx', 'deepdiff', 'jsonschema', 'rich.live'}\n"
+        "print(code, sorted(m for m in sys.modules if m in heavy or m.split('.')[0] in heavy))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe, str(repo.root)], capture_output=True, text=True, check=True
+    )
+    assert done.stdout == "0 []\n"

@@ -1,0 +1,48 @@
+"""`voicectl status`: one row per declared voice with its remote status (GET only)."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from reconciler.commands.context import Context
+from reconciler.commands.planning import add_plan_arguments
+
+
+def register(sub: Any, name: str, common: argparse.ArgumentParser) -> None:
+    parser = sub.add_parser(
+        name, parents=[common], help="remote status of every declared voice (GET only)"
+    )
+    add_plan_arguments(parser)
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace, ctx: Context) -> int:
+    from rich.table import Table
+    from rich.text import Text
+
+    from reconciler.commands.planning import make_plan
+    from reconciler.commands.workspace import open_api, open_workspace
+    from reconciler.model import current_record
+    from reconciler.redact import clean
+
+    ws = open_workspace(args, ctx)
+    ctx.err.print(ws.settings.banner, markup=False)
+    with open_api(ws.settings, ctx) as api:
+        result = make_plan(args, ctx, ws, api)
+    table = Table(show_edge=False, box=None, pad_edge=False)
+    for column in ("alias", "engine", "remote status", "files used", "discarded", "plan"):
+        table.add_column(column)
+    for voice in result.declared:
+        record = current_record(result.remote.clones.get(voice.alias, ()))
+        change = result.plan.change_for(voice.alias)
+        table.add_row(
+            Text(clean(voice.alias)),
+            voice.engine,
+            Text(clean(record.status)) if record else Text("absent"),
+            str(len(record.files_used)) if record else "-",
+            str(len(record.discarded)) if record else "-",
+            change.action.value if change else "noop",
+        )
+    ctx.out.print(table)
+    return 0
