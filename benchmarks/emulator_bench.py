@@ -117,7 +117,8 @@ def main() -> None:
             "loopback": lambda: httpx.Client(base_url=running.base_url, headers=headers),
         }
         print(
-            f"emulator benchmark: {args.threads} client threads, {args.seconds:g} s each, db={args.db}"
+            f"emulator benchmark: {args.threads} client threads,"
+            f" {args.seconds:g} s each, db={args.db}"
         )
         try:
             for work, label in (("get", "status GET ?alias="), ("create", "upload+create")):

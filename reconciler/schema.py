@@ -77,7 +77,8 @@ def _diagnostics(error: Any, doc: LocatedDoc) -> Iterable[Diagnostic]:
     validator, instance, limit = error.validator, error.instance, error.validator_value
     field = _field(path)
     if validator in ("oneOf", "anyOf"):
-        deeper = [sub for sub in error.context if len(sub.absolute_path) > len(path)]
+        # errors of the branches whose type matched say what is actually wrong
+        deeper = [sub for sub in error.context if sub.validator != "type"]
         if deeper:
             from jsonschema.exceptions import best_match
 

@@ -21,7 +21,6 @@ from reconciler.errors import ConfigError
 
 if TYPE_CHECKING:
     from reconciler.commands.workspace import Workspace
-    from reconciler.events import Event, EventSink
     from reconciler.plan import Plan
 
 JOURNAL = Path(".voicectl") / "apply-journal.jsonl"
@@ -49,17 +48,6 @@ def register(sub: Any, name: str, common: argparse.ArgumentParser) -> None:
         help="stop waiting after this; clones still running are reported pending",
     )
     parser.set_defaults(handler=run)
-
-
-class _Fanout:
-    """Send each progress event to every sink (terminal or log lines, and the journal)."""
-
-    def __init__(self, *sinks: EventSink) -> None:
-        self._sinks = sinks
-
-    def emit(self, event: Event) -> None:
-        for sink in self._sinks:
-            sink.emit(event)
 
 
 @contextmanager
@@ -103,11 +91,14 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     from reconciler.commands.planning import make_plan
     from reconciler.commands.workspace import open_api, open_workspace
 
+    from reconciler.apply import RequestTrail
+
     ws = open_workspace(args, ctx)
+    trail = RequestTrail()
     if args.plan_file and not args.plan_file.is_file():
         raise ConfigError(f"plan file {args.plan_file} not found")
     ctx.err.print(ws.settings.banner, markup=False)
-    with open_api(ws.settings, ctx) as api:
+    with open_api(ws.settings, ctx, on_request=trail) as api:
         fresh = make_plan(args, ctx, ws, api)
         _check_reviewed(args, fresh.plan)
         show_plan(fresh.plan, args, ctx, ws)
@@ -120,15 +111,18 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         if not _confirm(args, ctx):
             ctx.err.print("Apply cancelled: nothing was written.")
             return 1
-        code = _execute(args, ctx, ws, api, fresh)
+        code = _execute(args, ctx, ws, api, fresh, trail)
         if code == 130:
             return code
         after = make_plan(args, ctx, ws, api).plan
     return _converged(after, code, ctx)
 
 
-def _execute(args: argparse.Namespace, ctx: Context, ws: Workspace, api: Any, fresh: Any) -> int:
+def _execute(
+    args: argparse.Namespace, ctx: Context, ws: Workspace, api: Any, fresh: Any, trail: Any
+) -> int:
     from reconciler.apply import execute
+    from reconciler.events import FanoutSink
     from reconciler.commands.gitbase import head_commit
     from reconciler.render.journal import JournalSink, write_report
     from reconciler.render.progress import open_progress
@@ -157,8 +151,9 @@ def _execute(args: argparse.Namespace, ctx: Context, ws: Workspace, api: Any, fr
             remote=fresh.remote,
             concurrency=max(1, args.concurrency),
             wait_timeout_s=args.wait_timeout,
-            events=_Fanout(progress, journal),
+            events=FanoutSink((progress, journal)),
             stop=stop,
+            trail=trail,
         )
     render_report(report, ctx.out)
     if args.report:

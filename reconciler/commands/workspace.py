@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import argparse
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from reconciler.commands.context import Context
 from reconciler.errors import ConfigError
@@ -103,13 +103,21 @@ def _ignore_state_dir(folder: Path) -> None:
 
 
 @contextmanager
-def open_api(settings: Settings, ctx: Context) -> Iterator[AudioStackClient]:
+def open_api(
+    settings: Settings, ctx: Context, *, on_request: Callable[[Any], None] | None = None
+) -> Iterator[AudioStackClient]:
     """The AudioStack client for this run; embedded mode wires it to the in-process emulator."""
     from reconciler.client import AudioStackClient
     from reconciler.redact import register_secret
+    from reconciler.retry import RetryPolicy
 
     register_secret(None if settings.embedded else settings.api_key)
     trace_id = uuid.uuid4().hex
+    options: dict[str, Any] = {
+        "trace_id": trace_id,
+        "on_request": on_request,
+        "retry": RetryPolicy(max_concurrency=max(1, settings.concurrency)),
+    }
     if settings.embedded:
         from reconciler.emulator.transport import open_embedded
 
@@ -123,13 +131,17 @@ def open_api(settings: Settings, ctx: Context) -> Iterator[AudioStackClient]:
                 admin.post("/_emulator/clock", json={"mode": clock}).raise_for_status()
         try:
             with AudioStackClient(
-                settings.api_url, settings.api_key, transport=transport, trace_id=trace_id
+                settings.api_url,
+                settings.api_key,
+                transport=transport,
+                key_is_secret=False,
+                **options,
             ) as client:
                 yield client
         finally:
             emulator.close()
     else:
         with AudioStackClient(
-            settings.api_url, settings.api_key, org_id=settings.org_id, trace_id=trace_id
+            settings.api_url, settings.api_key, org_id=settings.org_id, **options
         ) as client:
             yield client

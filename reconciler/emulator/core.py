@@ -78,7 +78,7 @@ class Emulator:
             return self._guard(lambda: handle_admin(self.backend, request))
         log = self.backend.log
         in_flight = log.enter()
-        request_id = str(uuid.uuid4())
+        request_id = str(uuid.uuid4())  # INVENTED: api-contract.md E24 (a UUID per request)
         now = self.backend.clock.now()
         fired: FaultRule | None = None
         template: str | None = None
@@ -98,6 +98,7 @@ class Emulator:
                 )
             )
         if reply.transport_fault is None or reply.body:
+            # INVENTED: api-contract.md E24 (errors have no meta, so the id rides a header)
             reply = reply.with_headers((("x-request-id", request_id),))
         return reply
 

@@ -76,6 +76,7 @@ def create_file(backend: Backend, call: Call) -> EmuReply:
     category = body.get("category_id")
     if category is not None and not isinstance(category, str):
         raise ApiProblem(400, "category_id must be a string or null")
+    # INVENTED: api-contract.md E17 (no name uniqueness: every POST is a new file slot)
     file_id, sig = str(uuid.uuid4()), secrets.token_urlsafe(24)
     who = call.who
     with backend.store.write() as conn:
@@ -162,7 +163,7 @@ def upload_file(backend: Backend, call: Call) -> EmuReply:
             " WHERE file_id = ?",
             (status, len(data), duration, digest, call.now, row["file_id"]),
         )
-    return EmuReply(200)
+    return EmuReply(200)  # INVENTED: api-contract.md E25 (200, empty body)
 
 
 def download_file(backend: Backend, call: Call) -> EmuReply:

@@ -133,6 +133,7 @@ def list_folder_files(backend: Backend, call: Call) -> EmuReply:
         200,
         {
             "data": [file_item(row, base) for row in rows],
+            # INVENTED: api-contract.md E19 (`total`)
             "pagination": {"limit": limit, "offset": offset, "total": total},
         },
     )

@@ -55,6 +55,7 @@ def envelope(
     credits_used: int = 0,
 ) -> EmuReply:
     """The classic-service envelope (api-contract.md §2) with the caller's balance."""
+    # INVENTED: api-contract.md E13 (every envelope carries the balance; creditsUsed 0)
     with backend.store.read() as conn:
         balance = balance_of(conn, call.who.org_id)
     payload = {

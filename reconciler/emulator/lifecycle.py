@@ -123,7 +123,7 @@ def assess_files(
             shown = seconds_text(row["duration"], rules.min_file_s)
             discarded[file_id] = f"too short: {shown} s < {rules.min_file_s:g} s"
         else:
-            used.append(file_id)  # api-contract.md E6: input order, ids as sent
+            used.append(file_id)  # INVENTED: api-contract.md E6 (input order, ids as sent)
             total += float(row["duration"])
         if row is not None and row["sha256"] and row["sha256"] not in first_by_content:
             first_by_content[row["sha256"]] = file_id

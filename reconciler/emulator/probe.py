@@ -10,6 +10,7 @@ import math
 from typing import Any
 
 import mutagen
+from mutagen.mp3 import MP3
 from mutagen.wave import WAVE
 
 WAV_HEADER_BYTES = 44
@@ -35,10 +36,9 @@ def measure_duration(data: bytes) -> float | None:
 
 
 def _as_mp3(data: bytes) -> Any:
-    from mutagen.mp3 import MP3
-
+    reader: Any = MP3  # mutagen's constructors are untyped
     try:
-        return MP3(io.BytesIO(data))
+        return reader(io.BytesIO(data))
     except Exception:
         return None
 

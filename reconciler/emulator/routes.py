@@ -39,7 +39,7 @@ ROUTES: tuple[Route, ...] = (
     Route("GET", "/folders", folders.list_folder),
     Route("POST", "/folders", folders.create_folder),
     Route("GET", "/folders/{folderId}/files", folders.list_folder_files),
-    # api-contract.md §4.1 / E1: both spellings are served identically
+    # INVENTED: api-contract.md E1 (both spellings are served identically)
     Route("POST", "/speech/voice-cloning", clones.create_clone, settles=True),
     Route("GET", "/speech/voice-cloning", clones.list_clones, settles=True),
     Route("POST", "/speech/voice-builder", clones.create_clone, settles=True),
@@ -60,6 +60,7 @@ def match_route(method: str, path: str) -> tuple[Route, dict[str, str]]:
             return route, found.groupdict()
         allowed.append(route.method)
     if allowed:
+        # INVENTED: api-contract.md E8 (no update or delete route: other methods → 405)
         raise ApiProblem(
             405,
             f"method {show(method, 16)} not allowed on {show(path)}",

@@ -21,6 +21,7 @@ from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from reconciler.emulator.core import Emulator
+from reconciler.emulator.framing import BodyError, read_body
 from reconciler.emulator.limits import JSON_BODY_CAP, UPLOAD_CAP
 from reconciler.emulator.wire import COMMIT_THEN_DROP, DRIBBLE, HANG, RESET, ApiProblem, EmuReply
 from reconciler.emulator.wire import EmuRequest as Request
@@ -28,12 +29,6 @@ from reconciler.emulator.wire import EmuRequest as Request
 SAFE_HOST = re.compile(r"[A-Za-z0-9.\-]+(:\d+)?|\[[0-9A-Fa-f:.]+\](:\d+)?")
 IDLE_TIMEOUT_S = 120.0
 _STATUSES = {status.value for status in http.HTTPStatus}
-
-
-class _BodyError(Exception):
-    def __init__(self, problem: ApiProblem | None) -> None:
-        super().__init__(problem.message if problem else "client went away")
-        self.problem = problem  # None: the client vanished, nothing to answer
 
 
 class _Server(ThreadingHTTPServer):
@@ -108,8 +103,8 @@ class _Handler(BaseHTTPRequestHandler):
         path = unquote(split.path) or "/"
         cap = UPLOAD_CAP if path.startswith("/_upload/") else JSON_BODY_CAP
         try:
-            body = self._read_body(cap)
-        except _BodyError as exc:
+            body = read_body(self.rfile, self.headers, cap)
+        except BodyError as exc:
             if exc.problem is not None:
                 self._send(exc.problem.to_reply(), close=True)
             self.close_connection = True
@@ -140,47 +135,6 @@ class _Handler(BaseHTTPRequestHandler):
             return host
         address, port = str(self.server.server_address[0]), self.server.server_address[1]
         return f"[{address}]:{port}" if ":" in address else f"{address}:{port}"
-
-    def _read_body(self, cap: int) -> bytes:
-        if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
-            return self._read_chunked(cap)
-        raw = self.headers.get("Content-Length")
-        if raw is None:
-            return b""
-        try:
-            length = int(raw.strip())
-        except ValueError:
-            length = -1
-        if length < 0:
-            raise _BodyError(ApiProblem(400, "invalid Content-Length"))
-        if length > cap:
-            raise _BodyError(ApiProblem(413, f"request body too large: {length} bytes > {cap}"))
-        data = self.rfile.read(length)
-        if len(data) != length:
-            raise _BodyError(None)
-        return data
-
-    def _read_chunked(self, cap: int) -> bytes:
-        parts: list[bytes] = []
-        total = 0
-        while True:
-            line = self.rfile.readline(1024)
-            try:
-                size = int(line.split(b";", 1)[0].strip(), 16)
-            except ValueError:
-                raise _BodyError(ApiProblem(400, "malformed chunked body")) from None
-            if size < 0 or total + size > cap:
-                raise _BodyError(ApiProblem(413, f"request body too large: over {cap} bytes"))
-            if size == 0:
-                while self.rfile.readline(1024) not in (b"\r\n", b"\n", b""):
-                    pass  # trailers are ignored
-                return b"".join(parts)
-            chunk = self.rfile.read(size)
-            if len(chunk) != size:
-                raise _BodyError(None)
-            parts.append(chunk)
-            total += size
-            self.rfile.readline(1024)  # the CRLF after each chunk
 
     def _send(self, reply: EmuReply, *, close: bool = False, dribble: float = 0.0) -> None:
         self.send_response(reply.status)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import threading
 
 from reconciler.report import ApplyReport, Outcome
-from tests.apply.conftest import Rig, one_record_per_alias
+from tests.apply.conftest import Rig, one_record_per_alias, plan_writes
 
 
 def test_requests_in_flight_never_exceed_four(rig: Rig) -> None:
@@ -56,6 +56,7 @@ def test_two_executes_racing_on_overlapping_voices_create_each_clone_once(rig: R
     aliases = [d.alias for d in shared] + ["only-first", "only-second"]
     one_record_per_alias(rig, aliases)
     assert rig.balance() == 10_000 - 300 * len(aliases)
+    assert plan_writes(rig, [*first, second[-1]]) == []
     for alias in (d.alias for d in shared):
         outcomes = sorted(r.result(alias).outcome for r in reports)  # type: ignore[union-attr]
         assert outcomes == sorted([Outcome.SUCCEEDED, Outcome.ADOPTED])

@@ -17,7 +17,8 @@ from pathlib import Path
 import pytest
 
 from reconciler.emulator.server import RunningServer, serve_in_thread
-from tests.apply.conftest import Rig, one_record_per_alias
+from reconciler.model import Declaration
+from tests.apply.conftest import Rig, one_record_per_alias, plan_writes
 
 DRIVER = Path(__file__).with_name("driver.py")
 REPO = Path(__file__).resolve().parents[2]
@@ -32,9 +33,9 @@ def served(rig: Rig) -> Iterator[RunningServer]:
     server.close()
 
 
-def _spec(rig: Rig, aliases: list[str]) -> Path:
+def _spec(rig: Rig, aliases: list[str]) -> tuple[Path, list[Declaration]]:
     shared = rig.wav("voices/shared/intro.wav")
-    voices = []
+    voices, decls = [], []
     for alias in aliases:
         decl = rig.declare(alias, 2, extra=(shared,) if alias.endswith(("1", "2")) else ())
         files = [
@@ -43,9 +44,10 @@ def _spec(rig: Rig, aliases: list[str]) -> Path:
             if f.audio is not None
         ]
         voices.append({"alias": alias, "files": files})
+        decls.append(decl)
     path = rig.root / "spec.json"
     path.write_text(json.dumps(voices), encoding="utf-8")
-    return path
+    return path, decls
 
 
 def _start(base_url: str, spec: Path, root: Path) -> subprocess.Popen[str]:
@@ -63,7 +65,7 @@ def test_killed_applies_converge_to_one_clone_per_alias_and_one_upload_per_file(
     rig: Rig, served: RunningServer
 ) -> None:
     aliases = [f"voice-{n:02d}" for n in range(10)]
-    spec = _spec(rig, aliases)
+    spec, declared = _spec(rig, aliases)
     rig.fault(delay_s=0.02)  # a full run takes ~0.5 s, so the kills land mid-way
     chance = random.Random(SEED)
     progress: list[tuple[int, int]] = []
@@ -88,6 +90,7 @@ def test_killed_applies_converge_to_one_clone_per_alias_and_one_upload_per_file(
     uploaded = Counter(f["sha256"] for f in files if f["status"] == "uploaded")
     assert len(uploaded) == 21 and set(uploaded.values()) == {1}
     assert rig.balance() == 10_000 - 300 * len(aliases)
+    assert plan_writes(rig, declared) == []
     # nothing left: one more process only reads (and adopts)
     rig.clear_requests()
     again = _start(served.base_url, spec, rig.root)

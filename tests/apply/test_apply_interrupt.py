@@ -8,7 +8,7 @@ import time
 
 from reconciler.events import Interrupted, RecordingSink, Uploaded
 from reconciler.report import Outcome
-from tests.apply.conftest import Rig, one_record_per_alias
+from tests.apply.conftest import Rig, one_record_per_alias, plan_writes
 
 CLONES = "/speech/voice-cloning"
 
@@ -75,3 +75,4 @@ def test_a_create_in_flight_at_the_interrupt_is_unknown_and_read_back_next_time(
     assert [v.outcome for v in again.voices] == [Outcome.ADOPTED, Outcome.SUCCEEDED]
     one_record_per_alias(rig, ["anna", "bob"])
     assert len(rig.posts()) == 2
+    assert plan_writes(rig, writes) == []

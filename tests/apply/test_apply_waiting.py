@@ -14,7 +14,7 @@ from reconciler.events import (
     WaitStarted,
 )
 from reconciler.report import Outcome
-from tests.apply.conftest import Rig, one_record_per_alias
+from tests.apply.conftest import Rig, one_record_per_alias, plan_writes
 
 CLONES = "/speech/voice-cloning"
 
@@ -53,6 +53,7 @@ def test_a_clone_failing_server_side_is_named_and_a_rerun_only_retries_it(rig: R
     ]
     assert [r["status"] for r in rig.posts()] == [202]
     assert again.uploads.uploaded == 0
+    assert plan_writes(rig, writes) == []
 
 
 def test_discarded_files_are_mapped_back_to_repo_paths(rig: Rig) -> None:
@@ -110,6 +111,7 @@ def test_clones_still_running_at_the_timeout_are_pending_not_failed(rig: Rig) ->
     assert {v.outcome for v in again.voices} == {Outcome.ADOPTED}
     assert len(rig.posts()) == 2
     one_record_per_alias(rig, ["anna", "bob"])
+    assert plan_writes(rig, writes) == []
 
 
 def test_status_changes_are_reported_with_elapsed_time(rig: Rig) -> None:

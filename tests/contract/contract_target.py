@@ -12,7 +12,6 @@ import random
 import secrets
 import time
 import wave
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 

@@ -105,9 +105,10 @@ def test_isolation_between_users_and_orgs(target: Target) -> None:
     body = {"fileIds": [file_id], "alias": "contract-mine", "engine": "voice_engine_3"}
     assert target.client().post("/speech/voice-cloning", json=body).status_code == 202
     colleague = target.client(key="colleague")
-    assert colleague.get("/speech/voice-cloning", params={"alias": "contract-mine"}).json()[
-        "data"
-    ] == []
+    assert (
+        colleague.get("/speech/voice-cloning", params={"alias": "contract-mine"}).json()["data"]
+        == []
+    )
     assert colleague.get("/speech/voice/contract-mine").status_code == 404
     rival = target.client(key="rival")
     assert rival.get(f"/files/{file_id}").status_code == 404

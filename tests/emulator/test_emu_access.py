@@ -43,7 +43,10 @@ def test_assume_org_selects_a_secondary_organisation(
     assert meta["creditsRemaining"] == 42
     with make_client(emulator, **{"x-assume-org": "org-x"}) as client:
         reply = client.get("/speech/voice-cloning")
-    assert (reply.status_code, reply.json()) == (403, {"message": "not a member of organisation 'org-x'"})
+    assert (reply.status_code, reply.json()) == (
+        403,
+        {"message": "not a member of organisation 'org-x'"},
+    )
 
 
 def test_rate_limit_answers_429_with_retry_after(
@@ -61,9 +64,11 @@ def test_rate_limit_answers_429_with_retry_after(
 
 
 def test_rate_limit_is_off_by_default_and_set_by_the_constructor() -> None:
-    emulator = Emulator(rate_limit=1)
-    assert emulator.backend.limiter.per_second == 1
-    assert Emulator().backend.limiter.per_second is None
+    limited, default = Emulator(rate_limit=1), Emulator()
+    assert limited.backend.limiter.per_second == 1
+    assert default.backend.limiter.per_second is None
+    limited.close()
+    default.close()
 
 
 def test_every_reply_carries_a_request_id_that_the_log_records(
@@ -82,8 +87,16 @@ def test_every_reply_carries_a_request_id_that_the_log_records(
     ]
     assert ok.json()["meta"]["requestId"] == ok.headers["x-request-id"]
     first = log[0]
-    assert (first["method"], first["path"], first["status"]) == ("GET", "/speech/voice-cloning", 200)
-    assert (first["inFlight"], first["traceId"], first["route"]) == (1, "run-7", "/speech/voice-cloning")
+    assert (first["method"], first["path"], first["status"]) == (
+        "GET",
+        "/speech/voice-cloning",
+        200,
+    )
+    assert (first["inFlight"], first["traceId"], first["route"]) == (
+        1,
+        "run-7",
+        "/speech/voice-cloning",
+    )
 
 
 def test_admin_calls_are_not_in_the_request_log(

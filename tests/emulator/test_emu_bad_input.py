@@ -119,7 +119,9 @@ def test_hostile_requests_get_a_json_4xx_and_never_a_500(
                 method, path, content=_content(body), headers={"x-api-key": "emulator", **headers}
             )
             _assert_clean_4xx(reply, (method, path[:60]))
-        assert http.get("/speech/voice-cloning", headers={"x-api-key": "emulator"}).status_code == 200
+        assert (
+            http.get("/speech/voice-cloning", headers={"x-api-key": "emulator"}).status_code == 200
+        )
     assert emulator.internal_errors == []
 
 

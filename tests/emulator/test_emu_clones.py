@@ -162,13 +162,17 @@ def test_engine_limits_on_file_count_and_total_size(
         json={"fileIds": [one, big], "alias": "huge", "engine": "voice_engine_3"},
     )
     size = 64_044 + 10_240_044
-    assert reply.json()["errors"] == [f"total file size {size} bytes exceeds 10 MB for voice_engine_3"]
+    assert reply.json()["errors"] == [
+        f"total file size {size} bytes exceeds 10 MB for voice_engine_3"
+    ]
 
 
 @pytest.mark.parametrize(
     "alias", ["a", "-lead", "UPPER", "has space", "x" * 65, "new\nline", "ümlaut", "ok\n"]
 )
-def test_alias_pattern_is_enforced(client: httpx.Client, voice_files: list[str], alias: str) -> None:
+def test_alias_pattern_is_enforced(
+    client: httpx.Client, voice_files: list[str], alias: str
+) -> None:
     reply = client.post(
         "/speech/voice-cloning",
         json={"fileIds": voice_files, "alias": alias, "engine": "voice_engine_3"},
@@ -191,7 +195,14 @@ def test_metadata_limits(client: httpx.Client, voice_files: list[str]) -> None:
 def test_metadata_is_echoed_verbatim(
     client: httpx.Client, create: Create, history: History, voice_files: list[str]
 ) -> None:
-    metadata = {"gender": "female", "n": 3, "x": 1.5, "ok": True, "name": "Zoë 🎙", "managed_by": "v"}
+    metadata = {
+        "gender": "female",
+        "n": 3,
+        "x": 1.5,
+        "ok": True,
+        "name": "Zoë 🎙",
+        "managed_by": "v",
+    }
     create(client, "anna", voice_files, metadata=metadata)
     assert history(client, "anna")[0]["metadata"] == metadata
 
@@ -228,7 +239,10 @@ def test_not_enough_audio_fails_with_the_amount_used(
 ) -> None:
     files = [upload_file(client, f"{i}.wav", wav(2.0, seed=i)) for i in range(2)]
     consent = upload_file(client, "consent.wav", wav(2.0, seed=99))
-    assert create(client, "std", files, engine="voice_engine_2", consentFileId=consent).status_code == 202
+    assert (
+        create(client, "std", files, engine="voice_engine_2", consentFileId=consent).status_code
+        == 202
+    )
     (record,) = history(client, "std")
     assert record["status"] == "failed"
     assert record["failReason"] == "not enough audio: 4.0 s used, 1200 s required"

@@ -197,9 +197,9 @@ def test_dribble_sends_the_body_one_byte_at_a_time(
 ) -> None:
     admin("POST", "/faults", {"route": "/folders", "transport": "dribble", "interval_s": 0.2,
                               "times": 1})  # fmt: skip
-    with httpx.Client(base_url=served.base_url, headers={"x-api-key": "emulator"}) as http:
-        with pytest.raises(httpx.ReadTimeout):
-            http.get("/folders", timeout=httpx.Timeout(5, read=0.1))
+    http = httpx.Client(base_url=served.base_url, headers={"x-api-key": "emulator"})
+    with http, pytest.raises(httpx.ReadTimeout):
+        http.get("/folders", timeout=httpx.Timeout(5, read=0.1))
     admin("POST", "/faults", {"route": "/folders", "transport": "dribble", "interval_s": 0.001,
                               "times": 1})  # fmt: skip
     assert client.get("/folders").json()["folders"] == []

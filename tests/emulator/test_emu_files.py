@@ -49,7 +49,9 @@ def test_upload_flow_ends_uploaded_with_float_duration(
         ("e.m4a", "audio/mp4"),
     ],
 )
-def test_mime_type_is_derived_from_the_extension(client: httpx.Client, name: str, mime: str) -> None:
+def test_mime_type_is_derived_from_the_extension(
+    client: httpx.Client, name: str, mime: str
+) -> None:
     assert client.post("/files", json={"file_name": name}).json()["mimeType"] == mime
 
 
@@ -117,7 +119,9 @@ def test_upload_needs_no_api_key(
 ) -> None:
     slot = _slot(client)
     with make_client(emulator, key=None) as anonymous:
-        reply = anonymous.put(slot["uploadUrl"], content=b"x", headers={"content-type": "audio/wav"})
+        reply = anonymous.put(
+            slot["uploadUrl"], content=b"x", headers={"content-type": "audio/wav"}
+        )
     assert reply.status_code == 200
 
 
@@ -142,7 +146,10 @@ def test_folder_lookup_by_path_gives_the_folder_first_in_the_chain(client: httpx
 def test_duplicate_folder_name_is_a_conflict(client: httpx.Client) -> None:
     client.post("/folders", json={"folder_name": "voicectl", "parent_folder_id": None})
     again = client.post("/folders", json={"folder_name": "voicectl", "parent_folder_id": None})
-    assert (again.status_code, again.json()) == (409, {"message": "folder 'voicectl' already exists"})
+    assert (again.status_code, again.json()) == (
+        409,
+        {"message": "folder 'voicectl' already exists"},
+    )
 
 
 def test_two_files_may_share_a_name_in_one_folder(client: httpx.Client) -> None:

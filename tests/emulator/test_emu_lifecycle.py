@@ -82,7 +82,10 @@ def test_manual_mode_moves_only_when_told(
     moved = admin("POST", "/advance", {"alias": "bert", "to": "failed", "failReason": "boom"})
     assert (moved["record"]["status"], moved["record"]["failReason"]) == ("failed", "boom")
     idle = client.post("/_emulator/advance", json={"alias": "bert"})
-    assert (idle.status_code, idle.json()) == (404, {"message": "no running clone with alias 'bert'"})
+    assert (idle.status_code, idle.json()) == (
+        404,
+        {"message": "no running clone with alias 'bert'"},
+    )
 
 
 def test_credits_are_charged_only_on_success(

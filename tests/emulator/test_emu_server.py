@@ -41,7 +41,9 @@ def test_served_upload_accepts_a_chunked_body_and_keeps_the_connection(
         with httpx.Client(base_url=running.base_url, headers={"x-api-key": "emulator"}) as http:
             slot = http.post("/files", json={"file_name": "a.wav"}).json()
             assert slot["uploadUrl"].startswith(running.base_url)
-            put = http.put(slot["uploadUrl"], content=pieces(), headers={"content-type": "audio/wav"})
+            put = http.put(
+                slot["uploadUrl"], content=pieces(), headers={"content-type": "audio/wav"}
+            )
             assert put.status_code == 200
             item = http.get(f"/files/{slot['fileId']}").json()
             assert (item["status"], item["duration"], item["size"]) == ("uploaded", 2.0, len(data))

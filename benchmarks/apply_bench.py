@@ -1,0 +1,114 @@
+"""Apply throughput: N instant-engine voices × 3 tiny WAVs to a fresh embedded emulator in
+`immediate` mode, then a second run that finds nothing to write (GET only).
+
+    .venv/bin/python benchmarks/apply_bench.py [--voices 1000] [--files 3] [--concurrency 4]
+
+Goals (issue 5): first apply ≤ 30 s; the second run sends only GETs and takes ≤ 3 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import random
+import sys
+import tempfile
+import time
+import wave
+from collections import Counter
+from pathlib import Path
+
+from reconciler.apply import execute
+from reconciler.client import AudioStackClient
+from reconciler.diff import compare
+from reconciler.emulator.core import Emulator
+from reconciler.emulator.transport import EmulatorTransport
+from reconciler.errors import Location
+from reconciler.model import Alias, AudioInfo, Declaration, DeclaredFile, Sha256
+from reconciler.policy import Policy
+from reconciler.remote import fetch_state
+
+OWNER = "bench"
+RATE = 2000  # Hz, 8-bit mono: 1.6 s of audio is 3.2 KB
+
+
+def make_declarations(root: Path, voices: int, files: int) -> list[Declaration]:
+    chance = random.Random(5)
+    declared = []
+    for n in range(voices):
+        alias = f"bench-{n:04d}"
+        entries = []
+        for k in range(files):
+            rel = f"voices/{alias}/{k:02d}.wav"
+            path = root / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with wave.open(str(path), "wb") as out:
+                out.setnchannels(1)
+                out.setsampwidth(1)
+                out.setframerate(RATE)
+                out.writeframes(chance.randbytes(int(1.6 * RATE)))
+            data = path.read_bytes()
+            audio = AudioInfo(Sha256(hashlib.sha256(data).hexdigest()), len(data), "wav", 1.6)
+            entries.append(DeclaredFile(Location(rel, 1, 1), path=rel, audio=audio))
+        declared.append(
+            Declaration(
+                alias=Alias(alias),
+                engine="voice_engine_3",
+                language="en-GB",
+                files=tuple(entries),
+                source=Location(f"voices/{alias}.yaml", 1, 8),
+                metadata={"gender": "female"},
+            )
+        )
+    return declared
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--voices", type=int, default=1000)
+    parser.add_argument("--files", type=int, default=3)
+    parser.add_argument("--concurrency", type=int, default=4)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        declared = make_declarations(root, args.voices, args.files)
+        emulator = Emulator(":memory:", clock_mode="immediate", credits=10**9)
+        transport = EmulatorTransport(emulator)
+        log = emulator.backend.log
+
+        with AudioStackClient(transport.base_url, "emulator", transport=transport) as client:
+            start = time.perf_counter()
+            report = execute(declared, client, owner=OWNER, root=root, concurrency=args.concurrency)
+            first = time.perf_counter() - start
+        sent = Counter(f"{e['method']} {e['route']}" for e in log.entries())
+        outcomes = Counter(v.outcome.value for v in report.voices)
+        print(f"first apply: {args.voices} voices × {args.files} files in {first:.2f} s")
+        print(f"  outcomes: {dict(outcomes)}; uploads: {report.uploads.uploaded}")
+        detail = ", ".join(f"{name} {count}" for name, count in sent.most_common())
+        print(f"  requests: {sum(sent.values())} ({detail})")
+
+        log.clear()
+        with AudioStackClient(transport.base_url, "emulator", transport=transport) as client:
+            start = time.perf_counter()
+            state = fetch_state(client, [d.alias for d in declared], folder_name="voicectl")
+            plan = compare(declared, state, Policy(OWNER))
+            second_report = execute(
+                [c.declared for c in plan.writes if c.declared], client, owner=OWNER, root=root
+            )
+            second = time.perf_counter() - start
+        methods = Counter(e["method"] for e in log.entries())
+        print(f"second run: {len(plan.writes)} writes, {second:.2f} s, requests {dict(methods)}")
+        ok = (
+            first <= 30
+            and second <= 3
+            and set(methods) == {"GET"}
+            and report.exit_code == 0
+            and second_report.voices == ()
+        )
+        print("goals met" if ok else "GOALS MISSED (first ≤ 30 s; second ≤ 3 s with only GETs)")
+        emulator.close()
+        return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
