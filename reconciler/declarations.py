@@ -5,13 +5,13 @@ the per-file pipeline is voicefile.py. Also reads voicectl.yaml (load_project).
 
 from __future__ import annotations
 
+import functools
 import gc
 import os
 import posixpath
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, fields
-import functools
 from pathlib import Path
 from typing import Any
 
@@ -171,7 +171,7 @@ def _check_all(
     _register_fast_reducers()
     _SHARED = (root, jobs, project, cache, texts)
     # The child also pickles its results and the parent unpickles them: give it less.
-    half = len(jobs) * 11 // 20
+    half = len(jobs) * 13 // 25
     try:
         with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
             future = pool.submit(_run_shared, half, len(jobs))

@@ -269,7 +269,8 @@ def _essence(metadata: Mapping[str, MetaValue], ignored: set[str]) -> dict[str, 
     out = {}
     for key, value in metadata.items():
         norm = unicodedata.normalize("NFC", key)
-        if norm != MANAGED_BY_KEY and _field_path(norm) not in ignored:
+        # `metadata.languageCode` is how `ignore:` names the language (import writes it)
+        if norm != MANAGED_BY_KEY and not {_field_path(norm), f"metadata.{norm}"} & ignored:
             out[norm] = _nfc(value)
     return out
 

@@ -52,6 +52,10 @@ def render_declaration(record: RemoteClone, *, schema_path: str) -> str:
     if record.consent_file_id:
         lines.append(f"consent:\n  file_id: {_scalar(record.consent_file_id)}")
     lines.extend(_metadata(record.metadata))
+    if not isinstance(language, str):
+        # the remote voice has no languageCode: `language` above is a guess, so a plan
+        # must not call the missing value drift (it cannot be added without an update)
+        lines += ["ignore:", f"  - metadata.{LANGUAGE_KEY}  # no language on the remote voice"]
     owner = record.managed_by
     if owner is not None:
         lines.append(f"# remote marker: managed_by {owner}")

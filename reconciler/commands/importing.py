@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from reconciler.commands.context import Context
-from reconciler.commands.workspace import add_target_arguments
+from reconciler.commands.workspace import Workspace, add_target_arguments
 from reconciler.errors import ConfigError, SelectorError
 
 
@@ -23,7 +23,7 @@ def register(sub: Any, name: str, common: argparse.ArgumentParser) -> None:
     parser.set_defaults(handler=run)
 
 
-def _write_new(path: Path, text: str, force: bool) -> None:
+def _write_new(path: Path, text: str, force: bool, shown: str) -> None:
     """Create `path` atomically; never replace an existing file without --force."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp")
@@ -34,9 +34,40 @@ def _write_new(path: Path, text: str, force: bool) -> None:
     try:
         os.link(tmp, path)  # fails if the file exists: no check-then-write race
     except FileExistsError:
-        raise ConfigError(f"{path.name} already exists: use --force to overwrite it") from None
+        raise ConfigError(f"{shown} already exists: use --force to overwrite it") from None
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def declared_aliases(root: Path, voices_dir: str) -> dict[str, str]:
+    """{alias: repo path} of the declarations already in the repository (alias only)."""
+    from reconciler.declarations import find_voice_files
+    from reconciler.yamlsrc import LocatedDoc, read_yaml
+
+    found: dict[str, str] = {}
+    for rel in find_voice_files(root, voices_dir):
+        doc = read_yaml(root / rel, rel)
+        alias = (
+            doc.data.get("alias")
+            if isinstance(doc, LocatedDoc) and isinstance(doc.data, dict)
+            else None
+        )
+        if isinstance(alias, str):
+            found.setdefault(alias, rel)
+    return found
+
+
+def _check_targets(targets: dict[str, Path], ws: Workspace, force: bool) -> None:
+    """Refuse before writing anything: an alias declared in another file, or (without
+    --force) a file that already exists."""
+    declared = declared_aliases(ws.root, ws.project.voices_dir)
+    for alias, path in sorted(targets.items()):
+        shown = path.relative_to(ws.root).as_posix()
+        where = declared.get(alias)
+        if where is not None and where != shown:
+            raise ConfigError(f"{alias} is already declared in {where}")
+        if path.exists() and not force:
+            raise ConfigError(f"{shown} already exists: use --force to overwrite it")
 
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
@@ -59,13 +90,16 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     if missing:
         raise SelectorError(f"no remote clone named {', '.join(map(repr, missing))}")
     voices_dir = ws.root / ws.project.voices_dir
-    schema = os.path.relpath(ws.root / "schemas" / "voice.schema.json", voices_dir)
-    for alias in sorted(histories):
-        record = current_record(tuple(histories[alias]))
+    schema = Path(os.path.relpath(ws.root / "schemas" / "voice.schema.json", voices_dir))
+    records = {alias: current_record(tuple(histories[alias])) for alias in sorted(histories)}
+    targets = {alias: voices_dir / file_name_for(r) for alias, r in records.items() if r}
+    _check_targets(targets, ws, args.force)
+    for alias, record in records.items():
         if record is None:  # pragma: no cover - filtered above
             continue
-        target = voices_dir / file_name_for(record)
-        text = render_declaration(record, schema_path=Path(schema).as_posix())
-        _write_new(target, text, args.force)
-        ctx.err.print(f"imported {alias} → {target.relative_to(ws.root).as_posix()}")
+        target = targets[alias]
+        shown = target.relative_to(ws.root).as_posix()
+        text = render_declaration(record, schema_path=schema.as_posix())
+        _write_new(target, text, args.force, shown)
+        ctx.err.print(f"imported {alias} → {shown}")
     return 0

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from reconciler.commands.context import Context
 from reconciler.commands.planning import add_plan_arguments
+from reconciler.errors import ConfigError
 
 if TYPE_CHECKING:
     from reconciler.commands.workspace import Workspace
@@ -82,23 +83,39 @@ def plan_exit_code(plan: Plan, detailed: bool) -> int:
     return 2 if detailed and plan.has_changes else 0
 
 
+def _out_path(args: argparse.Namespace, ctx: Context) -> Path | None:
+    """--out resolved against the CLI's working directory; its folder must exist (checked
+    before any request, so a typo costs nothing)."""
+    if not args.out:
+        return None
+    out: Path = ctx.cwd / args.out
+    if not out.parent.is_dir():
+        raise ConfigError(f"cannot write {args.out}: folder {out.parent.name or '/'} not found")
+    return out
+
+
 def run(args: argparse.Namespace, ctx: Context) -> int:
     from reconciler.commands.planning import make_plan
     from reconciler.commands.workspace import open_api, open_workspace
     from reconciler.planfile import write_plan
 
     ws = open_workspace(args, ctx)
+    out = _out_path(args, ctx)
     ctx.err.print(ws.settings.banner, markup=False)
     with open_api(ws.settings, ctx) as api:
         result = make_plan(args, ctx, ws, api)
     show_plan(result.plan, args, ctx, ws)
-    if args.out:
-        write_plan(
-            result.plan,
-            args.out,
-            created_at=now_utc(),
-            git=git_facts(ws, args.base),
-            api_url=ws.settings.api_url,
-        )
-        ctx.err.print(f"saved plan to {args.out} (checksum {result.plan.checksum()})")
+    if out is not None:
+        try:
+            write_plan(
+                result.plan,
+                out,
+                created_at=now_utc(),
+                git=git_facts(ws, args.base),
+                api_url=ws.settings.api_url,
+            )
+        except OSError as exc:
+            raise ConfigError(f"cannot write {args.out}: {exc.strerror or exc}") from None
+        saved = f"saved plan to {args.out} (checksum {result.plan.checksum()})"
+        ctx.err.print(saved, markup=False, soft_wrap=True)  # one greppable line
     return plan_exit_code(result.plan, args.detailed_exitcode)

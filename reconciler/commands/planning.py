@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from reconciler.commands.context import Context
 from reconciler.commands.workspace import Workspace, add_target_arguments
-from reconciler.errors import SelectorError
+from reconciler.errors import DeclarationError, SelectorError
 
 if TYPE_CHECKING:
     from reconciler.api import VoiceApi
@@ -66,13 +66,20 @@ def _select(
 
 
 def _base_declarations(args: argparse.Namespace, ws: Workspace) -> tuple[Declaration, ...]:
-    from reconciler.commands.gitbase import read_tree
+    from reconciler.commands.gitbase import base_tree, read_tree
     from reconciler.declarations import load_declarations_from_texts
 
     texts = read_tree(ws.root, args.base, ws.project.voices_dir)
-    loaded = load_declarations_from_texts(
-        ws.root, texts, project=ws.project, cache_dir=ws.root / ".voicectl"
-    )
+    with base_tree(ws.root, args.base, texts, ws.project.voices_dir) as root:
+        # a temporary copy of the base must not fill the audio cache with dead paths
+        cache = ws.root / ".voicectl" if root == ws.root else None
+        try:
+            loaded = load_declarations_from_texts(root, texts, project=ws.project, cache_dir=cache)
+        except DeclarationError as exc:
+            note = f" (in the declarations at {args.base})"
+            raise DeclarationError(
+                tuple(dataclasses.replace(d, message=d.message + note) for d in exc.diagnostics)
+            ) from None
     target = ws.settings.target
     return tuple(v for v in loaded.voices if not v.targets or target in v.targets)
 

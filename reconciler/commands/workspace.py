@@ -7,6 +7,7 @@ Layer 5: it may import everything; heavy modules are imported inside the functio
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -16,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from reconciler.commands.context import Context
 from reconciler.errors import ConfigError
-from reconciler.settings import Settings, TargetConfig, resolve_settings
+from reconciler.settings import EMULATOR_KEY, Settings, TargetConfig, resolve_settings
 
 if TYPE_CHECKING:
     from reconciler.client import AudioStackClient
@@ -61,12 +62,15 @@ def target_config(project: ProjectConfig, name: str | None) -> TargetConfig:
         )
         for key, spec in project.targets.items()
     }
+    known = ", ".join(sorted(targets)) or "none declared"
     if name is None:
+        if len(targets) > 1 and "default" not in targets:
+            # never fall back to another API (or the emulator) behind the user's back
+            raise ConfigError(f"voicectl.yaml declares several targets ({known}): use --target")
         return targets.get("default") or (
             next(iter(targets.values())) if len(targets) == 1 else TargetConfig()
         )
     if name not in targets:
-        known = ", ".join(sorted(targets)) or "none declared"
         raise ConfigError(f"unknown target {name!r} (voicectl.yaml targets: {known})")
     return targets[name]
 
@@ -77,11 +81,14 @@ def open_workspace(args: argparse.Namespace, ctx: Context) -> Workspace:
     root = find_root(ctx.cwd)
     project = load_project(root)
     target = target_config(project, getattr(args, "target", None))
+    api = getattr(args, "api", None)
+    if api is None and target.api_url == "emulator":  # voicectl.yaml: `api_url: emulator`
+        api, target = "emulator", dataclasses.replace(target, api_url=None)
     settings = resolve_settings(
         ctx.environ,
         root=root,
         target=target,
-        api=getattr(args, "api", None),
+        api=api,
         project_owner=project.owner,
         remote_folder=project.remote_folder,
         max_credits=getattr(args, "max_credits", None)
@@ -111,7 +118,10 @@ def open_api(
     from reconciler.redact import register_secret
     from reconciler.retry import RetryPolicy
 
-    register_secret(None if settings.embedded else settings.api_key)
+    # the emulator's public key `emulator` is no secret: masking it would turn every
+    # "emulator" in messages into *** (served emulator, `voicectl emulator serve`)
+    public = settings.embedded or settings.api_key == EMULATOR_KEY
+    register_secret(None if public else settings.api_key)
     trace_id = uuid.uuid4().hex
     options: dict[str, Any] = {
         "trace_id": trace_id,
@@ -142,6 +152,10 @@ def open_api(
             emulator.close()
     else:
         with AudioStackClient(
-            settings.api_url, settings.api_key, org_id=settings.org_id, **options
+            settings.api_url,
+            settings.api_key,
+            org_id=settings.org_id,
+            key_is_secret=not public,
+            **options,
         ) as client:
             yield client

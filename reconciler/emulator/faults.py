@@ -47,11 +47,10 @@ class FaultRule:
 
     @property
     def runs_handler(self) -> bool:
-        return (
-            self.commit
-            or self.transport in (COMMIT_THEN_DROP, DRIBBLE)
-            or (self.status is None and self.transport is None)
-        )
+        """Whether the real handler runs (and commits) before the fault shapes the reply."""
+        if self.commit or self.transport == COMMIT_THEN_DROP:
+            return True
+        return self.status is None and self.transport in (None, DRIBBLE)
 
     def matches(self, method: str, template: str | None, path: str) -> bool:
         if self.method not in (None, "*") and self.method.upper() != method.upper():
