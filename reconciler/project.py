@@ -10,21 +10,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from reconciler.settings import TargetConfig
+
 PROJECT_FILE = "voicectl.yaml"
 DEFAULT_VOICES_DIR = "voices"
 DEFAULT_REMOTE_FOLDER = "voicectl"
 DEFAULT_TARGET = "default"
-
-
-@dataclass(frozen=True, slots=True)
-class TargetConfig:
-    """One named API target from `targets:`."""
-
-    name: str
-    api_url: str | None = None
-    api_key_env: str = "AUDIOSTACK_API_KEY"
-    max_credits: int | None = None
-    org_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,6 +25,12 @@ def register_secret(value: str | None) -> None:
             _secrets.add(value)
 
 
+def forget_secrets() -> None:
+    """Drop every registered secret (tests start each case from a clean slate)."""
+    with _lock:
+        _secrets.clear()
+
+
 def scrub(text: str) -> str:
     """Replace every registered secret in `text` with ***."""
     with _lock:

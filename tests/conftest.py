@@ -8,6 +8,8 @@ from collections.abc import Iterator
 
 import pytest
 
+from reconciler.redact import forget_secrets
+
 _real_connect = socket.socket.connect
 
 
@@ -30,3 +32,4 @@ def _no_network_and_no_key(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     for name in ("GITHUB_ACTIONS", "GITHUB_STEP_SUMMARY", "GITHUB_OUTPUT", "NO_COLOR", "CI"):
         monkeypatch.delenv(name, raising=False)
     yield
+    forget_secrets()  # a secret registered by one test must not mask text in the next

@@ -87,11 +87,10 @@ def _check_reviewed(args: argparse.Namespace, fresh: Plan) -> None:
 
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
+    from reconciler.apply import RequestTrail
     from reconciler.commands.plan import show_plan
     from reconciler.commands.planning import make_plan
     from reconciler.commands.workspace import open_api, open_workspace
-
-    from reconciler.apply import RequestTrail
 
     ws = open_workspace(args, ctx)
     trail = RequestTrail()
@@ -111,7 +110,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         if not _confirm(args, ctx):
             ctx.err.print("Apply cancelled: nothing was written.")
             return 1
-        code = _execute(args, ctx, ws, api, fresh, trail)
+        code = _execute(args, ctx, ws, api, fresh, trail=trail)
         if code == 130:
             return code
         after = make_plan(args, ctx, ws, api).plan
@@ -119,11 +118,11 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _execute(
-    args: argparse.Namespace, ctx: Context, ws: Workspace, api: Any, fresh: Any, trail: Any
+    args: argparse.Namespace, ctx: Context, ws: Workspace, api: Any, fresh: Any, *, trail: Any
 ) -> int:
     from reconciler.apply import execute
-    from reconciler.events import FanoutSink
     from reconciler.commands.gitbase import head_commit
+    from reconciler.events import FanoutSink
     from reconciler.render.journal import JournalSink, write_report
     from reconciler.render.progress import open_progress
     from reconciler.render.report import render_report

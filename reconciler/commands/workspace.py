@@ -36,14 +36,6 @@ def add_target_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--max-credits", type=int, metavar="N", help="budget for this run")
 
 
-def find_root(cwd: Path) -> Path:
-    """The nearest ancestor holding voicectl.yaml or .git; else the working directory."""
-    for folder in (cwd, *cwd.parents):
-        if (folder / "voicectl.yaml").is_file() or (folder / ".git").exists():
-            return folder
-    return cwd
-
-
 @dataclass(frozen=True)
 class Workspace:
     root: Path
@@ -52,16 +44,7 @@ class Workspace:
 
 
 def target_config(project: ProjectConfig, name: str | None) -> TargetConfig:
-    targets = {
-        key: TargetConfig(
-            name=key,
-            api_url=spec.api_url,
-            api_key_env=spec.api_key_env,
-            max_credits=spec.max_credits,
-            org_id=spec.org_id,
-        )
-        for key, spec in project.targets.items()
-    }
+    targets = dict(project.targets)
     known = ", ".join(sorted(targets)) or "none declared"
     if name is None:
         if len(targets) > 1 and "default" not in targets:
@@ -77,6 +60,7 @@ def target_config(project: ProjectConfig, name: str | None) -> TargetConfig:
 
 def open_workspace(args: argparse.Namespace, ctx: Context) -> Workspace:
     from reconciler.declarations import load_project
+    from reconciler.project import find_root
 
     root = find_root(ctx.cwd)
     project = load_project(root)
@@ -144,7 +128,7 @@ def open_api(
                 settings.api_url,
                 settings.api_key,
                 transport=transport,
-                key_is_secret=False,
+                key_is_secret=False,  # the public emulator key (api-contract.md E11)
                 **options,
             ) as client:
                 yield client
