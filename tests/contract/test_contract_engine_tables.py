@@ -16,7 +16,7 @@ from reconciler.emulator import limits
 
 CONTRACT_PATHS = (
     Path(__file__).resolve().parents[2] / "docs" / "api-contract.md",
-    Path("/work/shared/design/api-contract.md"),
+    Path(__file__).resolve().parents[3] / "shared" / "design" / "api-contract.md",
 )
 FIELDS = ("max_files", "min_file_s", "min_total_s", "max_total_bytes", "credits", "consent")
 
