@@ -37,7 +37,11 @@ def _git(root: Path, *args: str) -> bytes:
 def resolve_ref(root: Path, ref: str) -> str:
     if ref.startswith("-"):
         raise ConfigError(f"invalid git ref {ref!r}")
-    return _git(root, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}").decode().strip()
+    try:
+        found = _git(root, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
+    except ConfigError:
+        raise ConfigError(f"unknown git ref {ref!r} (not fetched?)") from None
+    return found.decode().strip()
 
 
 def head_commit(root: Path) -> str | None:

@@ -68,6 +68,14 @@ def open_workspace(args: argparse.Namespace, ctx: Context) -> Workspace:
     api = getattr(args, "api", None)
     if api is None and target.api_url == "emulator":  # voicectl.yaml: `api_url: emulator`
         api, target = "emulator", dataclasses.replace(target, api_url=None)
+    elif (
+        api is None
+        and target.name in project.targets
+        and not ctx.environ.get(target.api_key_env, "").strip()
+    ):  # a declared target never falls back to the emulator for want of its key
+        raise ConfigError(
+            f"target {target.name} needs its key: set {target.api_key_env} (or use --api emulator)"
+        )
     settings = resolve_settings(
         ctx.environ,
         root=root,

@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 
+# the served-emulator rig lives in tests/cli; planschema (tests/plan) checks JSON plans
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "cli"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "plan"))
 
 from clirig import Emu, Repo, emu_fixture, make_repo, served_emulator_fixture
 
