@@ -6,12 +6,10 @@ in plan.py. A saved plan is applied only when a fresh plan has the same checksum
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import importlib.resources
 import json
 import os
-import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +17,7 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 
+from reconciler.atomicfile import write_atomically
 from reconciler.errors import PlanFileError, StalePlanError
 from reconciler.plan import FORMAT_VERSION, Plan, checksum_of, write_lines
 from reconciler.redact import truncate
@@ -76,30 +75,8 @@ def write_plan(
     """Write the JSON plan atomically (temp file, fsync, rename); return what was written."""
     data = plan.to_dict(created_at=created_at, git=git, api_url=api_url)
     text = json.dumps(data, sort_keys=True, indent=2) + "\n"
-    _write_atomic(Path(path), text.encode("utf-8"))
+    write_atomically(path, text)
     return data
-
-
-def _write_atomic(path: Path, payload: bytes) -> None:
-    directory = path.parent
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
-    # the rename itself must survive a crash too
-    with contextlib.suppress(OSError):
-        dir_fd = os.open(directory, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
 
 
 def _location(parts: Sequence[object]) -> str:

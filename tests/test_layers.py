@@ -31,6 +31,7 @@ LAYERS: dict[str, int] = {
     "retry": 2,
     "project": 2,
     "audiocache": 2,
+    "atomicfile": 2,
     "envelope": 2,
     "httperrors": 2,
     "declarations": 3,

@@ -8,7 +8,6 @@ Only ids, aliases, repo paths, counts and scrubbed reasons reach these files (re
 from __future__ import annotations
 
 import json
-import os
 import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -16,6 +15,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO, Any
 
+from reconciler.atomicfile import write_atomically
 from reconciler.events import (
     Adopted,
     Event,
@@ -37,28 +37,6 @@ def write_report(report: ApplyReport, path: Path) -> None:
     """Write the report JSON atomically: temporary file, fsync, rename, fsync the folder."""
     text = scrub(json.dumps(report.to_dict(), indent=2, ensure_ascii=False)) + "\n"
     write_atomically(path, text)
-
-
-def write_atomically(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-    try:
-        with tmp.open("w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
-    try:  # make the rename itself durable; not possible on every platform
-        fd = os.open(path.parent, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 def journal_entry(event: Event) -> dict[str, Any] | None:

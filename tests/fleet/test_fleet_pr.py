@@ -103,7 +103,7 @@ def test_pre_existing_drift_alone_does_not_fail_the_pull_request(team: Team, emu
         0,
         "Changes from this pull request (0)\n"
         "    none\n"
-        "Pre-existing drift (1)\n" + ANNA_DRIFT + "No changes. 1 voice up to date; 1 drifted.\n",
+        "Pre-existing drift (1)\n" + anna_drift() + "No changes. 1 voice up to date; 1 drifted.\n",
     )
 
 
