@@ -6,11 +6,10 @@ written atomically. A damaged or foreign cache file is ignored, never an error.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
+from reconciler.atomicfile import write_atomically
 from reconciler.model import AudioInfo, Sha256
 
 CACHE_NAME = "audio-cache.json"
@@ -63,12 +62,7 @@ class AudioCache:
             self.file.parent.mkdir(parents=True, exist_ok=True)
             live = {k: v for k, v in self.entries.items() if Path(k).exists()}
             payload = json.dumps({"format": _FORMAT, "entries": live}, separators=(",", ":"))
-            handle, temp = tempfile.mkstemp(prefix=".audio-cache.", dir=self.file.parent)
-            with os.fdopen(handle, "w", encoding="utf-8") as out:
-                out.write(payload)
-                out.flush()
-                os.fsync(out.fileno())
-            os.replace(temp, self.file)
+            write_atomically(self.file, payload)
             self.added = {}
         except OSError:
             return  # a cache that cannot be written only costs time on the next run

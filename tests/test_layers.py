@@ -11,6 +11,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "reconciler"
 # a sub-package. Side groups may import each other within one layer.
 LAYERS: dict[str, int] = {
     "model": 0,
+    "atomicfile": 0,
     "errors": 0,
     "engines": 0,
     "settings": 0,
@@ -31,7 +32,6 @@ LAYERS: dict[str, int] = {
     "retry": 2,
     "project": 2,
     "audiocache": 2,
-    "atomicfile": 2,
     "envelope": 2,
     "httperrors": 2,
     "declarations": 3,
@@ -52,7 +52,7 @@ LAYERS: dict[str, int] = {
     "__init__": 0,
 }
 SIDES: list[set[str]] = [
-    {"model", "errors", "engines", "settings", "redact", "api"},
+    {"model", "errors", "engines", "settings", "redact", "api", "atomicfile"},
     {
         "declarations",
         "voicefile",

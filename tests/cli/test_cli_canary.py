@@ -101,10 +101,13 @@ def test_server_errors_echoing_the_key_never_show_it(
     emu.register_key(canary)
     prepare(repo, emu, canary)
     echo = json.dumps({"message": f"internal error for key {canary}", "errors": [canary]})
-    emu.fault(method="GET", route="*", status=500, retry_after="0", body=echo)
-    failing = run_all(repo, [c for c in COMMANDS if c[0] in ("plan", "drift", "import")])
-    assert {o.code for o in failing} == {1}
+    emu.fault(method="GET", route="*", status=500, body=echo)  # retried with backoff: once
+    failing = [repo.run("plan", "--debug", "--format", "json", "--out", "plan.json")]
     assert "gave up after 5 attempts" in " ".join(failing[0].err.split())  # wrapped at 80
+    emu.clear_faults()
+    emu.fault(method="GET", route="*", status=400, body=echo)  # not retried
+    failing += run_all(repo, [c for c in COMMANDS if c[0] in ("plan", "drift", "import")])
+    assert {o.code for o in failing} == {1}
     emu.clear_faults()
     # a create that fails with the key in its body, and a dropped connection on upload
     emu.fault(method="POST", route="/speech/voice-cloning", status=500, body=echo)
