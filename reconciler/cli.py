@@ -90,7 +90,7 @@ def _make_consoles(environ: Mapping[str, str], stdout: TextIO, stderr: TextIO, n
             width=width,
             emoji=False,
             markup=False,
-            soft_wrap=False,
+            soft_wrap=True,  # a long error line stays one line in CI logs
             force_interactive=False if in_actions else None,
         )
 

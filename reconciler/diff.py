@@ -11,9 +11,6 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
-from deepdiff import DeepDiff
-from deepdiff.helper import notpresent
-
 from reconciler.engines import engine_limits
 from reconciler.model import (
     LANGUAGE_KEY,
@@ -280,6 +277,8 @@ def _metadata_diff(decl: Declaration, record: RemoteClone, ignored: set[str]) ->
     remote = _essence(record.metadata, ignored)
     if declared == remote:  # fast path: same verdict as deepdiff (1 == 1.0), 100x cheaper
         return []
+    from deepdiff import DeepDiff  # imported on the slow path only: ~20 ms per CLI start
+
     tree = DeepDiff(declared, remote, view="tree", ignore_numeric_type_changes=True)
     fields = [
         FieldDiff(
@@ -294,6 +293,8 @@ def _metadata_diff(decl: Declaration, record: RemoteClone, ignored: set[str]) ->
 
 
 def _plain(value: object) -> FieldValue:
+    from deepdiff.helper import notpresent
+
     if value is notpresent:
         return None
     if isinstance(value, str | int | float | bool):

@@ -12,6 +12,7 @@ import signal
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -77,11 +78,19 @@ def _confirm(args: argparse.Namespace, ctx: Context) -> bool:
     return ctx.stdin.readline().strip() == "yes"
 
 
-def _check_reviewed(args: argparse.Namespace, fresh: Plan) -> None:
+def _at_cwd(path: Path | None, ctx: Context) -> Path | None:
+    """File arguments are relative to the CLI's working directory, as `plan --out` is."""
+    return None if path is None else ctx.cwd / path
+
+
+def _check_reviewed(args: argparse.Namespace, ctx: Context, fresh: Plan) -> None:
     from reconciler.planfile import check_fresh, read_plan
 
-    if args.plan_file:
-        check_fresh(read_plan(args.plan_file), fresh)
+    plan_file = _at_cwd(args.plan_file, ctx)
+    if plan_file:
+        # messages name the file as the user typed it
+        saved = replace(read_plan(plan_file), path=str(args.plan_file))
+        check_fresh(saved, fresh)
     if args.expect_checksum:
         check_fresh(args.expect_checksum, fresh)
 
@@ -94,12 +103,13 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
 
     ws = open_workspace(args, ctx)
     trail = RequestTrail()
-    if args.plan_file and not args.plan_file.is_file():
+    plan_file = _at_cwd(args.plan_file, ctx)
+    if plan_file and not plan_file.is_file():
         raise ConfigError(f"plan file {args.plan_file} not found")
     ctx.err.print(ws.settings.banner, markup=False)
     with open_api(ws.settings, ctx, on_request=trail) as api:
         fresh = make_plan(args, ctx, ws, api)
-        _check_reviewed(args, fresh.plan)
+        _check_reviewed(args, ctx, fresh.plan)
         show_plan(fresh.plan, args, ctx, ws)
         if fresh.plan.blocked:
             ctx.err.print("Blocked: nothing was written.")
@@ -155,8 +165,9 @@ def _execute(
             trail=trail,
         )
     render_report(report, ctx.out)
-    if args.report:
-        write_report(report, args.report)
+    report_file = _at_cwd(args.report, ctx)
+    if report_file:
+        write_report(report, report_file)
         ctx.err.print(f"wrote report to {args.report}")
     return report.exit_code
 

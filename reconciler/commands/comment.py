@@ -126,7 +126,7 @@ def _check_reviewed(plans: Sequence[Mapping[str, Any]], ctx: Context, http: http
         _print_error(ctx, problem, None)
     if problems:
         ctx.err.print(
-            Text("  hint: re-run the plan job on the pull request, or open a new one"),
+            Text("  hint: review the combined change in a new pull request, or apply by hand"),
             soft_wrap=True,
         )
         return EXIT_STALE

@@ -81,11 +81,17 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     ctx.err.print(ws.settings.banner, markup=False)
     with open_api(ws.settings, ctx) as api:
         if args.all:
+            listing = api.list_clones()
+            if not listing.complete:  # list-all refused (api-contract.md E26)
+                raise SelectorError("the API refused to list every clone: name the aliases")
             histories: dict[str, Any] = {}
-            for item in api.list_clones().records:
+            for item in listing.records:
                 histories.setdefault(item.alias, []).append(item)
         else:
             histories = {alias: list(api.get_clones(alias)) for alias in args.aliases}
+    if not histories:
+        ctx.err.print("nothing to import: the organisation has no clones")
+        return 0
     missing = sorted(alias for alias, records in histories.items() if not records)
     if missing:
         raise SelectorError(f"no remote clone named {', '.join(map(repr, missing))}")

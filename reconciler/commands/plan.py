@@ -97,7 +97,6 @@ def _out_path(args: argparse.Namespace, ctx: Context) -> Path | None:
 def run(args: argparse.Namespace, ctx: Context) -> int:
     from reconciler.commands.planning import make_plan
     from reconciler.commands.workspace import open_api, open_workspace
-    from reconciler.planfile import write_plan
 
     ws = open_workspace(args, ctx)
     out = _out_path(args, ctx)
@@ -106,6 +105,8 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         result = make_plan(args, ctx, ws, api)
     show_plan(result.plan, args, ctx, ws)
     if out is not None:
+        from reconciler.planfile import write_plan  # jsonschema: only when saving
+
         try:
             write_plan(
                 result.plan,

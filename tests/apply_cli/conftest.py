@@ -1,25 +1,19 @@
-"""Fixtures for the CLI-level apply tests: the served emulator and throw-away git repos from
-tests/cli's rig (imported, not copied), plus helpers reading the emulator's request log and
-running `voicectl` as a real subprocess."""
+"""Fixtures for the CLI-level apply tests: the served emulator (one per session, reset per
+test) and throw-away git repositories, both from tests/cli's rig (imported, not copied)."""
 
 from __future__ import annotations
 
-import os
-import subprocess
 import sys
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 # the served-emulator rig lives in tests/cli (read-only for this area)
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "cli"))
 
+from applyclirig import OWNER
 from clirig import Emu, Repo, emu_fixture, make_repo, served_emulator_fixture
-
-OWNER = "acme/voices"
-CLONES = "/speech/voice-cloning"
 
 
 @pytest.fixture(scope="session")
@@ -30,7 +24,6 @@ def served_emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Emu]:
 @pytest.fixture
 def emu(served_emulator: Emu) -> Iterator[Emu]:
     yield from emu_fixture(served_emulator)
-    served_emulator.clear_faults()
 
 
 @pytest.fixture

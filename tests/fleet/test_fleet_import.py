@@ -126,3 +126,18 @@ def test_importing_another_teams_voice_does_not_adopt_it_silently(team: Team, em
         "              blocked: stamped by voicectl:acme/other; add `adopt: force` to adopt it\n"
         "Plan blocked: 1 blocked, 0 unchanged. Blocked by policy. Nothing will be written.\n",
     )
+
+
+def test_import_all_fails_when_the_api_refuses_to_list_every_clone(team: Team, emu: Emu) -> None:
+    studio = team("acme/studio")
+    studio.voice("anna-en")
+    seed_outside(emu, studio, "anna-en")
+    repo = team("acme/voices")
+    emu.fault(method="GET", route="/speech/voice-cloning", status=400, times=1)
+    outcome = repo.run("import", "--all")
+    assert outcome.code == 1
+    assert outcome.err.splitlines()[-1] == (
+        "error: the API refused to list every clone: name the aliases"
+    )
+    assert list((repo.root / "voices").iterdir()) == []
+    assert repo.run("import", "anna-en").code == 0  # naming them works

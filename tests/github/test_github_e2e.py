@@ -77,7 +77,7 @@ metadata:
 
 @pytest.fixture
 def emulator() -> Iterator[str]:
-    emu = Emulator(time_scale=1000.0)
+    emu = Emulator(clock_mode="immediate")
     served = serve_in_thread(emu)
     httpx.post(
         f"{served.base_url}/_emulator/keys",

@@ -148,3 +148,18 @@ def test_one_mebibyte_is_the_default_summary_cap(tmp_path):
     for _ in range(3):
         append_step_summary(env, "| a | b |\n" * 50_000)
     assert summary.stat().st_size <= 1024 * 1024
+
+
+def test_summary_of_a_huge_plan_stays_under_one_mebibyte(tmp_path):
+    from planvalues import make_plan, plan_dict
+
+    from reconciler.render.markdown import render_markdown
+
+    summary = tmp_path / "summary.md"
+    markdown = render_markdown(plan_dict(make_plan(15_000)))
+    assert len(markdown.encode()) > 1024 * 1024  # the uncut plan would be refused
+    append_step_summary({"GITHUB_STEP_SUMMARY": str(summary)}, markdown)
+    text = summary.read_text(encoding="utf-8")
+    assert len(text.encode()) <= 1024 * 1024
+    assert text.startswith("**Plan: 15000 to create")
+    assert text.endswith(SUMMARY_CUT_NOTE)

@@ -1,0 +1,81 @@
+"""P5 at CLI level: one voice's clone fails server-side (its only file is too short, so the
+server discards it: "not enough audio"); the others succeed; exit 5; the report names the
+failure; re-runs never recreate the voices that succeeded."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from applyclirig import CLONES, one_record_per_alias, writes
+from clirig import Emu, Repo, write_wav
+
+from reconciler.client import AudioStackClient
+
+FAIL_REASON = "not enough audio: 0.0 s used, 1.5 s required"
+
+
+def remote_short_file(emu: Emu, repo: Repo) -> str:
+    """A 1.0 s file uploaded by someone else (folder `elsewhere`); returns its fileId."""
+    path = repo.root.parent / "short.wav"
+    sha = hashlib.sha256(write_wav(path, 1.0, seed=99)).hexdigest()
+    with AudioStackClient(emu.base_url, "emulator", key_is_secret=False) as client:
+        folder = client.find_folder("elsewhere") or client.create_folder("elsewhere")
+        return str(client.upload(folder, "short.wav", path, sha).file_id)
+
+
+def declare_by_file_id(repo: Repo, alias: str, file_id: str) -> None:
+    repo.write(
+        f"voices/{alias}.yaml",
+        f"version: 1\nalias: {alias}\nengine: voice_engine_3\nlanguage: en-GB\n"
+        f"files:\n  - file_id: {file_id}\n",
+    )
+
+
+def test_one_failed_clone_exits_5_names_it_in_the_report_and_spares_the_others(
+    repo: Repo, emu: Emu
+) -> None:
+    repo.voice("anna-en")
+    repo.voice("bob-en")
+    short = remote_short_file(emu, repo)
+    declare_by_file_id(repo, "cara-en", short)
+    emu.clear_requests()
+    applied = repo.run("apply", "--yes", "--report", "r.json")
+    assert applied.code == 5, applied.text
+    assert f"cara-en: failed: {FAIL_REASON}\n" in applied.err
+    assert f"✗   cara-en   failed      {FAIL_REASON}" in applied.out
+    assert f"  {short} (cara-en): too short: 1.0 s < 1.5 s\n" in applied.out
+    report = json.loads((repo.root / "r.json").read_text(encoding="utf-8"))
+    assert report["exit_code"] == 5
+    assert report["summary"]["succeeded"] == 2 and report["summary"]["failed"] == 1
+    results = {v["alias"]: (v["result"], v["reason"]) for v in report["voices"]}
+    assert results == {
+        "anna-en": ("succeeded", None),
+        "bob-en": ("succeeded", None),
+        "cara-en": ("failed", FAIL_REASON),
+    }
+    cara = next(v for v in report["voices"] if v["alias"] == "cara-en")
+    assert cara["discarded"] == [
+        {"file_id": short, "path": short, "reason": "too short: 1.0 s < 1.5 s"}
+    ]
+    assert report["credits"]["spent"] == 600
+    assert writes(emu).count(("POST", CLONES)) == 3
+    assert emu.state()["credits"] == {"org-default": 10_000 - 600}
+
+    # unchanged declarations: the failed voice is not retried, nothing is recreated
+    emu.clear_requests()
+    again = repo.run("apply", "--yes")
+    assert again.code == 0, again.text
+    assert again.err.endswith("Nothing to apply.\n")
+    assert {r["method"] for r in emu.requests()} == {"GET"}
+
+    # a fixed declaration creates only that voice
+    repo.voice("cara-en")
+    emu.clear_requests()
+    fixed = repo.run("apply", "--yes")
+    assert fixed.code == 0, fixed.text
+    assert fixed.out.endswith("Converged.\n")
+    assert [r["path"] for r in emu.requests() if r["method"] == "POST"].count(CLONES) == 1
+    one_record_per_alias(emu, ["anna-en", "bob-en"])
+    assert [c["status"] for c in emu.clones("cara-en")] == ["failed", "succeeded"]
+    assert emu.state()["credits"] == {"org-default": 10_000 - 900}
