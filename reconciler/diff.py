@@ -279,7 +279,15 @@ def _metadata_diff(decl: Declaration, record: RemoteClone, ignored: set[str]) ->
         return []
     from deepdiff import DeepDiff  # imported on the slow path only: ~20 ms per CLI start
 
-    tree = DeepDiff(declared, remote, view="tree", ignore_numeric_type_changes=True)
+    # threshold 0: always compare key by key, even when no key is shared (else deepdiff
+    # reports one change of the whole mapping, with an empty path)
+    tree = DeepDiff(
+        declared,
+        remote,
+        view="tree",
+        ignore_numeric_type_changes=True,
+        threshold_to_diff_deeper=0,
+    )
     fields = [
         FieldDiff(
             _field_path(str(level.path(output_format="list")[0])),

@@ -95,11 +95,6 @@ def test_a_clone_seeded_out_of_band_after_the_plan_makes_it_stale(repo: Repo, em
     assert [c["alias"] for c in emu.clones()] == ["bob-en"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="diff._metadata_diff: DeepDiff reports a root `values_changed` (empty path) when "
-    "no metadata key is shared; needs threshold_to_diff_deeper=0",
-)
 def test_a_voice_with_unrelated_metadata_seeded_after_the_plan_is_drift_not_a_crash(
     repo: Repo, emu: Emu
 ) -> None:

@@ -206,6 +206,18 @@ def test_compare_reports_metadata_keys_missing_on_either_side() -> None:
     )
 
 
+def test_compare_lists_each_key_when_no_metadata_key_is_shared() -> None:
+    anna = declaration("anna", language="en-GB")
+    remote = clone(anna, metadata={"source": "ui"})
+    change = only(plan_of([anna], state(remote, uploaded=[anna])).changes)
+    assert change.action is Action.DRIFT
+    assert change.fields == (
+        FieldDiff("language", "en-GB", None),
+        FieldDiff("metadata.gender", "female", None),
+        FieldDiff("metadata.source", None, "ui"),
+    )
+
+
 def test_compare_reports_a_string_versus_number_change_as_drift() -> None:
     anna = declaration("anna", metadata={"age": "30"})
     remote = clone(anna, metadata={"age": 30, "languageCode": "en-GB"})
