@@ -7,7 +7,7 @@ Layer 3: the console arrives as a parameter; nothing from reconciler.commands is
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Protocol
 
 from reconciler.errors import Diagnostic, Severity
@@ -27,6 +27,9 @@ class DiagnosticOutput(Protocol):
 
     @property
     def in_github_actions(self) -> bool: ...
+
+    @property
+    def environ(self) -> Mapping[str, str]: ...
 
 
 def format_diagnostic(diagnostic: Diagnostic) -> list[str]:
@@ -64,8 +67,28 @@ def workflow_command(diagnostic: Diagnostic) -> str:
 
 
 def print_diagnostics(diagnostics: Iterable[Diagnostic], ctx: DiagnosticOutput) -> None:
-    """Sorted diagnostics, then the count line, on ctx.err (+ annotations in Actions)."""
-    write_diagnostics(diagnostics, ctx.err, github_actions=ctx.in_github_actions)
+    """Sorted diagnostics, then the count line, on ctx.err; in Actions also annotations for
+    the first ten and every diagnostic in the job summary."""
+    items = sorted(set(diagnostics), key=Diagnostic.sort_key)
+    write_diagnostics(items, ctx.err, github_actions=ctx.in_github_actions)
+    if ctx.in_github_actions and items:
+        from reconciler.render.gha import append_step_summary
+
+        append_step_summary(ctx.environ, diagnostics_markdown(items))
+
+
+def diagnostics_markdown(items: Iterable[Diagnostic]) -> str:
+    """Every diagnostic as a Markdown table for the job summary (user text escaped)."""
+    from reconciler.render.markdown import escape_text
+
+    rows = [
+        f"| {escape_text(d.location)} | {d.severity.value} | {escape_text(d.message)}"
+        + (f" (hint: {escape_text(d.hint)})" if d.hint else "")
+        + " |"
+        for d in items
+    ]
+    head = ["### voicectl: problems in the declarations", "", "| Where | | Problem |"]
+    return "\n".join([*head, "|---|---|---|", *rows, "", ""])
 
 
 def write_diagnostics(

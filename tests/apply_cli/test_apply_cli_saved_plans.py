@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 
-import pytest
 from applyclirig import CLONES, one_record_per_alias, writes
 from clirig import Emu, Repo, seed_outside, write_wav
 

@@ -71,6 +71,22 @@ def test_github_actions_adds_escaped_annotations_for_the_first_ten(
     assert outcome.err.endswith("12 errors, 0 warnings\n")
 
 
+def test_github_actions_lists_every_problem_in_the_job_summary(
+    repo: Repo, run_cli: Run, tmp_path: Path
+) -> None:
+    for n in range(12):
+        repo.voice3(f"v{n:02d}", f"voice-{n:02d}", [f"missing-{n}|<b>.wav"])
+    summary = tmp_path / "summary.md"
+    env = {"GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": str(summary)}
+    outcome = run_cli("validate", cwd=repo.root, env=env)
+    assert outcome.code == 1
+    rows = [line for line in summary.read_text().splitlines() if "file not found" in line]
+    assert len(rows) == 12  # all of them, not only the ten annotations
+    assert rows[0] == (
+        "| voices/v00.yaml:6:5 | error | file not found: voices/missing-0\\|&lt;b&gt;.wav |"
+    )
+
+
 def test_warnings_keep_exit_zero(repo: Repo, run_cli: Run) -> None:
     write_wav_frames(repo.root / "voices/de/long.wav", 1200 * 1000, rate=1000)
     repo.wav("voices/de/consent.wav", 3.0)
