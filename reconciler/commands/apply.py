@@ -124,7 +124,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         if code == 130:
             return code
         after = make_plan(args, ctx, ws, api).plan
-    return _converged(after, code, ctx)
+    return _converged(after, {c.alias for c in fresh.plan.writes}, code, ctx)
 
 
 def _execute(
@@ -172,11 +172,19 @@ def _execute(
     return report.exit_code
 
 
-def _converged(after: Plan, code: int, ctx: Context) -> int:
+def _converged(after: Plan, written: set[str], code: int, ctx: Context) -> int:
+    """Re-planned after the run: 'Converged.' or the residue of what this run wrote."""
     from reconciler.plan import Action
     from reconciler.render.text import render_plan
 
     pending = after.counts[Action.PENDING]
+    failed = sum(1 for c in after.changes if c.action is Action.FAILED and c.alias in written)
+    if failed:
+        ctx.out.print(
+            f"Not converged: {failed} voice(s) failed; change the declaration "
+            "(or run with --retry-failed) to try again."
+        )
+        return code or 5
     if not after.writes and not after.blocked:
         note = f" ({pending} pending: a later plan or apply picks them up)" if pending else ""
         ctx.out.print(f"Converged.{note}")

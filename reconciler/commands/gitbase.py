@@ -1,6 +1,9 @@
 """Read declarations as they are at a Git ref, without touching the work tree (`--base`),
 and list the declarations changed against it (`--changed`). `base_tree` gives the base
-declarations their audio as it was at the ref (a PR may delete or change it)."""
+declarations their audio as it was at the ref (a PR may delete or change it).
+
+Every path is relative to the project root, which may be a subfolder of the Git work tree
+(`git -C root`, `--relative`, `<commit>:./path`)."""
 
 from __future__ import annotations
 
@@ -60,14 +63,14 @@ def read_tree(root: Path, ref: str, folder: str) -> dict[str, bytes]:
     for path in paths:
         if any(part.startswith(".") for part in path.split("/")):
             continue
-        texts[path] = _git(root, "show", f"{commit}:{path}")
+        texts[path] = _git(root, "show", f"{commit}:./{path}")  # ./: relative to root
     return texts
 
 
 def changed_paths(root: Path, ref: str, folder: str) -> set[str]:
     """Declarations added, modified or deleted in the work tree against `ref`."""
     commit = resolve_ref(root, ref)
-    out = _git(root, "diff", "-z", "--name-only", commit, "--", folder)
+    out = _git(root, "diff", "-z", "--name-only", "--relative", commit, "--", folder)
     untracked = _git(root, "ls-files", "-z", "--others", "--exclude-standard", "--", folder)
     names = out.decode("utf-8").split("\0") + untracked.decode("utf-8").split("\0")
     return {n for n in names if n.endswith(YAML_SUFFIXES)}
@@ -75,7 +78,7 @@ def changed_paths(root: Path, ref: str, folder: str) -> set[str]:
 
 def _blob_listing(root: Path, commit: str, prefixes: list[str]) -> list[tuple[str, str]]:
     """(path, mode) of every regular file under `prefixes` at `commit`."""
-    out = _git(root, "ls-tree", "-r", "-z", "--full-tree", commit, "--", *prefixes)
+    out = _git(root, "ls-tree", "-r", "-z", commit, "--", *prefixes)
     found = []
     for entry in out.decode("utf-8").split("\0"):
         meta, _, path = entry.partition("\t")
@@ -114,7 +117,7 @@ def _under(path: str, folder: str) -> bool:
 
 def _worktree_changes(root: Path, commit: str) -> set[str]:
     """Paths that differ between `commit` and the work tree, untracked files included."""
-    diff = _git(root, "diff", "-z", "--name-only", "--no-renames", commit)
+    diff = _git(root, "diff", "-z", "--name-only", "--relative", "--no-renames", commit)
     untracked = _git(root, "ls-files", "-z", "--others", "--exclude-standard")
     return {n for n in (diff + b"\0" + untracked).decode("utf-8").split("\0") if n}
 

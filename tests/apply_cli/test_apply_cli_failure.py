@@ -45,6 +45,10 @@ def test_one_failed_clone_exits_5_names_it_in_the_report_and_spares_the_others(
     assert f"cara-en: failed: {FAIL_REASON}\n" in applied.err
     assert f"✗   cara-en   failed      {FAIL_REASON}" in applied.out
     assert f"  {short} (cara-en): too short: 1.0 s < 1.5 s\n" in applied.out
+    assert applied.out.endswith(
+        "Not converged: 1 voice(s) failed; change the declaration "
+        "(or run with --retry-failed) to try again.\n"
+    )
     report = json.loads((repo.root / "r.json").read_text(encoding="utf-8"))
     assert report["exit_code"] == 5
     assert report["summary"]["succeeded"] == 2 and report["summary"]["failed"] == 1

@@ -45,7 +45,7 @@ def test_two_applies_at_the_same_moment_create_and_charge_each_voice_once(
     assert {r["method"] for r in emu.requests()} == {"GET"}
 
 
-@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
 def test_an_interrupt_while_clones_run_exits_130_and_a_later_apply_creates_nothing(
     repo: Repo, emu: Emu, signum: signal.Signals
 ) -> None:

@@ -4,9 +4,12 @@ and `voicectl drift` (0 when the remote matches, 2 when it drifted)."""
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
 from collections.abc import Callable
+from pathlib import Path
 
-from clirig import Emu, Repo, seed_outside
+from clirig import CHECKOUT, Emu, Repo, seed_outside
 from planschema import assert_valid_plan_json
 
 Team = Callable[..., Repo]
@@ -133,3 +136,54 @@ def test_drift_reports_failed_and_missing_voices_but_not_adoptions(team: Team, e
     assert outcome.code == 2
     actions = {a["alias"]: a["action"] for a in json.loads(outcome.out)["actions"]}
     assert actions == {"broken-en": "failed"}
+
+
+def test_re_recording_a_voice_in_a_pull_request_is_blocked_drift(team: Team, emu: Emu) -> None:
+    """The base plan must see the audio as it was at the base (read from git), so the new
+    recording is this PR's change, not pre-existing drift."""
+    repo = team("acme/voices")
+    repo.voice("anna-en")
+    repo.commit("voices")
+    assert repo.run("apply", "--yes").code == 0
+    repo.wav("voices/audio/anna-en/take-01.wav", seconds=3.0)  # the PR replaces a take
+    plan = repo.run("plan", "--base", "HEAD")
+    assert plan.code == 4
+    assert plan.out.splitlines()[:3] == [
+        "Changes from this pull request (1)",
+        "  ! blocked   anna-en  would drift: differs from the declaration: files",
+        "              blocked: immutable field changed: use a new alias with replaces:",
+    ]
+    assert "Pre-existing drift (0)\n" in plan.out
+    assert (
+        sorted(p.name for p in (repo.root / ".voicectl").iterdir() if p.name.startswith("base-"))
+        == []
+    )
+
+
+def test_a_project_in_a_subfolder_of_the_git_repository_reads_its_base(
+    tmp_path: Path, emu: Emu
+) -> None:
+    outer = tmp_path / "monorepo"
+    outer.mkdir()
+    subprocess.run(["git", "init", "-q", "-b", "main"], cwd=outer, check=True)
+    (outer / "README.md").write_text("other things\n", encoding="utf-8")
+    shutil.copytree(CHECKOUT / "schemas", outer / "speech" / "schemas")
+    (outer / "speech" / "voicectl.yaml").write_text("owner: acme/speech\n", encoding="utf-8")
+    repo = Repo((outer / "speech").resolve(), env=emu.env())
+    repo.voice("anna-en", extra="protect: true\n")
+    repo.voice("bob-en")
+    repo.commit("voices")
+    assert repo.run("apply", "--yes").code == 0
+    repo.git("rm", "-rq", "voices/anna-en.yaml", "voices/audio/anna-en")
+    repo.voice("carl-en")
+    plan = repo.run("plan", "--base", "HEAD", "--changed")
+    assert plan.code == 4
+    assert plan.out.splitlines()[:3] == [
+        "Changes from this pull request (2)",
+        "  ! blocked   anna-en  would orphan: no longer declared; the API cannot delete it, "
+        "so nothing happens",
+        "              blocked: protected voice anna-en: its declaration was deleted "
+        "(protect: true)",
+    ]
+    assert "  + create    carl-en  voice_engine_3, 2 files, 4.0 s, 300 credits" in plan.out
+    assert "bob-en" not in plan.out  # unchanged, so not selected by --changed

@@ -6,9 +6,7 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from fakegithub import FakeGitHub, serve_fake_github
-
-TOKEN = "ghs_CANARYtoken0123456789abcdefABCDEF"
+from fakegithub import TOKEN, FakeGitHub, serve_fake_github
 
 
 @pytest.fixture(scope="session")

@@ -15,6 +15,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+TOKEN = "ghs_CANARYtoken0123456789abcdefABCDEF"  # a canary: must never be printed
+
 BOT = {"login": "github-actions[bot]", "id": 41898282, "type": "Bot"}
 
 

@@ -6,8 +6,7 @@ import io
 import json
 from pathlib import Path
 
-from conftest import TOKEN
-from fakegithub import FakeGitHub
+from fakegithub import TOKEN, FakeGitHub
 from planvalues import make_plan, save_plan
 
 from reconciler.cli import main

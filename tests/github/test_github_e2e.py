@@ -17,8 +17,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from conftest import TOKEN
-from fakegithub import FakeGitHub
+from fakegithub import TOKEN, FakeGitHub
 from runner import MACHINE_ENV, JobResult, Runner
 
 from reconciler.emulator.core import Emulator

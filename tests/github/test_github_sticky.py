@@ -7,8 +7,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from conftest import TOKEN
-from fakegithub import FakeGitHub
+from fakegithub import TOKEN, FakeGitHub
 
 from reconciler.errors import ConfigError
 from reconciler.github import (
