@@ -7,6 +7,7 @@ Handlers live in reconciler/commands/<name>.py and are imported lazily.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import os
 import sys
@@ -113,8 +114,9 @@ def main(
     err_stream = stderr or sys.stderr
     in_stream = stdin or sys.stdin
     parser = build_parser()
-    try:
-        args = parser.parse_args(argv)
+    try:  # usage errors and --help go to the streams this call was given
+        with contextlib.redirect_stderr(err_stream), contextlib.redirect_stdout(out_stream):
+            args = parser.parse_args(argv)
     except SystemExit as exc:
         return int(exc.code or 0)
     for flag in ("debug", "no_color", "quiet"):
