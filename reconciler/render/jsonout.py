@@ -1,6 +1,6 @@
 """Plan → canonical JSON text (sorted keys, indented), the shape of `Plan.to_dict()`.
 
-ASCII-only output (`\\uXXXX` escapes) so no bidi or control character reaches a terminal.
+ASCII-only output (`\\u` escapes) so no bidi or control character reaches a terminal.
 The shape itself is defined once, in reconciler/plan.py; nothing here adds fields.
 """
 
