@@ -191,7 +191,13 @@ class LiveProgress:
         self._live: Live | None = None
 
     def __enter__(self) -> LiveProgress:
-        self._live = Live(get_renderable=self._table, console=self._console, refresh_per_second=4)
+        # transient: the table gives way to the final report; finished voices stay as lines
+        self._live = Live(
+            get_renderable=self._table,
+            console=self._console,
+            refresh_per_second=4,
+            transient=True,
+        )
         self._live.__enter__()
         return self
 
@@ -212,8 +218,8 @@ class LiveProgress:
                 self._done[alias] = describe(event) or ""
             elif alias is not None and (line := describe(event)) is not None:
                 started = self._rows.get(alias, ("", self._clock()))[1]
-                self._rows[alias] = (line, started)
-        if isinstance(event, VoiceFailed | VoiceUnknown) and self._live is not None:
+                self._rows[alias] = (_without_alias(line, alias), started)
+        if isinstance(event, _FINAL) and self._live is not None:
             self._live.console.print(_text(describe(event) or ""))
 
     def _table(self) -> Table:
@@ -230,6 +236,14 @@ class LiveProgress:
             table.add_row(_text(f"+{len(rows) - self.MAX_ROWS} more"), "", "")
         table.caption = f"{done} finished"
         return table
+
+
+def _without_alias(line: str, alias: str) -> str:
+    """The alias has its own column: `created anna (…)` / `anna: in_progress` → the rest."""
+    for prefix in (f"{alias}: ", f"{alias} "):
+        if line.startswith(prefix):
+            return line[len(prefix) :]
+    return line.replace(f" {alias} ", " ", 1)
 
 
 def _text(value: str) -> Text:
