@@ -98,7 +98,13 @@ def _files_text(action: ActionData) -> str:
     count = f"{len(files)} file" + ("" if len(files) == 1 else "s")
     if uploaded:
         count += f" ({uploaded} already uploaded)"
-    return f"{action['engine']}, {count}, {duration(seconds)}, {action['credits']:,} credits"
+    unknown = sum(1 for f in files if f["duration_s"] is None)  # `file_id:` entries
+    length = duration(seconds)
+    if unknown == len(files):
+        length = "duration known remotely"
+    elif unknown:
+        length += f" + {unknown} remote"
+    return f"{action['engine']}, {count}, {length}, {action['credits']:,} credits"
 
 
 def duration(seconds: float) -> str:

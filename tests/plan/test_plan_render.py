@@ -6,7 +6,7 @@ import json
 from dataclasses import replace
 from io import StringIO
 
-from planbuild import clone, declaration, file_ids, local, plan_of, pr_plan_of, state
+from planbuild import by_id, clone, declaration, file_ids, local, plan_of, pr_plan_of, state
 from planschema import assert_valid_plan_json
 from rich.console import Console
 
@@ -101,6 +101,17 @@ def evil_plan() -> Plan:
     anna = declaration("anna", metadata={"note": "plain"})
     remote = clone(anna, metadata={"note": EVIL, "languageCode": "en-GB"})
     return plan_of([anna, declaration("bad[/]alias\n::warning::x")], state(remote, uploaded=[anna]))
+
+
+def test_create_line_says_when_durations_are_only_known_remotely() -> None:
+    remote_only = declaration("remote-only", files=[by_id("6f1d2c1e-8a4b-4f7e-9a51-2a3e0c9d7b10")])
+    mixed = declaration(
+        "mixed",
+        files=[local("voices/audio/mixed/a.wav"), by_id("7f1d2c1e-8a4b-4f7e-9a51-2a3e0c9d7b10")],
+    )
+    lines = text_of(plan_of([remote_only, mixed], state())).splitlines()
+    assert "voice_engine_3, 1 file, duration known remotely, 300 credits" in lines[1]
+    assert "voice_engine_3, 2 files, 4.0 s + 1 remote, 300 credits" in lines[0]
 
 
 def test_text_plan_shows_markup_literally_and_drops_control_characters() -> None:
