@@ -1,17 +1,17 @@
 """AudioStackClient: the `VoiceApi` over an injected httpx transport (api-contract.md).
 
-Owns headers, the per-request deadline, retries of idempotent calls and the translation
-to `ApiError` (via httperrors). Never retries a call that creates something, never logs
-headers, never sends the key to an upload URL.
+Owns headers, the per-request deadline, retries of idempotent calls and the credits
+balance; one attempt and its `ApiError` live in exchange.py/httperrors.py, the upload body
+and its processing wait in uploadstream.py. Never retries a call that creates something,
+never logs headers, never sends the key to an upload URL.
 """
 
 from __future__ import annotations
 
-import hashlib
 import random
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -30,22 +30,16 @@ from reconciler.envelope import (
     read_credits,
     read_data,
 )
-from reconciler.errors import (
-    BadRequestError,
-    ConflictError,
-    NotFoundError,
-    ServerError,
-    UploadMismatchError,
-)
-from reconciler.httperrors import RequestRecord, send_once
+from reconciler.errors import BadRequestError, ConflictError, NotFoundError
+from reconciler.exchange import RequestRecord, send_once
 from reconciler.model import Alias, FileId, FolderId, RemoteClone, RemoteFile, Sha256
-from reconciler.redact import register_secret, safe
+from reconciler.redact import register_secret
 from reconciler.retry import Clock, Cooldown, Outcome, Pacer, Random, RetryPolicy, Sleep
+from reconciler.uploadstream import await_uploaded, hashed_chunks, measure_file
 
 DEFAULT_TIMEOUT = httpx.Timeout(connect=5, read=30, write=60, pool=5)
 CLONES = "/speech/voice-cloning"
 PAGE_SIZE = 100
-UPLOAD_POLLS = 20  # GET /files/{id} checks after the PUT; about 35 s in all
 MIN_UPLOAD_RATE = 100_000  # bytes/s assumed when stretching the deadline of an upload PUT
 
 
@@ -172,7 +166,7 @@ class AudioStackClient:
                 return tuple(files)
 
     def get_file(self, file_id: FileId) -> RemoteFile | None:
-        path = f"/files/{quote(file_id, safe='')}"
+        path = _file_path(file_id)
         try:
             return parse_file(self._api("GET", path), path)
         except NotFoundError:
@@ -195,22 +189,10 @@ class AudioStackClient:
         # the overall deadline also covers sending the body: allow for a slow uplink
         deadline = self._deadline_s + size / MIN_UPLOAD_RATE
         self._send(build, "PUT", target.path, retry=True, expect_json=False, deadline_s=deadline)
-        return self._await_uploaded(file_id, name)
-
-    def _await_uploaded(self, file_id: FileId, name: str) -> RemoteFile:
-        path = f"/files/{quote(file_id, safe='')}"
-        status = "unknown"
-        for attempt in range(UPLOAD_POLLS):
-            item = parse_file(self._api("GET", path), path)
-            status = item.status
-            if status == "uploaded":
-                return item
-            if status == "failed":
-                message = f"the server could not process {safe(name, 120)} (status failed)"
-                raise BadRequestError(message, method="GET", path=path)
-            self._sleep(min(2.0, 0.25 * 2**attempt))
-        message = f"{safe(name, 120)} still {status!r} after {UPLOAD_POLLS} checks"
-        raise ServerError(message, method="GET", path=path)
+        item = _file_path(file_id)
+        return await_uploaded(
+            lambda: parse_file(self._api("GET", item), item), name, item, self._sleep
+        )
 
     # -- the exchange ------------------------------------------------------------------
 
@@ -263,43 +245,5 @@ class AudioStackClient:
         return payload
 
 
-CHUNK = 256 * 1024
-
-
-def measure_file(path: Path, name: str) -> int:
-    """Size of the local file to upload (sent as Content-Length: presigned PUTs refuse
-    chunked bodies)."""
-    try:
-        return path.stat().st_size
-    except OSError as exc:
-        message = f"cannot read {safe(name, 120)}: {exc.strerror or type(exc).__name__}"
-        raise UploadMismatchError(message) from exc
-
-
-def hashed_chunks(path: Path, size: int, sha256: Sha256, name: str) -> Iterator[bytes]:
-    """The file's bytes, hashed while read. Raises before the last chunk leaves when the
-    content no longer matches the validated sha256, so the server never gets a whole
-    wrong body."""
-    changed = UploadMismatchError(
-        f"{safe(name, 120)} changed since it was validated (sha256 or size differs); "
-        "run validate/plan again"
-    )
-    digest = hashlib.sha256()
-    sent = 0
-    try:
-        with path.open("rb") as handle:
-            pending = handle.read(min(CHUNK, size + 1))
-            while pending:
-                sent += len(pending)
-                digest.update(pending)
-                ahead = handle.read(min(CHUNK, max(1, size + 1 - sent)))
-                grew = sent > size or (sent == size and bool(ahead))
-                if grew or (not ahead and (sent != size or digest.hexdigest() != sha256)):
-                    raise changed
-                yield pending
-                pending = ahead
-    except OSError as exc:
-        message = f"cannot read {safe(name, 120)}: {exc.strerror or type(exc).__name__}"
-        raise UploadMismatchError(message) from exc
-    if sent == 0 and digest.hexdigest() != sha256:
-        raise changed
+def _file_path(file_id: FileId) -> str:
+    return f"/files/{quote(file_id, safe='')}"

@@ -1,8 +1,8 @@
-"""The one boundary where HTTP outcomes become our `ApiError` tree.
+"""The one place where HTTP outcomes become our `ApiError` tree.
 
-`read_reply` sends one request and reads the whole body under an overall deadline; a
-`Reply` or an httpx exception becomes a typed, scrubbed, truncated error. No retry
-decisions here (retry.py) and no knowledge of routes (client.py).
+A buffered `Reply` or an httpx exception becomes a typed, scrubbed, truncated error; also
+reads the request id and `Retry-After`. Sending and deadlines live in exchange.py, retry
+decisions in retry.py, knowledge of routes in client.py.
 """
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import json
 import time
-from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from typing import Any
@@ -29,11 +28,10 @@ from reconciler.errors import (
     TransportError,
 )
 from reconciler.redact import BODY_LIMIT, safe, scrub
-from reconciler.retry import Outcome, parse_retry_after
+from reconciler.retry import parse_retry_after
 
 KEY_VARIABLE = "AUDIOSTACK_API_KEY"
 GATEWAY_TIMEOUT_MESSAGE = "Endpoint request timed out"
-MAX_BODY = 64 * 1024 * 1024
 _NO_JSON = object()
 
 _BY_STATUS: dict[int, type[ApiError]] = {
@@ -149,63 +147,6 @@ def error_for_exception(exc: Exception, method: str, path: str) -> TransportErro
     return TransportError(text, method=method, path=path)
 
 
-class _DeadlineExceeded(Exception):
-    """Internal: the overall per-request deadline passed while reading."""
-
-
-def _until(chunks: Iterator[bytes], clock: Callable[[], float], deadline: float) -> Iterator[bytes]:
-    if clock() > deadline:
-        raise _DeadlineExceeded
-    for chunk in chunks:
-        if clock() > deadline:
-            raise _DeadlineExceeded
-        yield chunk
-
-
-def read_reply(
-    http: httpx.Client,
-    request: httpx.Request,
-    *,
-    clock: Callable[[], float],
-    deadline_s: float,
-    method: str,
-    path: str,
-) -> Reply:
-    """Send and read the whole body, checking the overall deadline between chunks
-    (httpx's read timeout is per chunk, so a dribbling body alone would never end)."""
-    deadline = clock() + deadline_s
-    try:
-        response = http.send(request, stream=True)
-        try:
-            chunks: list[bytes] = []
-            size = 0
-            for chunk in _until(response.iter_bytes(), clock, deadline):
-                size += len(chunk)
-                if size > MAX_BODY:
-                    raise ServerError("response body too large", method=method, path=path)
-                chunks.append(chunk)
-        finally:
-            response.close()
-    except _DeadlineExceeded as exc:
-        message = f"no complete response within {deadline_s:g} s"
-        raise TransportError(message, method=method, path=path) from exc
-    except httpx.HTTPError as exc:
-        raise error_for_exception(exc, method, path) from _scrub_chain(exc)
-    return Reply(response.status_code, response.headers, b"".join(chunks))
-
-
-def _scrub_chain(exc: BaseException) -> BaseException:
-    """Scrub secrets from the args of a chained exception (and what it chains) in place,
-    since `--debug` tracebacks print them."""
-    seen: set[int] = set()
-    link: BaseException | None = exc
-    while link is not None and id(link) not in seen:
-        seen.add(id(link))
-        link.args = tuple(scrub(a) if isinstance(a, str) else a for a in link.args)
-        link = link.__cause__ or link.__context__
-    return exc
-
-
 def find_retry_after(reply: Reply) -> float | None:
     """Seconds from `Retry-After` on a 429/503; an HTTP-date is read against the server's
     own Date header when present, so clock skew does not matter."""
@@ -222,48 +163,13 @@ def find_retry_after(reply: Reply) -> float | None:
     return parse_retry_after(value, now)
 
 
-@dataclass(frozen=True, slots=True)
-class RequestRecord:
-    """What the `on_request` hook sees of one HTTP attempt; never headers or bodies."""
-
-    method: str
-    path: str
-    status: int | None  # None: no response (timeout, reset, deadline)
-    request_id: str | None
-    duration_s: float
-
-
-def send_once(
-    http: httpx.Client,
-    request: httpx.Request,
-    *,
-    clock: Callable[[], float],
-    deadline_s: float,
-    expect_json: bool,
-    on_request: Callable[[RequestRecord], None] | None,
-    path: str,
-) -> Outcome:
-    """One attempt → (error or None, decoded JSON, Retry-After seconds), reported to
-    `on_request`. `path` is what messages show (never an upload URL's signed query)."""
-    method = request.method
-    start = clock()
-    status: int | None = None
-    request_id: str | None = None
-    try:
-        reply = read_reply(
-            http, request, clock=clock, deadline_s=deadline_s, method=method, path=path
-        )
-    except TransportError as exc:
-        return exc, None, None
-    else:
-        status = reply.status
-        wait = find_retry_after(reply)
-        error, payload = error_for_reply(
-            reply, method, path, expect_json=expect_json, retry_after=wait
-        )
-        request_id = find_request_id(reply, payload)
-        return error, payload, wait
-    finally:
-        if on_request is not None:
-            duration = max(0.0, clock() - start)
-            on_request(RequestRecord(method, path, status, request_id, duration))
+def scrub_chain(exc: BaseException) -> BaseException:
+    """Scrub secrets from the args of a chained exception (and what it chains) in place,
+    since `--debug` tracebacks print them."""
+    seen: set[int] = set()
+    link: BaseException | None = exc
+    while link is not None and id(link) not in seen:
+        seen.add(id(link))
+        link.args = tuple(scrub(a) if isinstance(a, str) else a for a in link.args)
+        link = link.__cause__ or link.__context__
+    return exc

@@ -1,7 +1,7 @@
 """Saved plan files: atomic write, schema-validated read, and the stale-plan check.
 
 File I/O and jsonschema live here; the plan's JSON shape and checksum are defined once,
-in plan.py. A saved plan is applied only when a fresh plan has the same checksum.
+in plan.py and planjson.py. A saved plan is applied only when a fresh plan has the same checksum.
 """
 
 from __future__ import annotations
@@ -19,7 +19,8 @@ from jsonschema import Draft202012Validator
 
 from reconciler.atomicfile import write_atomically
 from reconciler.errors import PlanFileError, StalePlanError
-from reconciler.plan import FORMAT_VERSION, Plan, checksum_of, write_lines
+from reconciler.plan import Plan
+from reconciler.planjson import FORMAT_VERSION, checksum_of, write_lines
 from reconciler.redact import truncate
 
 SCHEMA_NAME = "plan.schema.json"

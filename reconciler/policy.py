@@ -1,7 +1,7 @@
 """Policy rules applied to classified changes: ownership, scope, budget, pull-request blocks.
 
 Pure functions over plan values, called by `diff.compare` / `diff.compare_pr` after each
-alias was classified. No I/O, no deepdiff (that stays in diff.py).
+alias was classified. No I/O, no deepdiff (that stays in essence.py).
 """
 
 from __future__ import annotations
@@ -10,8 +10,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from fnmatch import fnmatchcase
 
+from reconciler.change import WRITE_ACTIONS, Action, Change, Origin
 from reconciler.model import Alias, Declaration, DeclaredFile
-from reconciler.plan import WRITE_ACTIONS, Action, Change, Origin, change_key
+from reconciler.planjson import change_key
 
 MARKER_PREFIX = "voicectl:"
 IMMUTABLE_HINT = "immutable field changed: use a new alias with replaces:"

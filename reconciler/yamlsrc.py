@@ -1,69 +1,41 @@
 """Strict, located YAML loading for user-edited files (libraries.md §1).
 
 `read_yaml`/`parse_yaml` return a `LocatedDoc` (data + 1-based line:col of every key and
-value) or one located `Diagnostic`; they never raise for bad input. No schema rules here.
+value) or one located `Diagnostic`; they never raise for bad input. The dialect (loader,
+resolvers, limits, pre-scan) lives in yamlloader.py; no schema rules here.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from reconciler.errors import Diagnostic, Location, Severity
+from reconciler.yamlloader import (
+    ANCHOR_HINT,
+    BOOL,
+    FLOAT,
+    INT,
+    MAP,
+    MAX_DEPTH,
+    MAX_NODES,
+    NULL,
+    SEQ,
+    STR,
+    RejectedNodeError,
+    StrictLoader,
+    prescan,
+    show_tag,
+)
 
 MAX_BYTES = 256 * 1024
-MAX_DEPTH = 32
-MAX_NODES = 10_000
 
 PathKey = tuple[str | int, ...]
-
-_T = "tag:yaml.org,2002:"
-STR, INT, FLOAT, BOOL, NULL = _T + "str", _T + "int", _T + "float", _T + "bool", _T + "null"
-SEQ, MAP = _T + "seq", _T + "map"
-
-_BaseLoader: Any = yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader
-
-
-class StrictLoader(_BaseLoader):  # type: ignore[misc]
-    """CSafeLoader with YAML-1.2-like implicit types: only true/false are booleans, no
-    timestamps, sexagesimal, octal, merge keys or `=`; `.inf`/`.nan` stay strings."""
-
-    yaml_implicit_resolvers: ClassVar[dict[str, list[tuple[str, re.Pattern[str]]]]] = {}
-
-
-_BOOL = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
-_INT = re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$")
-_FLOAT = re.compile(
-    r"^[-+]?(?:(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?|[0-9]+[eE][-+]?[0-9]+)$"
-)
-_NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
-StrictLoader.add_implicit_resolver(BOOL, _BOOL, list("tTfF"))
-StrictLoader.add_implicit_resolver(INT, _INT, list("-+0123456789"))
-StrictLoader.add_implicit_resolver(FLOAT, _FLOAT, list("-+0123456789."))
-StrictLoader.add_implicit_resolver(NULL, _NULL, ["~", "n", "N", ""])
-_BY_FIRST: dict[str, list[tuple[str, re.Pattern[str]]]] = StrictLoader.yaml_implicit_resolvers
-
-
-def _resolve(self: Any, kind: type[Node], value: Any, implicit: tuple[bool, bool]) -> str:
-    """Resolver.resolve without path resolvers: called for every node, so kept minimal."""
-    if kind is ScalarNode:
-        if implicit[0]:
-            candidates = _BY_FIRST.get(value[:1])
-            if candidates:
-                for tag, pattern in candidates:
-                    if pattern.match(value):
-                        return tag
-        return STR
-    return SEQ if kind is SequenceNode else MAP
-
-
-StrictLoader.resolve = _resolve
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,15 +58,6 @@ class LocatedDoc:
                 return Location(self.path, 1, 1)
             where = where[:-1]
             key = False
-
-
-class _Reject(Exception):
-    def __init__(self, node_or_mark: Any, message: str, hint: str | None = None) -> None:
-        mark = getattr(node_or_mark, "start_mark", node_or_mark)
-        self.line = mark.line + 1 if mark is not None else 1
-        self.col = mark.column + 1 if mark is not None else 1
-        self.message = message
-        self.hint = hint
 
 
 def read_yaml(path: Path, display: str) -> LocatedDoc | Diagnostic:
@@ -137,7 +100,7 @@ def parse_yaml(data: bytes | str, display: str) -> LocatedDoc | Diagnostic:
         # Without "&" there is no anchor, hence no alias; depth and node count are then
         # checked by the walk (LibYAML itself stops at depth 1,000, far from its crash).
         if "&" in text or not yaml.__with_libyaml__:
-            _prescan(text)
+            prescan(text)
         loader = StrictLoader(text)
         try:
             node = loader.get_single_node()
@@ -145,7 +108,7 @@ def parse_yaml(data: bytes | str, display: str) -> LocatedDoc | Diagnostic:
             loader.dispose()
         builder = _Builder(display, loader)
         value = builder.build(node, (), 0) if node is not None else None
-    except _Reject as exc:
+    except RejectedNodeError as exc:
         return _error(display, exc.line, exc.col, exc.message, exc.hint)
     except yaml.MarkedYAMLError as exc:
         return _syntax_error(display, exc)
@@ -158,32 +121,6 @@ def parse_yaml(data: bytes | str, display: str) -> LocatedDoc | Diagnostic:
     except RecursionError:
         return _error(display, 1, 1, f"nesting is deeper than {MAX_DEPTH} levels")
     return LocatedDoc(display, value, builder.marks, builder.key_marks, builder.raw)
-
-
-def _prescan(text: str) -> None:
-    """Walk parser events: reject anchors, aliases, depth > 32 and > 10,000 nodes."""
-    depth = nodes = 0
-    for event in yaml.parse(text, Loader=StrictLoader):
-        if isinstance(event, yaml.AliasEvent):
-            raise _Reject(event, "aliases (*name) are not allowed", "write the value out in full")
-        if isinstance(event, yaml.NodeEvent):
-            if event.anchor is not None:
-                raise _Reject(
-                    event, "anchors (&name) are not allowed", "write the value out in full"
-                )
-            nodes += 1
-            if nodes > MAX_NODES:
-                raise _Reject(event, f"document has more than {MAX_NODES:,} nodes")
-        if isinstance(event, yaml.CollectionStartEvent):
-            depth += 1
-            if depth > MAX_DEPTH:
-                raise _Reject(event, f"nesting is deeper than {MAX_DEPTH} levels")
-        elif isinstance(event, yaml.CollectionEndEvent):
-            depth -= 1
-
-
-def _show_tag(tag: str) -> str:
-    return "!!" + tag[len(_T) :] if tag.startswith(_T) else tag
 
 
 class _Builder:
@@ -199,23 +136,23 @@ class _Builder:
 
     def build(self, node: Node, path: PathKey, depth: int) -> Any:
         if id(node) in self.seen:  # the composer shares a node only through an alias
-            raise _Reject(node, "aliases (*name) are not allowed", "write the value out in full")
+            raise RejectedNodeError(node, "aliases (*name) are not allowed", ANCHOR_HINT)
         self.seen.add(id(node))
         if len(self.seen) > MAX_NODES:
-            raise _Reject(node, f"document has more than {MAX_NODES:,} nodes")
+            raise RejectedNodeError(node, f"document has more than {MAX_NODES:,} nodes")
         marks = self.marks
         mark = node.start_mark
         marks[path] = (mark.line + 1, mark.column + 1)
         if node.__class__ is ScalarNode:
             return node.value if node.tag == STR else self._scalar(node, path)
         if depth >= MAX_DEPTH:
-            raise _Reject(node, f"nesting is deeper than {MAX_DEPTH} levels")
+            raise RejectedNodeError(node, f"nesting is deeper than {MAX_DEPTH} levels")
         if isinstance(node, SequenceNode):
             if node.tag != SEQ:
-                raise _Reject(node, f"tag {_show_tag(node.tag)} is not allowed")
+                raise RejectedNodeError(node, f"tag {show_tag(node.tag)} is not allowed")
             return [self.build(item, (*path, i), depth + 1) for i, item in enumerate(node.value)]
         if not isinstance(node, MappingNode) or node.tag != MAP:
-            raise _Reject(node, f"tag {_show_tag(node.tag)} is not allowed")
+            raise RejectedNodeError(node, f"tag {show_tag(node.tag)} is not allowed")
         result: dict[str, Any] = {}
         key_marks = self.key_marks
         for key_node, value_node in node.value:
@@ -226,7 +163,7 @@ class _Builder:
             child = (*path, key)
             if key in result:
                 first = key_marks[child][0]
-                raise _Reject(
+                raise RejectedNodeError(
                     key_node,
                     f"duplicate key '{key}' (first defined on line {first})",
                     "remove one of them",
@@ -236,7 +173,7 @@ class _Builder:
             if value_node.__class__ is ScalarNode and value_node.tag == STR:
                 # the common case inline: a plain string value (no call, same checks)
                 if id(value_node) in self.seen:
-                    raise _Reject(value_node, "aliases (*name) are not allowed")
+                    raise RejectedNodeError(value_node, "aliases (*name) are not allowed")
                 self.seen.add(id(value_node))
                 mark = value_node.start_mark
                 marks[child] = (mark.line + 1, mark.column + 1)
@@ -247,9 +184,9 @@ class _Builder:
 
     def _key(self, node: Node) -> str:
         if not isinstance(node, ScalarNode):
-            raise _Reject(node, "mapping keys must be plain strings")
+            raise RejectedNodeError(node, "mapping keys must be plain strings")
         if node.tag != STR:
-            raise _Reject(
+            raise RejectedNodeError(
                 node, f"mapping key {node.value!r} is not a string", f'quote it: "{node.value}"'
             )
         return str(node.value)
@@ -259,10 +196,10 @@ class _Builder:
         if tag == STR:
             return value
         if tag not in (INT, FLOAT, BOOL, NULL):
-            raise _Reject(node, f"tag {_show_tag(tag)} is not allowed")
+            raise RejectedNodeError(node, f"tag {show_tag(tag)} is not allowed")
         if node.style or self.loader.resolve(ScalarNode, value, (True, False)) != tag:
-            raise _Reject(
-                node, f"explicit tag {_show_tag(tag)} is not allowed", "write the value plainly"
+            raise RejectedNodeError(
+                node, f"explicit tag {show_tag(tag)} is not allowed", "write the value plainly"
             )
         self.raw[path] = value
         if tag == INT:

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from reconciler.emulator import lifecycle
+from reconciler.emulator.clock import check_mode, check_scale
 from reconciler.emulator.clones import record_json
 from reconciler.emulator.faults import parse_rule
 from reconciler.emulator.files import file_item
@@ -22,6 +23,8 @@ from reconciler.emulator.store import read_meta, register_key, seed_defaults, wi
 from reconciler.emulator.wire import ApiProblem, EmuReply, EmuRequest, json_reply, parse_json_object
 
 PREFIX = "/_emulator"
+LAST_EPOCH = 253_402_300_799  # 9999-12-31T23:59:59Z
+CREDIT_LIMIT = 10**15  # balances stay far inside SQLite's 64-bit INTEGER
 OK: dict[str, Any] = {"ok": True}
 AdminHandler = Callable[[Backend, EmuRequest, dict[str, Any]], Any]
 
@@ -30,6 +33,13 @@ def _int(body: dict[str, Any], name: str, default: int | None = None) -> int:
     value = body.get(name, default)
     if isinstance(value, bool) or not isinstance(value, int):
         raise ApiProblem(400, f"{name} must be an integer")
+    return value
+
+
+def _credits(body: dict[str, Any], name: str, default: int | None = None) -> int:
+    value = _int(body, name, default)
+    if not -CREDIT_LIMIT <= value <= CREDIT_LIMIT:
+        raise ApiProblem(400, f"{name} must be an integer from -10^15 to 10^15")
     return value
 
 
@@ -53,7 +63,7 @@ def load_clock(backend: Backend) -> None:
 
 
 def reset(backend: Backend, _: EmuRequest, body: dict[str, Any]) -> Any:
-    credits = _int(body, "credits", backend.defaults.credits)
+    credits = _credits(body, "credits", backend.defaults.credits)
     seed = _int(body, "seed", backend.defaults.seed)
     with backend.store.write() as conn:
         wipe(conn)
@@ -96,23 +106,31 @@ def dump_state(backend: Backend, request: EmuRequest, _: dict[str, Any]) -> Any:
 
 def set_clock(backend: Backend, _: EmuRequest, body: dict[str, Any]) -> Any:
     clock = backend.clock
-    try:
+    try:  # validate everything first: a 400 leaves the clock untouched
         if "mode" in body:
-            clock.set_mode(body["mode"])
+            check_mode(body["mode"])
         if "time_scale" in body:
-            clock.set_scale(body["time_scale"])
+            check_scale(body["time_scale"])
         for name in ("now", "advance_s"):
             value = body.get(name)
             if value is not None and (
                 isinstance(value, bool) or not isinstance(value, int | float)
             ):
                 raise ValueError(f"{name} must be a number")
-        if body.get("now") is not None:
-            clock.set_now(body["now"])
-        if body.get("advance_s") is not None:
-            clock.advance(body["advance_s"])
+        start = clock.now() if body.get("now") is None else body["now"]
+        if not 0 <= start + (body.get("advance_s") or 0) <= LAST_EPOCH:
+            # file items show times as ISO dates, which end in the year 9999
+            raise ValueError(f"the clock must stay within epoch 0 to {LAST_EPOCH}")
     except ValueError as exc:
         raise ApiProblem(400, str(exc)) from None
+    if "mode" in body:
+        clock.set_mode(body["mode"])
+    if "time_scale" in body:
+        clock.set_scale(body["time_scale"])
+    if body.get("now") is not None:
+        clock.set_now(body["now"])
+    if body.get("advance_s") is not None:
+        clock.advance(body["advance_s"])
     save_clock(backend)
     lifecycle.reschedule(backend.store, clock)
     return clock.describe()
@@ -142,7 +160,7 @@ def advance(backend: Backend, _: EmuRequest, body: dict[str, Any]) -> Any:
 
 
 def set_credits(backend: Backend, _: EmuRequest, body: dict[str, Any]) -> Any:
-    org, balance = _str(body, "org"), _int(body, "balance")
+    org, balance = _str(body, "org"), _credits(body, "balance")
     with backend.store.write() as conn:
         set_balance(conn, org, balance)
     return {"org": org, "balance": balance}

@@ -97,20 +97,22 @@ def create_clone(backend: Backend, call: Call) -> EmuReply:
 
 
 def list_clones(backend: Backend, call: Call) -> EmuReply:
-    """GET ?alias= → that alias's history, oldest first; no alias → every visible record."""
-    who = call.who
+    """GET ?alias= → that alias's history, oldest first; no alias → every record of the org.
+
+    Records are the organisation's (E3); the finished voice is its creator's only (E14,
+    voices.py), so a colleague reads the record but cannot use the voice.
+    """
+    org = call.who.org_id
     alias = call.request.param("alias")
     with backend.store.read() as conn:
         if alias is None:
-            # INVENTED: api-contract.md E3 (list-all = every record visible to the caller)
+            # INVENTED: api-contract.md E3 (list-all = every record of the caller's org)
             rows = conn.execute(
-                "SELECT * FROM clones WHERE user_id = ? AND org_id = ? ORDER BY seq",
-                (who.user_id, who.org_id),
+                "SELECT * FROM clones WHERE org_id = ? ORDER BY seq", (org,)
             ).fetchall()
         else:
             # INVENTED: api-contract.md E3 (unknown alias → 200, data [])
             rows = conn.execute(
-                "SELECT * FROM clones WHERE alias = ? AND user_id = ? AND org_id = ? ORDER BY seq",
-                (alias, who.user_id, who.org_id),
+                "SELECT * FROM clones WHERE alias = ? AND org_id = ? ORDER BY seq", (alias, org)
             ).fetchall()
     return envelope(backend, call, [record_json(row) for row in rows])

@@ -75,6 +75,9 @@ class Emulator:
 
     def handle(self, request: EmuRequest) -> EmuReply:
         if request.path == PREFIX or request.path.startswith(PREFIX + "/"):
+            if not request.loopback:
+                # api-contract.md §7: the admin API is loopback only, even with --allow-remote
+                return ApiProblem(403, "the admin API answers loopback clients only").to_reply()
             return self._guard(lambda: handle_admin(self.backend, request))
         log = self.backend.log
         in_flight = log.enter()

@@ -30,6 +30,9 @@ def read_body(rfile: Reader, headers: Message, cap: int) -> bytes:
     raw = headers.get("Content-Length")
     if raw is None:
         return b""
+    if len({value.strip() for value in headers.get_all("Content-Length", [])}) > 1:
+        # two different lengths: which body is meant is ambiguous (RFC 9112 §6.3)
+        raise BodyError(ApiProblem(400, "conflicting Content-Length headers"))
     try:
         length = int(raw.strip())
     except ValueError:

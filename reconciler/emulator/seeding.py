@@ -26,14 +26,16 @@ SEED_FIELDS = frozenset(
 
 
 def _text(payload: dict[str, Any], name: str, default: str | None) -> str | None:
-    value = payload.get(name, default)
+    value = payload.get(name)
+    value = default if value is None else value  # an explicit null means the default
     if value is not None and (not isinstance(value, str) or not value):
         raise ValueError(f"{name} must be a non-empty string")
     return value
 
 
 def _number(payload: dict[str, Any], name: str, default: float | None) -> float | None:
-    value = payload.get(name, default)
+    value = payload.get(name)
+    value = default if value is None else value
     if value is not None and (isinstance(value, bool) or not isinstance(value, int | float)):
         raise ValueError(f"{name} must be a number of Unix seconds")
     return None if value is None else float(value)

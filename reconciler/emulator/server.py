@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import http
+import ipaddress
 import re
 import signal
 import socket
@@ -116,6 +117,7 @@ class _Handler(BaseHTTPRequestHandler):
             headers=tuple(self.headers.items()),
             body=body,
             base_url=f"http://{self._host()}",
+            loopback=_is_loopback(str(self.client_address[0])),
         )
         reply = self.server.emulator.handle(request)
         fault = reply.transport_fault
@@ -160,6 +162,15 @@ class _Handler(BaseHTTPRequestHandler):
         self.close_connection = True
         with contextlib.suppress(OSError):
             self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+
+
+def _is_loopback(address: str) -> bool:
+    try:
+        ip = ipaddress.ip_address(address.split("%", 1)[0])
+    except ValueError:
+        return False
+    mapped = getattr(ip, "ipv4_mapped", None)  # ::ffff:127.0.0.1 on a dual-stack socket
+    return bool(ip.is_loopback or (mapped is not None and mapped.is_loopback))
 
 
 @dataclass

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -43,6 +43,7 @@ CREATE TABLE IF NOT EXISTS clones (
   fail_reason TEXT, cost INTEGER NOT NULL, phase_started_at REAL NOT NULL, due_at REAL);
 CREATE INDEX IF NOT EXISTS clones_by_alias ON clones (alias, seq);
 CREATE INDEX IF NOT EXISTS clones_by_owner ON clones (user_id, org_id, seq);
+CREATE INDEX IF NOT EXISTS clones_by_org ON clones (org_id, seq);
 CREATE INDEX IF NOT EXISTS clones_due ON clones (due_at) WHERE due_at IS NOT NULL;
 CREATE INDEX IF NOT EXISTS clones_running ON clones (org_id) WHERE finished_at IS NULL;
 """
@@ -94,6 +95,11 @@ class Store:
                 self._conn.execute("ROLLBACK")
                 raise
             self._conn.execute("COMMIT")
+
+    def trace(self, callback: Callable[[str], object] | None) -> None:
+        """Report every SQL statement run (tests check transaction boundaries with it)."""
+        with self._lock:
+            self._conn.set_trace_callback(callback)
 
     def close(self) -> None:
         with self._lock:

@@ -7,6 +7,7 @@ core.Emulator. No state and no routing here.
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,6 +35,7 @@ class EmuRequest:
     headers: Pairs = ()
     body: bytes = b""
     base_url: str = "http://emulator.invalid"  # scheme://host[:port] the client used
+    loopback: bool = True  # the peer is this machine (in-process, or a 127.0.0.0/8 / ::1 socket)
 
     def header(self, name: str) -> str | None:
         wanted = name.lower()
@@ -111,6 +113,13 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not valid JSON")
 
 
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):  # 1e999 parses as inf, which JSON cannot carry back
+        raise ValueError(f"number {show(text, 24)} is out of range")
+    return value
+
+
 def parse_json_object(body: bytes, *, cap: int = JSON_BODY_CAP) -> dict[str, Any]:
     """Decode a JSON object body or raise a 4xx ApiProblem (never anything else)."""
     if len(body) > cap:
@@ -123,7 +132,7 @@ def parse_json_object(body: bytes, *, cap: int = JSON_BODY_CAP) -> dict[str, Any
     except UnicodeDecodeError:
         raise ApiProblem(400, "request body is not valid UTF-8") from None
     try:
-        value = json.loads(text, parse_constant=_reject_constant)
+        value = json.loads(text, parse_constant=_reject_constant, parse_float=_finite_float)
     except json.JSONDecodeError as exc:
         raise ApiProblem(
             400, f"malformed JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"
@@ -134,6 +143,13 @@ def parse_json_object(body: bytes, *, cap: int = JSON_BODY_CAP) -> dict[str, Any
         raise ApiProblem(400, "malformed JSON: nested too deeply") from None
     if not isinstance(value, dict):
         raise ApiProblem(400, "request body must be a JSON object")
+    try:
+        # "\ud800" escapes decode to lone surrogates that SQLite and UTF-8 replies cannot hold
+        json.dumps(value, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        raise ApiProblem(400, "malformed JSON: lone surrogate in a string") from None
+    except RecursionError:
+        raise ApiProblem(400, "malformed JSON: nested too deeply") from None
     return value
 
 

@@ -18,7 +18,7 @@ import httpx
 import pytest
 
 from reconciler.client import AudioStackClient
-from reconciler.httperrors import RequestRecord
+from reconciler.exchange import RequestRecord
 from reconciler.retry import RetryPolicy
 
 BASE = "https://api.test"

@@ -23,7 +23,7 @@ from reconciler.errors import (
     TransportError,
     UploadMismatchError,
 )
-from reconciler.httperrors import RequestRecord
+from reconciler.exchange import RequestRecord
 from reconciler.model import Alias, FileId, FolderId, Sha256
 from tests.client.conftest import reply
 

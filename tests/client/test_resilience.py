@@ -10,7 +10,7 @@ import pytest
 
 from reconciler.api import CloneRequest
 from reconciler.errors import RateLimitedError, ServerError, TransportError
-from reconciler.httperrors import RequestRecord
+from reconciler.exchange import RequestRecord
 from reconciler.model import Alias, FileId
 from reconciler.retry import RetryPolicy
 from tests.client.conftest import envelope, reply
