@@ -24,22 +24,17 @@ from reconciler.emulator.wire import ApiProblem, EmuReply, EmuRequest, json_repl
 
 PREFIX = "/_emulator"
 LAST_EPOCH = 253_402_300_799  # 9999-12-31T23:59:59Z
-CREDIT_LIMIT = 10**15  # balances stay far inside SQLite's 64-bit INTEGER
+CREDIT_LIMIT = 10**15
 OK: dict[str, Any] = {"ok": True}
 AdminHandler = Callable[[Backend, EmuRequest, dict[str, Any]], Any]
 
 
-def _int(body: dict[str, Any], name: str, default: int | None = None) -> int:
+def _int(body: dict[str, Any], name: str, default: int | None = None, limit: int = 0) -> int:
     value = body.get(name, default)
     if isinstance(value, bool) or not isinstance(value, int):
         raise ApiProblem(400, f"{name} must be an integer")
-    return value
-
-
-def _credits(body: dict[str, Any], name: str, default: int | None = None) -> int:
-    value = _int(body, name, default)
-    if not -CREDIT_LIMIT <= value <= CREDIT_LIMIT:
-        raise ApiProblem(400, f"{name} must be an integer from -10^15 to 10^15")
+    if limit and not -limit <= value <= limit:  # far inside SQLite's 64-bit INTEGER
+        raise ApiProblem(400, f"{name} must be an integer from -{limit:.0e} to {limit:.0e}")
     return value
 
 
@@ -63,7 +58,7 @@ def load_clock(backend: Backend) -> None:
 
 
 def reset(backend: Backend, _: EmuRequest, body: dict[str, Any]) -> Any:
-    credits = _credits(body, "credits", backend.defaults.credits)
+    credits = _int(body, "credits", backend.defaults.credits, CREDIT_LIMIT)
     seed = _int(body, "seed", backend.defaults.seed)
     with backend.store.write() as conn:
         wipe(conn)
@@ -160,7 +155,7 @@ def advance(backend: Backend, _: EmuRequest, body: dict[str, Any]) -> Any:
 
 
 def set_credits(backend: Backend, _: EmuRequest, body: dict[str, Any]) -> Any:
-    org, balance = _str(body, "org"), _credits(body, "balance")
+    org, balance = _str(body, "org"), _int(body, "balance", limit=CREDIT_LIMIT)
     with backend.store.write() as conn:
         set_balance(conn, org, balance)
     return {"org": org, "balance": balance}

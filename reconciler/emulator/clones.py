@@ -97,22 +97,26 @@ def create_clone(backend: Backend, call: Call) -> EmuReply:
 
 
 def list_clones(backend: Backend, call: Call) -> EmuReply:
-    """GET ?alias= → that alias's history, oldest first; no alias → every record of the org.
+    """GET ?alias= → that alias's history, oldest first; no alias → every visible record.
 
-    Records are the organisation's (E3); the finished voice is its creator's only (E14,
-    voices.py), so a colleague reads the record but cannot use the voice.
+    A clone is visible only to the user who created it (seed: "only to the user that
+    created the voice"); a colleague in the same org sees no record and gets 404 for the
+    voice (E14). Aliases stay globally unique all the same (E7).
+    INVENTED: api-contract.md E23 (records are kept and listed in creation order)
     """
-    org = call.who.org_id
+    who = call.who
     alias = call.request.param("alias")
     with backend.store.read() as conn:
         if alias is None:
-            # INVENTED: api-contract.md E3 (list-all = every record of the caller's org)
+            # INVENTED: api-contract.md E3 (list-all = every record visible to the caller)
             rows = conn.execute(
-                "SELECT * FROM clones WHERE org_id = ? ORDER BY seq", (org,)
+                "SELECT * FROM clones WHERE user_id = ? AND org_id = ? ORDER BY seq",
+                (who.user_id, who.org_id),
             ).fetchall()
         else:
             # INVENTED: api-contract.md E3 (unknown alias → 200, data [])
             rows = conn.execute(
-                "SELECT * FROM clones WHERE alias = ? AND org_id = ? ORDER BY seq", (alias, org)
+                "SELECT * FROM clones WHERE alias = ? AND user_id = ? AND org_id = ? ORDER BY seq",
+                (alias, who.user_id, who.org_id),
             ).fetchall()
     return envelope(backend, call, [record_json(row) for row in rows])

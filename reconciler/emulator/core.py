@@ -77,6 +77,7 @@ class Emulator:
         if request.path == PREFIX or request.path.startswith(PREFIX + "/"):
             if not request.loopback:
                 # api-contract.md §7: the admin API is loopback only, even with --allow-remote
+                # INVENTED: api-contract.md §7 (refused with 403 and this wording)
                 return ApiProblem(403, "the admin API answers loopback clients only").to_reply()
             return self._guard(lambda: handle_admin(self.backend, request))
         log = self.backend.log

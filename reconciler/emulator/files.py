@@ -88,6 +88,7 @@ def create_file(backend: Backend, call: Call) -> EmuReply:
             (file_id, who.org_id, folder or ROOT, name, mime, sig, who.user_id, call.now, call.now),
         )
     upload_url = f"{call.request.base_url}/_upload/{file_id}?sig={sig}"
+    # INVENTED: api-contract.md E25 (200 with the flat item)
     return json_reply(200, {"fileId": file_id, "uploadUrl": upload_url, "mimeType": mime})
 
 

@@ -43,7 +43,6 @@ CREATE TABLE IF NOT EXISTS clones (
   fail_reason TEXT, cost INTEGER NOT NULL, phase_started_at REAL NOT NULL, due_at REAL);
 CREATE INDEX IF NOT EXISTS clones_by_alias ON clones (alias, seq);
 CREATE INDEX IF NOT EXISTS clones_by_owner ON clones (user_id, org_id, seq);
-CREATE INDEX IF NOT EXISTS clones_by_org ON clones (org_id, seq);
 CREATE INDEX IF NOT EXISTS clones_due ON clones (due_at) WHERE due_at IS NOT NULL;
 CREATE INDEX IF NOT EXISTS clones_running ON clones (org_id) WHERE finished_at IS NULL;
 """

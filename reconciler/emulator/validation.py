@@ -108,6 +108,7 @@ def _check_file_ids(
             problems.append(f"fileIds lists '{show(item)}' twice")
             return None
         seen.add(item)
+    # INVENTED: api-contract.md E9 (counted at POST; the consent file is not one of them)
     if engine is not None and len(value) > ENGINES[engine].max_files:
         limit = ENGINES[engine].max_files
         problems.append(f"too many files: {len(value)} > {limit} for {engine}")
@@ -146,6 +147,7 @@ def check_clone_files(conn: sqlite3.Connection, org: str, spec: CloneSpec) -> li
             problems.append(f"file '{show(file_id)}' is not uploaded yet (status pending)")
         else:
             total += int(row["size"])
+    # INVENTED: api-contract.md E9 (total size checked at POST, consent excluded, MB = 10^6)
     if spec.engine is not None and total > ENGINES[spec.engine].max_total_bytes:
         limit = ENGINES[spec.engine].max_total_bytes // MB
         problems.append(f"total file size {total} bytes exceeds {limit} MB for {spec.engine}")

@@ -105,11 +105,13 @@ def test_isolation_between_users_and_orgs(target: Target) -> None:
     body = {"fileIds": [file_id], "alias": "contract-mine", "engine": "voice_engine_3"}
     assert target.client().post("/speech/voice-cloning", json=body).status_code == 202
     colleague = target.client(key="colleague")
+    # seed: a clone is visible only to the user who created it
     assert (
         colleague.get("/speech/voice-cloning", params={"alias": "contract-mine"}).json()["data"]
         == []
     )
     assert colleague.get("/speech/voice/contract-mine").status_code == 404
+    assert rival_cannot_see(target, "contract-mine")
     rival = target.client(key="rival")
     assert rival.get(f"/files/{file_id}").status_code == 404
     rival_file = target.upload("contract-r.wav", tone(3.0, seed=8), key="rival")
@@ -118,6 +120,14 @@ def test_isolation_between_users_and_orgs(target: Target) -> None:
         409,
         {"message": "alias 'contract-mine' already exists"},
     )
+
+
+def rival_cannot_see(target: Target, alias: str) -> bool:
+    """Another organisation reads nothing of the alias either."""
+    rival = target.client(key="rival")
+    records = rival.get("/speech/voice-cloning", params={"alias": alias}).json()["data"]
+    listing = rival.get("/speech/voice-cloning").json()["data"]
+    return records == [] and all(r["alias"] != alias for r in listing)
 
 
 def test_speech_replies_carry_the_envelope(target: Target) -> None:

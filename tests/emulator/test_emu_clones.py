@@ -277,6 +277,7 @@ def test_another_user_of_the_same_org_sees_nothing(
     create(client, "anna", voice_files)
     admin("POST", "/keys", {"key": "colleague", "org": "org-default", "user": "user-2"})
     with make_client(emulator, key="colleague") as colleague:
+        # seed: a clone is visible only to the user who created it
         assert history(colleague, "anna") == []
         assert colleague.get("/speech/voice-cloning").json()["data"] == []
         assert colleague.get("/speech/voice/anna").status_code == 404
