@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Protocol
 
 from reconciler.api import CloneListing, CloneRequest, VoiceApi
-from reconciler.creating import RunControl, Voice, VoiceRunner
+from reconciler.creating import NotStartedError, RunControl, Voice, VoiceRunner
 from reconciler.events import Event, EventSink, Heartbeat, Interrupted, NullSink
 from reconciler.model import (
     Alias,
@@ -27,6 +27,7 @@ from reconciler.model import (
     RemoteState,
     Sha256,
 )
+from reconciler.redact import safe
 from reconciler.report import ApplyReport, Outcome
 from reconciler.retry import Cooldown, RetryPolicy
 from reconciler.uploads import UploadStore
@@ -63,7 +64,9 @@ def execute(
     """
     stop = stop or threading.Event()
     sink = _GatedSink(events or NullSink())
-    api = GatedApi(api, limiter or _default_limiter(api, concurrency))
+    control = RunControl(stop, sink)
+    sink.on_failure = control.halt
+    api = GatedApi(api, limiter or _default_limiter(api, concurrency), gate=control.halted)
     store = UploadStore(
         api,
         folder_name=folder_name,
@@ -73,7 +76,6 @@ def execute(
         folder_id=remote.folder_id if remote else None,
     )
     trail = trail or RequestTrail()
-    control = RunControl(stop, sink)
     runner = VoiceRunner(api, store, control, owner=owner, last_request_id=trail.last)
     voices = [Voice(d) for d in sorted(writes, key=lambda d: d.alias)]
     workers = _Workers(runner, control, voices, trail=trail, clock=clock)
@@ -90,6 +92,7 @@ def execute(
             stop=stop,
             timeout_s=wait_timeout_s,
             interval_s=poll_interval_s,
+            grace_s=interrupt_grace_s,
         )
         waited = poller.wait({v.decl.alias: v.clone for v in final if v.clone and not v.outcome})
     report = finish_voices(
@@ -164,11 +167,22 @@ def _files(decl: Declaration) -> tuple[DeclaredFile, ...]:
 
 class GatedApi:
     """The VoiceApi with every call inside one limiter slot, so requests in flight never
-    exceed the limiter's current limit (4, then 2 after a 429, ...). Calls do not nest."""
+    exceed the limiter's current limit (4, then 2 after a 429, ...). Calls do not nest.
 
-    def __init__(self, api: VoiceApi, limiter: Cooldown) -> None:
+    `gate` says why writes must not start any more (interrupt, 402...): it is asked again
+    once the slot is held, since a worker may wait for its slot while the run stops."""
+
+    def __init__(
+        self, api: VoiceApi, limiter: Cooldown, *, gate: Callable[[], str | None] = lambda: None
+    ) -> None:
         self._api = api
         self._slot = limiter.slot
+        self._gate = gate
+
+    def _check_gate(self) -> None:
+        reason = self._gate()
+        if reason is not None:
+            raise NotStartedError(reason)
 
     @property
     def credits_remaining(self) -> int | None:
@@ -188,6 +202,7 @@ class GatedApi:
 
     def create_folder(self, name: str) -> FolderId:
         with self._slot():
+            self._check_gate()
             return self._api.create_folder(name)
 
     def list_folder_files(self, folder: FolderId) -> tuple[RemoteFile, ...]:
@@ -200,23 +215,37 @@ class GatedApi:
 
     def upload(self, folder: FolderId, name: str, path: Path, sha256: Sha256) -> RemoteFile:
         with self._slot():
+            self._check_gate()
             return self._api.upload(folder, name, path, sha256)
 
     def create_clone(self, request: CloneRequest) -> RemoteClone:
         with self._slot():
+            self._check_gate()
             return self._api.create_clone(request)
 
 
 class _GatedSink:
-    """Forwards events until closed: workers left running after an interrupt stay silent."""
+    """Forwards events until closed: workers left running after an interrupt stay silent.
+
+    A failing sink (full disk under the journal, a closed pipe under the progress lines)
+    must not change what happened to a voice (a clone already POSTed is still polled and
+    reported), so its error is kept here and `on_failure` stops new voices instead."""
 
     def __init__(self, inner: EventSink) -> None:
         self._inner = inner
         self.closed = False
+        self.on_failure: Callable[[str], None] | None = None
 
     def emit(self, event: Event) -> None:
-        if not self.closed:
+        if self.closed:
+            return
+        try:
             self._inner.emit(event)
+        except Exception as exc:
+            if self.on_failure is not None:
+                self.on_failure(
+                    f"progress or journal output failed: {type(exc).__name__}: {safe(str(exc))}"
+                )
 
 
 class _Workers:

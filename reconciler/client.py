@@ -30,7 +30,7 @@ from reconciler.envelope import (
     read_credits,
     read_data,
 )
-from reconciler.errors import BadRequestError, ConflictError, NotFoundError
+from reconciler.errors import AuthError, BadRequestError, ConflictError, NotFoundError
 from reconciler.exchange import RequestRecord, send_once
 from reconciler.model import Alias, FileId, FolderId, RemoteClone, RemoteFile, Sha256
 from reconciler.redact import register_secret
@@ -188,7 +188,18 @@ class AudioStackClient:
 
         # the overall deadline also covers sending the body: allow for a slow uplink
         deadline = self._deadline_s + size / MIN_UPLOAD_RATE
-        self._send(build, "PUT", target.path, retry=True, expect_json=False, deadline_s=deadline)
+        try:
+            self._send(
+                build, "PUT", target.path, retry=True, expect_json=False, deadline_s=deadline
+            )
+        except AuthError as exc:  # the URL carries no key: its signature or expiry failed
+            raise BadRequestError(
+                "the upload URL was refused (expired or invalid signature)",
+                status=exc.status,
+                request_id=exc.request_id,
+                method="PUT",
+                path=target.path,
+            ) from exc
         item = _file_path(file_id)
         return await_uploaded(
             lambda: parse_file(self._api("GET", item), item), name, item, self._sleep

@@ -69,6 +69,15 @@ class Voice:
         return self.outcome is None and self.phase in ("uploading", "checking", "creating")
 
 
+class NotStartedError(VoicectlError):
+    """A write was not sent: the run stopped (interrupt, 402, transient streak, bad key)
+    while this worker waited for its turn."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
 def find_ours(
     records: tuple[RemoteClone, ...],
     marker: str,
@@ -198,6 +207,9 @@ class VoiceRunner:
             request = CloneRequest(decl.alias, decl.engine, file_ids, metadata, consent)
             step = "create"
             self._create(voice, request, frozenset(r.clone_id for r in records))
+        except NotStartedError as exc:
+            control.update(voice, post_in_flight=False)  # nothing was sent
+            control.settle(voice, Outcome.NOT_ATTEMPTED, exc.reason)
         except ApiError as exc:
             if exc.transient:
                 control.note_transient()
@@ -271,7 +283,18 @@ class VoiceRunner:
                 return
             except ConflictError:
                 control.update(voice, post_in_flight=False)
-                records = self._api.get_clones(alias)
+                try:
+                    records = self._api.get_clones(alias)
+                except ApiError as read_exc:  # it may be ours (a concurrent run): not "failed"
+                    if read_exc.transient:
+                        control.note_transient()
+                    self._note_refused_read(read_exc)
+                    reason = (
+                        f"alias taken (409) and the read back failed ({safe(str(read_exc), 160)});"
+                        " the next run reads the alias back"
+                    )
+                    control.settle(voice, Outcome.UNKNOWN, reason)
+                    return
                 why = "created by a concurrent run (409)"
                 if not self._settle_existing(voice, records, before, why=why):
                     reason = "alias taken (held by another organisation)"
@@ -307,8 +330,7 @@ class VoiceRunner:
         try:
             records = self._api.get_clones(voice.decl.alias)
         except ApiError as read_exc:
-            if isinstance(read_exc, RateLimitedError | AuthError):
-                self._control.halt(f"read back refused: {safe(str(read_exc), 160)}")
+            self._note_refused_read(read_exc)
             reason = (
                 f"create answer lost ({safe(str(exc), 120)}) and the read back failed "
                 f"({safe(str(read_exc), 120)}); the next run reads the alias back"
@@ -322,3 +344,7 @@ class VoiceRunner:
             self._control.settle(voice, Outcome.FAILED, reason)
             return True
         return False
+
+    def _note_refused_read(self, exc: ApiError) -> None:
+        if isinstance(exc, RateLimitedError | AuthError):
+            self._control.halt(f"read back refused: {safe(str(exc), 160)}")

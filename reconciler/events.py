@@ -215,11 +215,18 @@ class RecordingSink:
 
 
 class FanoutSink:
-    """Sends every event to several sinks in order (progress display + journal)."""
+    """Sends every event to several sinks in order (progress display + journal). One
+    failing sink does not starve the others: the first error is raised after all ran."""
 
     def __init__(self, sinks: Iterable[EventSink]) -> None:
         self._sinks = tuple(sinks)
 
     def emit(self, event: Event) -> None:
+        failure: Exception | None = None
         for sink in self._sinks:
-            sink.emit(event)
+            try:
+                sink.emit(event)
+            except Exception as exc:
+                failure = failure or exc
+        if failure is not None:
+            raise failure

@@ -26,6 +26,17 @@ class FileRejectedError(VoicectlError):
     """The server stored the bytes but could not use them (file status `failed`)."""
 
 
+class UploadRefusedError(VoicectlError):
+    """The presigned upload URL kept refusing the bytes (expired, bad signature...). Not a
+    key problem: that URL carries no key, so this must not stop the other voices."""
+
+
+def _refused_url(exc: ApiError) -> bool:
+    """A 403 on the presigned PUT (expired, signature): that slot is unusable, a fresh
+    `POST /files` may work."""
+    return exc.method == "PUT" and exc.status == 403
+
+
 class UploadStore:
     """Folder + files by name; thread-safe. `ensure_file` returns the fileId to send."""
 
@@ -123,7 +134,7 @@ class UploadStore:
         self, alias: Alias, declared: DeclaredFile, folder: FolderId, name: str
     ) -> RemoteFile:
         assert declared.path is not None and declared.audio is not None
-        last: ApiError | None = None
+        last: VoicectlError | None = None
         for attempt in range(UPLOAD_ATTEMPTS):
             if attempt > 0:
                 # POST /files is not idempotent: an earlier attempt may have landed
@@ -136,6 +147,11 @@ class UploadStore:
                     folder, name, self._root / declared.path, declared.audio.sha256
                 )
             except ApiError as exc:
+                if _refused_url(exc):
+                    why = f"the upload URL was refused (PUT HTTP {exc.status})"
+                    last = UploadRefusedError(f"{declared.path}: {why} {attempt + 1} times")
+                    self._events.emit(Retrying(alias, "upload", f"{declared.path}: {why}"))
+                    continue
                 if not exc.transient:
                     raise
                 last = exc

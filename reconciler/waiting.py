@@ -32,6 +32,7 @@ from reconciler.redact import safe
 from reconciler.report import ApplyReport, DiscardedFile, Outcome, UploadStats, VoiceResult
 
 HEARTBEAT_S = 30.0
+WATCH_S = 0.02  # how often the main thread looks at stop/deadline/heartbeat during a round
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,7 +43,12 @@ class WaitOutcome:
 
 
 class ClonePoller:
-    """Polls tracked clones with `list_clones` (one GET for all) or per-alias GETs."""
+    """Polls tracked clones with `list_clones` (one GET for all) or per-alias GETs.
+
+    Each round runs on a helper thread while the calling thread watches: a round slowed by
+    retries or a hung GET still gets heartbeats, ends at the deadline, and after an
+    interrupt gets only `grace_s` seconds (its clones stay pending; GETs change nothing).
+    """
 
     def __init__(
         self,
@@ -55,6 +61,7 @@ class ClonePoller:
         timeout_s: float,
         interval_s: float,
         heartbeat_s: float = HEARTBEAT_S,
+        grace_s: float = 10.0,
     ) -> None:
         self._api = api
         self._events = events
@@ -64,6 +71,8 @@ class ClonePoller:
         self._timeout = timeout_s
         self._interval = max(0.0, interval_s)
         self._heartbeat = heartbeat_s
+        self._grace = grace_s
+        self._beat_at = 0.0
         self._listing_ok = True
         self._refused: ApiError | None = None  # a permanent error (bad key) ends the wait
 
@@ -74,30 +83,73 @@ class ClonePoller:
         if not waiting:
             return WaitOutcome(latest, 0.0, timed_out=False)
         self._events.emit(WaitStarted(len(waiting), self._timeout))
-        deadline, beat = start + self._timeout, start
+        deadline = start + self._timeout
+        self._beat_at = start
         while waiting and not self._stop.is_set() and self._refused is None:
-            self._poll_round(waiting, latest, start)
+            fetched = self._fetch_watched(waiting, latest, start, deadline)
+            self._poll_round(fetched, latest, start)
             waiting = [a for a in waiting if not latest[a].terminal]
             now = self._clock()
             if not waiting or now >= deadline or self._stop.is_set() or self._refused:
                 break
-            if now - beat >= self._heartbeat:
-                self._beat(waiting, latest, now - start)
-                beat = now
+            self._beat_if_due(waiting, latest, start)
             # never sleep past the next heartbeat or the deadline
+            beat = self._beat_at
             self._sleep(max(0.0, min(self._interval, deadline - now, beat + self._heartbeat - now)))
         elapsed = self._clock() - start
         stopped = self._stop.is_set() or self._refused is not None
         return WaitOutcome(latest, elapsed, timed_out=bool(waiting) and not stopped)
 
-    def _beat(self, waiting: list[Alias], latest: Mapping[Alias, RemoteClone], at: float) -> None:
-        entries = tuple((a, latest[a].status) for a in waiting)
-        self._events.emit(Heartbeat("waiting", entries, at))
+    def _beat_if_due(
+        self, waiting: list[Alias], latest: Mapping[Alias, RemoteClone], start: float
+    ) -> None:
+        now = self._clock()
+        if now - self._beat_at >= self._heartbeat:
+            self._beat_at = now
+            entries = tuple((a, latest[a].status) for a in waiting)
+            self._events.emit(Heartbeat("waiting", entries, now - start))
+
+    def _fetch_watched(
+        self,
+        waiting: list[Alias],
+        latest: Mapping[Alias, RemoteClone],
+        start: float,
+        deadline: float,
+    ) -> dict[Alias, tuple[RemoteClone, ...]]:
+        """One round of GETs on a helper thread; {} when it was left behind (stop, deadline)."""
+        box: list[dict[Alias, tuple[RemoteClone, ...]] | BaseException] = []
+        done = threading.Event()
+
+        def fetch() -> None:
+            try:
+                box.append(self._fetch(waiting))
+            except BaseException as exc:  # handed to the waiting thread, never lost
+                box.append(exc)
+            finally:
+                done.set()
+
+        threading.Thread(target=fetch, name="voicectl-poll", daemon=True).start()
+        while not done.wait(WATCH_S):
+            if self._stop.is_set():
+                done.wait(self._grace)
+                break
+            if self._clock() >= deadline:
+                break
+            self._beat_if_due(waiting, latest, start)
+        if not done.is_set():
+            return {}
+        found = box[0]
+        if isinstance(found, BaseException):
+            raise found
+        return found
 
     def _poll_round(
-        self, waiting: list[Alias], latest: dict[Alias, RemoteClone], start: float
+        self,
+        fetched: Mapping[Alias, tuple[RemoteClone, ...]],
+        latest: dict[Alias, RemoteClone],
+        start: float,
     ) -> None:
-        for alias, records in self._fetch(waiting).items():
+        for alias, records in fetched.items():
             old = latest[alias]
             new = next((r for r in reversed(records) if r.clone_id == old.clone_id), None)
             if new is None:
