@@ -137,6 +137,7 @@ def main(
         stdin=in_stream,
         stdin_is_tty=is_tty,
         debug=args.debug,
+        quiet=args.quiet,
     )
     return _dispatch(args, ctx)
 

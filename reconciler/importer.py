@@ -8,6 +8,7 @@ YAML double-quoted scalars: no value can change type or break out of its line.
 from __future__ import annotations
 
 import json
+import unicodedata
 from collections.abc import Mapping
 
 from reconciler.model import LANGUAGE_KEY, MANAGED_BY_KEY, MetaValue, RemoteClone
@@ -16,17 +17,34 @@ SCHEMA_MODELINE = "# yaml-language-server: $schema={schema}"
 DEFAULT_LANGUAGE = "en"
 
 
+# control, format (bidi overrides, zero-width), separator, private-use, surrogate and
+# unassigned characters: YAML rejects some outright (C1), the rest would hide in a review
+_HIDDEN = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
+
+
+def _quoted(text: str) -> str:
+    """A double-quoted YAML scalar showing every invisible character as an escape."""
+    body = json.dumps(text, ensure_ascii=False)[1:-1]  # JSON escapes are YAML escapes
+    out = [
+        (f"\\u{ord(c):04x}" if ord(c) <= 0xFFFF else f"\\U{ord(c):08x}")
+        if unicodedata.category(c) in _HIDDEN
+        else c
+        for c in body
+    ]
+    return '"' + "".join(out) + '"'
+
+
 def _scalar(value: MetaValue) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int | float):
         return json.dumps(value)
-    return json.dumps(value, ensure_ascii=False)
+    return _quoted(value)
 
 
 def _key(name: str) -> str:
     plain = name.replace("_", "").replace("-", "").isalnum() and name.isascii()
-    return name if plain and not name[0].isdigit() else json.dumps(name, ensure_ascii=False)
+    return name if plain and not name[0].isdigit() else _quoted(name)
 
 
 def _metadata(metadata: Mapping[str, MetaValue]) -> list[str]:

@@ -8,10 +8,11 @@ Nothing is written before all gates pass.
 from __future__ import annotations
 
 import argparse
+import re
 import signal
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
     from reconciler.plan import Plan
 
 JOURNAL = Path(".voicectl") / "apply-journal.jsonl"
+CHECKSUM = re.compile(r"sha256:[0-9a-f]{64}")
 NO_TTY_HINT = (
     "apply needs a confirmation: pass --yes, or apply a reviewed plan "
     "(voicectl plan --out plan.json, then voicectl apply plan.json)"
@@ -75,7 +77,11 @@ def _confirm(args: argparse.Namespace, ctx: Context) -> bool:
     if not ctx.stdin_is_tty:
         raise ConfigError(NO_TTY_HINT)
     ctx.err.print("Apply these changes? Only 'yes' is accepted: ", end="")
-    return ctx.stdin.readline().strip() == "yes"
+    try:
+        return ctx.stdin.readline().strip() == "yes"
+    except KeyboardInterrupt:
+        ctx.err.print()  # `interrupted` (exit 130) on its own line, not after the prompt
+        raise
 
 
 def _at_cwd(path: Path | None, ctx: Context) -> Path | None:
@@ -106,7 +112,16 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     plan_file = _at_cwd(args.plan_file, ctx)
     if plan_file and not plan_file.is_file():
         raise ConfigError(f"plan file {args.plan_file} not found")
-    ctx.err.print(ws.settings.banner, markup=False)
+    if args.expect_checksum and not CHECKSUM.fullmatch(args.expect_checksum):
+        raise ConfigError(  # a typo is not a stale plan (exit 3): nothing was compared
+            f"--expect-checksum {args.expect_checksum!r} is not a plan checksum "
+            "(expected sha256: and 64 hex digits, as printed by voicectl plan)"
+        )
+    report_file = _at_cwd(args.report, ctx)
+    if report_file and not report_file.parent.is_dir():
+        # checked before any write: after the apply, credits are spent and the report lost
+        raise ConfigError(f"--report: folder {args.report.parent} does not exist")
+    ctx.notice(ws.settings.banner)
     with open_api(ws.settings, ctx, on_request=trail) as api:
         fresh = make_plan(args, ctx, ws, api)
         _check_reviewed(args, ctx, fresh.plan)
@@ -139,16 +154,26 @@ def _execute(
 
     stop = threading.Event()
     journal_path = ws.root / JOURNAL
-    journal_path.parent.mkdir(parents=True, exist_ok=True)
-    plan = fresh.plan
-    with (
-        open_progress(ctx.err, github=ctx.in_github_actions) as progress,
-        JournalSink.open(
+    try:  # before any write: a run without its journal would leave no record
+        journal_path.parent.mkdir(parents=True, exist_ok=True)
+        journal_file = JournalSink.open(
             journal_path,
             actor=ctx.environ.get("GITHUB_ACTOR", ""),
             commit=head_commit(ws.root) or "",
-            plan_checksum=plan.checksum(),
-        ) as journal,
+            plan_checksum=fresh.plan.checksum(),
+        )
+    except OSError as exc:
+        raise ConfigError(
+            f"cannot write the apply journal {JOURNAL.as_posix()}: {exc.strerror or exc}; "
+            "nothing was written\n  hint: run apply in a writable checkout"
+        ) from None
+    plan = fresh.plan
+    shown: Any = (  # --quiet: the journal only, no progress lines
+        nullcontext(None) if ctx.quiet else open_progress(ctx.err, github=ctx.in_github_actions)
+    )
+    with (
+        shown as progress,
+        journal_file as journal,
         _interrupts(stop),
     ):
         report = execute(
@@ -160,15 +185,22 @@ def _execute(
             remote=fresh.remote,
             concurrency=max(1, args.concurrency),
             wait_timeout_s=args.wait_timeout,
-            events=FanoutSink((progress, journal)),
+            events=FanoutSink((journal,) if progress is None else (progress, journal)),
             stop=stop,
             trail=trail,
         )
     render_report(report, ctx.out)
     report_file = _at_cwd(args.report, ctx)
     if report_file:
-        write_report(report, report_file)
-        ctx.err.print(f"wrote report to {args.report}")
+        try:
+            write_report(report, report_file)
+        except OSError as exc:  # the run happened: say so, keep going to the converged check
+            reason = exc.strerror or type(exc).__name__
+            ctx.err.print(
+                f"error: could not write the report to {args.report}: {reason}", markup=False
+            )
+            return report.exit_code or 1
+        ctx.err.print(f"wrote report to {args.report}", markup=False)
     return report.exit_code
 
 

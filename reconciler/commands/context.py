@@ -24,6 +24,13 @@ class Context:
     stdin: TextIO
     stdin_is_tty: bool
     debug: bool = False
+    quiet: bool = False  # --quiet: only errors and results (no banner, no progress lines)
+
+    def notice(self, text: str) -> None:
+        """A line on stderr that is neither an error nor a result (the target banner):
+        silenced by --quiet."""
+        if not self.quiet:
+            self.err.print(text, markup=False, highlight=False, soft_wrap=True)
 
     @property
     def in_github_actions(self) -> bool:

@@ -32,7 +32,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     from reconciler.plan import Action
 
     ws = open_workspace(args, ctx)
-    ctx.err.print(ws.settings.banner, markup=False)
+    ctx.notice(ws.settings.banner)
     with open_api(ws.settings, ctx) as api:
         plan = make_plan(args, ctx, ws, api).plan
     wanted = {Action(name) for name in DRIFT_ACTIONS}

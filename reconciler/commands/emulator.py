@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import ipaddress
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -65,14 +66,24 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     from reconciler.emulator.server import serve
 
     db = args.db or str(ctx.cwd / DEFAULT_DB)
-    if db != ":memory:":
-        Path(db).parent.mkdir(parents=True, exist_ok=True)
-    emulator = Emulator(
-        db,
-        clock_mode=args.clock,
-        time_scale=args.time_scale,
-        rate_limit=args.rate_limit,
-    )
+    try:
+        if db != ":memory:":
+            Path(db).parent.mkdir(parents=True, exist_ok=True)
+        emulator = Emulator(
+            db,
+            clock_mode=args.clock,
+            time_scale=args.time_scale,
+            rate_limit=args.rate_limit,
+        )
+    except (sqlite3.DatabaseError, OSError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        ctx.err.print(
+            f"error: cannot open the emulator database {db}: {reason}\n"
+            "  hint: pass --db with a new file name (or delete the damaged file)",
+            markup=False,
+            soft_wrap=True,
+        )
+        return 1
 
     def announce(base_url: str) -> None:
         ctx.out.print(f"AUDIOSTACK_API_URL={base_url}", soft_wrap=True)

@@ -40,34 +40,45 @@ def _write_new(path: Path, text: str, force: bool, shown: str) -> None:
 
 
 def declared_aliases(root: Path, voices_dir: str) -> dict[str, str]:
-    """{alias: repo path} of the declarations already in the repository (alias only)."""
+    """{alias: repo path} of the declarations already in the repository (alias only); an
+    alias named by `replaces:` maps to the declaring file with a note (importing it back
+    would declare a voice twice)."""
     from reconciler.declarations import find_voice_files
     from reconciler.yamlsrc import LocatedDoc, read_yaml
 
     found: dict[str, str] = {}
+    replaced: dict[str, str] = {}
     for rel in find_voice_files(root, voices_dir):
         doc = read_yaml(root / rel, rel)
-        alias = (
-            doc.data.get("alias")
-            if isinstance(doc, LocatedDoc) and isinstance(doc.data, dict)
-            else None
-        )
+        data = doc.data if isinstance(doc, LocatedDoc) and isinstance(doc.data, dict) else {}
+        alias, old = data.get("alias"), data.get("replaces")
         if isinstance(alias, str):
             found.setdefault(alias, rel)
-    return found
+        if isinstance(old, str):
+            replaced.setdefault(old, f"{rel} (as `replaces: {old}`)")
+    return {**replaced, **found}
 
 
-def _check_targets(targets: dict[str, Path], ws: Workspace, force: bool) -> None:
+def _check_targets(
+    targets: dict[str, Path], ws: Workspace, force: bool, *, every: bool
+) -> dict[str, str]:
     """Refuse before writing anything: an alias declared in another file, or (without
-    --force) a file that already exists."""
+    --force) a file that already exists. With --all, declared aliases are skipped instead
+    (so `import --all` completes a partly declared fleet and can run twice): returns
+    {alias: where it is declared} for those."""
     declared = declared_aliases(ws.root, ws.project.voices_dir)
+    skipped: dict[str, str] = {}
     for alias, path in sorted(targets.items()):
         shown = path.relative_to(ws.root).as_posix()
         where = declared.get(alias)
+        if every and where is not None and (where != shown or not force):
+            skipped[alias] = where
+            continue
         if where is not None and where != shown:
             raise ConfigError(f"{alias} is already declared in {where}")
         if path.exists() and not force:
             raise ConfigError(f"{shown} already exists: use --force to overwrite it")
+    return skipped
 
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
@@ -78,7 +89,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     if not args.aliases and not args.all:
         raise SelectorError("name the aliases to import, or use --all")
     ws = open_workspace(args, ctx)
-    ctx.err.print(ws.settings.banner, markup=False)
+    ctx.notice(ws.settings.banner)
     with open_api(ws.settings, ctx) as api:
         if args.all:
             listing = api.list_clones()
@@ -99,9 +110,14 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     schema = Path(os.path.relpath(ws.root / "schemas" / "voice.schema.json", voices_dir))
     records = {alias: current_record(tuple(histories[alias])) for alias in sorted(histories)}
     targets = {alias: voices_dir / file_name_for(r) for alias, r in records.items() if r}
-    _check_targets(targets, ws, args.force)
+    skipped = _check_targets(targets, ws, args.force, every=args.all)
+    for alias, where in sorted(skipped.items()):
+        ctx.notice(f"skipped {alias}: already declared in {where}")
+    if skipped and len(skipped) == len(targets):
+        ctx.err.print("nothing to import: every remote clone is already declared")
+        return 0
     for alias, record in records.items():
-        if record is None:  # pragma: no cover - filtered above
+        if record is None or alias in skipped:
             continue
         target = targets[alias]
         shown = target.relative_to(ws.root).as_posix()

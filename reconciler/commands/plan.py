@@ -13,6 +13,7 @@ from reconciler.errors import ConfigError
 
 if TYPE_CHECKING:
     from reconciler.commands.workspace import Workspace
+    from reconciler.errors import Diagnostic
     from reconciler.plan import Plan
 
 
@@ -63,6 +64,11 @@ def show_plan(plan: Plan, args: argparse.Namespace, ctx: Context, ws: Workspace)
         ctx.out.print(render_markdown(data, detail=args.detail), markup=False, soft_wrap=True)
     else:
         render_plan(data, ctx.out, detail=args.detail)
+    warnings = _write_warnings(plan)
+    if warnings:  # e.g. a short non-English voice about to be cloned: human text, stderr
+        from reconciler.render.annotations import write_diagnostics
+
+        write_diagnostics(warnings, ctx.err, github_actions=False)
     if ctx.in_github_actions:
         append_step_summary(ctx.environ, render_markdown(data, detail=args.detail))
         write_outputs(
@@ -75,6 +81,18 @@ def show_plan(plan: Plan, args: argparse.Namespace, ctx: Context, ws: Workspace)
             },
         )
     return data
+
+
+def _write_warnings(plan: Plan) -> tuple[Diagnostic, ...]:
+    """Load warnings of the voices this plan would create or replace (validate shows all)."""
+    from reconciler.plan import Action
+
+    paths = {
+        c.declared.source.path
+        for c in plan.changes
+        if c.declared is not None and c.effective in (Action.CREATE, Action.REPLACE)
+    }
+    return tuple(d for d in plan.diagnostics if d.location.path in paths)
 
 
 def plan_exit_code(plan: Plan, detailed: bool) -> int:
@@ -100,7 +118,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
 
     ws = open_workspace(args, ctx)
     out = _out_path(args, ctx)
-    ctx.err.print(ws.settings.banner, markup=False)
+    ctx.notice(ws.settings.banner)
     with open_api(ws.settings, ctx) as api:
         result = make_plan(args, ctx, ws, api)
     show_plan(result.plan, args, ctx, ws)

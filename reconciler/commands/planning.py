@@ -91,6 +91,7 @@ def _base_declarations(args: argparse.Namespace, ws: Workspace) -> tuple[Declara
 
 def make_plan(args: argparse.Namespace, ctx: Context, ws: Workspace, api: VoiceApi) -> PlanRun:
     """Declarations → selection → remote state (GET only) → the pure diff."""
+    from reconciler.commands.remotefiles import check_file_ids
     from reconciler.declarations import load_declarations
     from reconciler.diff import compare, compare_pr
     from reconciler.policy import Policy
@@ -119,6 +120,7 @@ def make_plan(args: argparse.Namespace, ctx: Context, ws: Workspace, api: VoiceA
         if base is not None
         else compare(declared, remote, policy)
     )
+    check_file_ids(plan, remote)  # an unknown or repeated file_id: refused before any upload
     # declarations left out by a selector or limited to other targets are not orphans
     hidden = {v.alias for v in everything} - {v.alias for v in declared}
     if hidden or getattr(args, "only", None):

@@ -25,9 +25,10 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     from reconciler.commands.workspace import open_api, open_workspace
     from reconciler.model import current_record
     from reconciler.redact import clean
+    from reconciler.render.report import print_table
 
     ws = open_workspace(args, ctx)
-    ctx.err.print(ws.settings.banner, markup=False)
+    ctx.notice(ws.settings.banner)
     with open_api(ws.settings, ctx) as api:
         result = make_plan(args, ctx, ws, api)
     table = Table(show_edge=False, box=None, pad_edge=False)
@@ -44,5 +45,5 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
             str(len(record.discarded)) if record else "-",
             change.action.value if change else "noop",
         )
-    ctx.out.print(table)
+    print_table(ctx.out, table)  # unsqueezed in a pipe: a long alias stays whole
     return 0

@@ -62,6 +62,8 @@ def open_workspace(args: argparse.Namespace, ctx: Context) -> Workspace:
     from reconciler.declarations import load_project
     from reconciler.project import find_root
 
+    if (getattr(args, "max_credits", None) or 0) < 0:  # would block even an empty plan
+        raise ConfigError(f"--max-credits must be 0 or more, not {args.max_credits}")
     root = find_root(ctx.cwd)
     project = load_project(root)
     target = target_config(project, getattr(args, "target", None))
@@ -76,6 +78,11 @@ def open_workspace(args: argparse.Namespace, ctx: Context) -> Workspace:
         raise ConfigError(
             f"target {target.name} needs its key: set {target.api_key_env} (or use --api emulator)"
         )
+    key = ctx.environ.get(target.api_key_env, "").strip()
+    if key != EMULATOR_KEY:  # masked from here on: even a message about a bad URL may hold it
+        from reconciler.redact import register_secret
+
+        register_secret(key)
     settings = resolve_settings(
         ctx.environ,
         root=root,
@@ -101,6 +108,36 @@ def _ignore_state_dir(folder: Path) -> None:
         marker.write_text("# voicectl local state: never commit\n*\n", encoding="utf-8")
 
 
+STATE_HINT = (
+    "  hint: the embedded emulator (used without AUDIOSTACK_API_KEY) keeps its state in "
+    ".voicectl/; {fix}"
+)
+
+
+def _open_emulator(settings: Settings) -> tuple[Any, Any]:
+    """The embedded emulator; an unwritable or damaged .voicectl/ is a one-line error."""
+    import sqlite3
+
+    from reconciler.emulator.transport import open_embedded
+
+    db = settings.emulator_db
+    shown = db.relative_to(settings.root).as_posix()
+    try:
+        _ignore_state_dir(db.parent)
+        return open_embedded(db)
+    except sqlite3.DatabaseError as exc:
+        fix = f"delete {shown} to start the emulator afresh (its voices are local only)"
+        raise ConfigError(
+            f"{shown} is not a usable emulator database ({exc})\n" + STATE_HINT.format(fix=fix)
+        ) from None
+    except OSError as exc:
+        where = exc.filename or db.parent
+        fix = "run voicectl in a writable checkout, or target an API with AUDIOSTACK_API_KEY"
+        raise ConfigError(
+            f"cannot write {where}: {exc.strerror or exc}\n" + STATE_HINT.format(fix=fix)
+        ) from None
+
+
 @contextmanager
 def open_api(
     settings: Settings, ctx: Context, *, on_request: Callable[[Any], None] | None = None
@@ -121,10 +158,7 @@ def open_api(
         "retry": RetryPolicy(max_concurrency=max(1, settings.concurrency)),
     }
     if settings.embedded:
-        from reconciler.emulator.transport import open_embedded
-
-        _ignore_state_dir(settings.emulator_db.parent)
-        emulator, transport = open_embedded(settings.emulator_db)
+        emulator, transport = _open_emulator(settings)
         clock = ctx.environ.get(CLOCK_VARIABLE)
         if clock:  # through the emulator's own admin door, as a test would
             import httpx

@@ -15,6 +15,7 @@ from reconciler.redact import clean, safe
 from reconciler.render.progress import format_size
 from reconciler.report import ApplyReport, Outcome, VoiceResult
 
+_UNBOUNDED = 100_000  # columns: measure a table's natural width
 SYMBOLS: dict[Outcome, str] = {
     Outcome.SUCCEEDED: "✓",
     Outcome.ADOPTED: "✓",
@@ -84,9 +85,26 @@ def summary_lines(report: ApplyReport) -> list[str]:
     return lines
 
 
+def print_table(console: Console, table: Table) -> None:
+    """On a terminal the table fits the screen. Elsewhere (a pipe, a CI log) it is never
+    squeezed to 80 columns: a long alias or reason stays whole on its row, not cut or
+    folded over several lines."""
+    wide = console.options.update(max_width=_UNBOUNDED)
+    natural = console.measure(table, options=wide).maximum
+    if console.is_terminal or natural <= console.width:
+        console.print(table)
+        return
+    for line in console.render_lines(table, console.options.update_width(natural), pad=False):
+        row = Text()
+        for segment in line:
+            if not segment.control:
+                row.append(segment.text, segment.style)
+        console.print(row, soft_wrap=True, highlight=False)
+
+
 def render_report(report: ApplyReport, console: Console) -> None:
     """Print the per-voice table and the summary lines."""
     if report.voices:
-        console.print(voices_table(report))
+        print_table(console, voices_table(report))
     for line in summary_lines(report):
         console.print(Text(line), soft_wrap=True, highlight=False)

@@ -1,0 +1,73 @@
+"""Plan-time checks of `file_id:` entries against the remote (offline, validate only sees
+their UUID shape). Only voices the plan would create or replace are checked: the API
+refuses an unknown or repeated fileId (400), but only after the uploads. Voices that
+already exist are left alone, whatever happened to their files since.
+"""
+
+from __future__ import annotations
+
+from reconciler.errors import DeclarationError, Diagnostic, Severity
+from reconciler.model import Declaration, DeclaredFile, FileId, RemoteState
+from reconciler.plan import Action, Plan
+
+_WRITES = (Action.CREATE, Action.REPLACE)
+UNKNOWN_HINT = (
+    "check the id (voicectl import writes the ids of existing voices), "
+    "or list the local audio file instead"
+)
+
+
+def check_file_ids(plan: Plan, remote: RemoteState) -> None:
+    """Raise DeclarationError (every problem at once) when a voice to be written names a
+    file_id that is not an uploaded file of the organisation, or that is the upload of
+    one of its local files (the API refuses a fileId listed twice)."""
+    problems: list[Diagnostic] = []
+    for change in plan.changes:
+        if change.declared is not None and change.effective in _WRITES:
+            problems.extend(_voice_problems(change.declared, remote))
+    if problems:
+        raise DeclarationError(tuple(problems))
+
+
+def _uploads(decl: Declaration, remote: RemoteState) -> dict[FileId, str]:
+    """fileId → repo path of the local files already uploaded (by content-addressed name)."""
+    found: dict[FileId, str] = {}
+    for entry in decl.files:
+        item = remote.files_by_name.get(entry.upload_name or "")
+        if item is not None and item.status == "uploaded" and entry.path is not None:
+            found.setdefault(item.file_id, entry.path)
+    return found
+
+
+def _voice_problems(decl: Declaration, remote: RemoteState) -> list[Diagnostic]:
+    uploads = _uploads(decl, remote)
+    problems = []
+    listed = [(entry, True) for entry in decl.files]
+    if decl.consent is not None:
+        listed.append((decl.consent, False))
+    for entry, in_files in listed:
+        if entry.file_id is None:
+            continue
+        found = _remote_problem(entry, remote)
+        if found is None and in_files and entry.file_id in uploads:
+            found = (
+                f"file_id {entry.file_id} is the upload of {uploads[entry.file_id]}, "
+                "which this voice also lists",
+                "list the file once: either the path or the file_id",
+            )
+        if found is not None:
+            message, hint = found
+            problems.append(Diagnostic(entry.location, Severity.ERROR, message, hint, "file_id"))
+    return problems
+
+
+def _remote_problem(entry: DeclaredFile, remote: RemoteState) -> tuple[str, str] | None:
+    item = remote.files_by_id.get(entry.file_id) if entry.file_id else None
+    if item is None:
+        return f"file_id {entry.file_id} is not a file of this organisation", UNKNOWN_HINT
+    if item.status != "uploaded":
+        return (
+            f"file_id {entry.file_id} is not usable (upload status {item.status})",
+            "wait for the upload to finish, or list the local audio file instead",
+        )
+    return None

@@ -1,0 +1,97 @@
+"""Bugs QA found in modules other helpers own, pinned as strict xfails: each test states
+the expected behaviour and starts passing (so fails as XPASS) once the bug is fixed."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import httpx
+import pytest
+from qarig import Repo, voice_yaml
+
+from reconciler.errors import ConfigError
+from reconciler.httperrors import Reply, describe_body
+from reconciler.settings import TargetConfig, resolve_settings
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="audiocache.AudioCache.get trusts entry types: a damaged entry is an internal "
+    "TypeError instead of being ignored (its docstring promises 'never an error')",
+)
+def test_a_damaged_audio_cache_entry_is_ignored(repo: Repo) -> None:
+    assert repo.run("validate").code == 0
+    wav = (repo.root / "voices/audio/a1.wav").resolve()
+    stat = os.stat(wav)
+    entry = [stat.st_size, stat.st_mtime_ns, None, None, None, None, None, None]
+    cache = {"format": 1, "entries": {str(wav): entry}}
+    (repo.root / ".voicectl/audio-cache.json").write_text(json.dumps(cache))
+    run = repo.run("validate")
+    assert run.err == "✓ 1 voice valid (0 warnings)\n"
+    assert run.code == 0
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="schema x-message for `metadata` hides maxProperties: 33 keys read "
+    "'metadata must be a mapping of names to values'",
+)
+def test_too_many_metadata_keys_says_how_many_are_allowed(repo: Repo) -> None:
+    keys = "".join(f"  k{n}: v\n" for n in range(33))
+    repo.write(
+        "voices/alpha.yaml", voice_yaml("alpha-en", "audio/a1.wav", extra=f"metadata:\n{keys}")
+    )
+    run = repo.run("validate")
+    assert run.code == 1
+    assert "32" in run.err, run.err
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="diff._FileMatcher maps fileIds to paths by sha256 prefix: files with identical "
+    "content collapse to one path, so two discarded files show as the same path twice",
+)
+def test_discarded_files_with_identical_content_keep_their_own_paths(repo: Repo) -> None:
+    audio = repo.root / "voices/audio"
+    for name in ("t2.wav", "t3.wav"):
+        shutil.copyfile(audio / "a1.wav", audio / name)
+    repo.write(
+        "voices/alpha.yaml",
+        voice_yaml("alpha-en", "audio/a1.wav", "audio/t2.wav", "audio/t3.wav", "audio/a2.wav"),
+    )
+    assert repo.run("apply", "--yes").code == 0
+    lines = [
+        line.strip()
+        for line in repo.run("plan", "--detail", "full").out.splitlines()
+        if "discarded:" in line
+    ]
+    assert len(lines) == 2
+    assert len(set(lines)) == 2, lines
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="settings.resolve_settings accepts any URL starting with http://localhost or "
+    "http://127.0.0.1, e.g. http://localhost.evil.example: the key would travel unencrypted",
+)
+def test_a_lookalike_loopback_url_is_refused_as_non_https(tmp_path: Path) -> None:
+    environ = {
+        "AUDIOSTACK_API_KEY": "k-123456",
+        "AUDIOSTACK_API_URL": "http://localhost.evil.example",
+    }
+    with pytest.raises(ConfigError, match="non-HTTPS"):
+        resolve_settings(environ, root=tmp_path, target=TargetConfig(), project_owner="acme/x")
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="httperrors.describe_body appends `errors` even when it repeats `message`: "
+    "\"unknown file 'X': unknown file 'X'\"",
+)
+def test_an_api_error_repeating_its_message_is_shown_once() -> None:
+    body = {"message": "unknown file 'x'", "errors": ["unknown file 'x'"]}
+    reply = Reply(400, httpx.Headers(), json.dumps(body).encode())
+    assert describe_body(reply, body) == "unknown file 'x'"
