@@ -32,9 +32,18 @@ class AudioCache:
             return None
         try:
             sha, nbytes, container, duration, rate, channels = entry[2:8]
-            return AudioInfo(Sha256(sha), nbytes, container, duration, rate, channels)
         except (TypeError, ValueError):
             return None
+        # a damaged or hand-edited entry is a cache miss, never an error
+        if not (
+            isinstance(sha, str)
+            and isinstance(container, str)
+            and all(type(n) is int for n in (nbytes, rate, channels))
+            and isinstance(duration, int | float)
+            and not isinstance(duration, bool)
+        ):
+            return None
+        return AudioInfo(Sha256(sha), nbytes, container, float(duration), rate, channels)
 
     def put(self, real: Path, size: int, mtime_ns: int, info: AudioInfo) -> None:
         entry = [

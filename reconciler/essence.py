@@ -34,6 +34,7 @@ class FileMatcher:
         self.declared: dict[str, str] = {}  # identity → label (repo path or fileId)
         self.paths: dict[str, str] = {}  # identity → repo path, local files only
         self.declared_ids: set[FileId] = set()
+        self.by_upload_name: dict[str, str] = {}  # `<sha16>-<basename>` → repo path
         uploaded = []
         for entry in decl.files:
             if entry.file_id is not None:
@@ -42,6 +43,7 @@ class FileMatcher:
             elif entry.audio is not None and entry.path is not None:
                 key = f"sha:{entry.audio.sha256[:16]}"
                 self.declared[key] = self.paths[key] = entry.path
+                self.by_upload_name[entry.upload_name or ""] = entry.path
         for entry in (*decl.files, *((decl.consent,) if decl.consent else ())):
             found = remote.files_by_name.get(entry.upload_name or "")
             if found is not None and found.status == "uploaded":
@@ -62,7 +64,10 @@ class FileMatcher:
         out = []
         for file_id, reason in sorted(record.discarded.items()):
             key, _ = self.identity(file_id)
-            out.append(Discard(file_id, self.paths.get(key), reason))
+            # the exact upload name first: files with equal content keep their own paths
+            found = self.remote.files_by_id.get(file_id)
+            exact = self.by_upload_name.get(found.name) if found is not None else None
+            out.append(Discard(file_id, exact or self.paths.get(key), reason))
         # repo paths first, in path order: what the user can act on
         return tuple(sorted(out, key=lambda d: (d.path is None, d.path or "", d.file_id)))
 

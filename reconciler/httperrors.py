@@ -78,8 +78,9 @@ def describe_body(reply: Reply, payload: Any) -> str:
     if isinstance(payload, dict) and isinstance(payload.get("message"), str):
         text = payload["message"]
         errors = payload.get("errors")
-        if isinstance(errors, list) and errors:
-            text = f"{text}: " + "; ".join(str(e) for e in errors)
+        extra = [str(e) for e in errors if str(e) != text] if isinstance(errors, list) else []
+        if extra:  # `errors` often just repeats a single-problem `message`
+            text = f"{text}: " + "; ".join(extra)
         return safe(text, BODY_LIMIT)
     if reply.body.strip():
         raw = reply.body.decode("utf-8", errors="replace")

@@ -73,7 +73,9 @@ def _diagnostics(error: Any, doc: LocatedDoc) -> Iterable[Diagnostic]:
     if validator == "type":
         yield _type_error(located, field, instance, limit, raw=raw, path=path)
         return
-    message = _custom(schema, instance, raw) or _generated(validator, field, instance, limit, error)
+    # a size limit says its number; the schema's friendly text explains the other failures
+    custom = None if validator in SIZE_VALIDATORS else _custom(schema, instance, raw)
+    message = custom or _generated(validator, field, instance, limit, error)
     hint = schema.get("x-hint")
     if raw is not None and hint is None and validator in ("pattern", "enum", "not"):
         hint = f'quote it: {path[-1]}: "{raw}"' if path and isinstance(path[-1], str) else None
@@ -98,6 +100,9 @@ def _type_error(
     elif "array" in wanted and isinstance(instance, str):
         hint = "write each entry on its own line starting with '- '"
     return make_diagnostic(located, message, hint)
+
+
+SIZE_VALIDATORS = frozenset({"maxProperties", "maxItems", "minItems"})
 
 
 def _generated(validator: str, field: str, instance: Any, limit: Any, error: Any) -> str:

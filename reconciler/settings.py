@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from reconciler.errors import ConfigError
 
@@ -16,6 +17,7 @@ DEFAULT_API_URL = "https://v2.api.audio"
 EMULATOR_KEY = "emulator"  # the embedded emulator's seeded key; not a secret
 EMULATOR_URL = "http://emulator.invalid"
 KEY_VARIABLE = "AUDIOSTACK_API_KEY"
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +43,7 @@ class Settings:
     remote_folder: str = "voicectl"
     max_credits: int | None = None
     concurrency: int = 4
+    why_embedded: str = f"no {KEY_VARIABLE}"
 
     @property
     def managed_by(self) -> str:
@@ -54,11 +57,19 @@ class Settings:
     def banner(self) -> str:
         if self.embedded:
             return (
-                f"target: emulator (no {KEY_VARIABLE})"
+                f"target: emulator ({self.why_embedded})"
                 if self.target == "default"
                 else (f"target: {self.target} on the emulator")
             )
         return f"target: {self.target} ({self.api_url})"
+
+
+def _secure_enough(url: str) -> bool:
+    """HTTPS anywhere; plain HTTP only to this machine (a served emulator)."""
+    parts = urlsplit(url)
+    if parts.scheme == "https":
+        return bool(parts.hostname)
+    return parts.scheme == "http" and parts.hostname in LOOPBACK_HOSTS
 
 
 def resolve_settings(
@@ -88,7 +99,12 @@ def resolve_settings(
             or (environ.get("AUDIOSTACK_API_URL") if target.name == "default" else None)
             or DEFAULT_API_URL
         )
-        if not url.startswith(("https://", "http://127.0.0.1", "http://localhost")):
+        if "@" in urlsplit(url).netloc:
+            raise ConfigError(
+                f"refusing an API URL that carries credentials ({url!r}): "
+                f"put the key in {target.api_key_env}"
+            )
+        if not _secure_enough(url):
             raise ConfigError(f"refusing a non-HTTPS API URL {url!r}: use https://")
     owner = project_owner or environ.get("GITHUB_REPOSITORY") or ("local" if embedded else None)
     if owner is None:
@@ -103,6 +119,7 @@ def resolve_settings(
         api_url=url.rstrip("/"),
         api_key=key,
         embedded=embedded,
+        why_embedded="--api emulator" if api == "emulator" else f"no {target.api_key_env}",
         owner=owner,
         root=root,
         org_id=None if embedded else org,

@@ -1,5 +1,5 @@
-"""Bugs QA found in modules other helpers own, pinned as strict xfails: each test states
-the expected behaviour and starts passing (so fails as XPASS) once the bug is fixed."""
+"""Bugs QA found in the loaders, the diff, settings and the HTTP error text, now fixed:
+each test states the expected behaviour."""
 
 from __future__ import annotations
 
@@ -17,11 +17,6 @@ from reconciler.httperrors import Reply, describe_body
 from reconciler.settings import TargetConfig, resolve_settings
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="audiocache.AudioCache.get trusts entry types: a damaged entry is an internal "
-    "TypeError instead of being ignored (its docstring promises 'never an error')",
-)
 def test_a_damaged_audio_cache_entry_is_ignored(repo: Repo) -> None:
     assert repo.run("validate").code == 0
     wav = (repo.root / "voices/audio/a1.wav").resolve()
@@ -34,11 +29,6 @@ def test_a_damaged_audio_cache_entry_is_ignored(repo: Repo) -> None:
     assert run.code == 0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="schema x-message for `metadata` hides maxProperties: 33 keys read "
-    "'metadata must be a mapping of names to values'",
-)
 def test_too_many_metadata_keys_says_how_many_are_allowed(repo: Repo) -> None:
     keys = "".join(f"  k{n}: v\n" for n in range(33))
     repo.write(
@@ -49,11 +39,6 @@ def test_too_many_metadata_keys_says_how_many_are_allowed(repo: Repo) -> None:
     assert "32" in run.err, run.err
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="diff._FileMatcher maps fileIds to paths by sha256 prefix: files with identical "
-    "content collapse to one path, so two discarded files show as the same path twice",
-)
 def test_discarded_files_with_identical_content_keep_their_own_paths(repo: Repo) -> None:
     audio = repo.root / "voices/audio"
     for name in ("t2.wav", "t3.wav"):
@@ -72,11 +57,6 @@ def test_discarded_files_with_identical_content_keep_their_own_paths(repo: Repo)
     assert len(set(lines)) == 2, lines
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="settings.resolve_settings accepts any URL starting with http://localhost or "
-    "http://127.0.0.1, e.g. http://localhost.evil.example: the key would travel unencrypted",
-)
 def test_a_lookalike_loopback_url_is_refused_as_non_https(tmp_path: Path) -> None:
     environ = {
         "AUDIOSTACK_API_KEY": "k-123456",
@@ -86,11 +66,6 @@ def test_a_lookalike_loopback_url_is_refused_as_non_https(tmp_path: Path) -> Non
         resolve_settings(environ, root=tmp_path, target=TargetConfig(), project_owner="acme/x")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="httperrors.describe_body appends `errors` even when it repeats `message`: "
-    "\"unknown file 'X': unknown file 'X'\"",
-)
 def test_an_api_error_repeating_its_message_is_shown_once() -> None:
     body = {"message": "unknown file 'x'", "errors": ["unknown file 'x'"]}
     reply = Reply(400, httpx.Headers(), json.dumps(body).encode())

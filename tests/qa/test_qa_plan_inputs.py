@@ -89,9 +89,9 @@ def test_a_key_inside_the_api_url_is_masked_in_the_refusal(repo: Repo) -> None:
     run = repo.run("plan", env=env)
     assert run.code == 1
     assert key not in run.out + run.err
-    assert (
-        run.err
-        == "error: refusing a non-HTTPS API URL 'http://user:***@127.0.0.1:1': use https://\n"
+    assert run.err == (
+        "error: refusing an API URL that carries credentials ('http://user:***@127.0.0.1:1'): "
+        "put the key in AUDIOSTACK_API_KEY\n"
     )
 
 
