@@ -1,43 +1,14 @@
 """Fixtures for the end-to-end CLI tests: the served emulator (one per test session, reset
-per test) and a throw-away git repository whose runs target it."""
+per test) and a throw-away git repository whose runs target it (tests/cli/clifixtures.py)."""
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterator
 from pathlib import Path
-
-import pytest
-from clirig import Emu, Repo, emu_fixture, make_repo, served_emulator_fixture
 
 # planschema (tests/plan) validates every JSON plan these tests produce
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "plan"))
 
-OWNER = "acme/voices"
+from clifixtures import OWNER, emu, new_repo, repo, served_emulator
 
-
-@pytest.fixture(scope="session")
-def served_emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Emu]:
-    yield from served_emulator_fixture(tmp_path_factory)
-
-
-@pytest.fixture
-def emu(served_emulator: Emu) -> Iterator[Emu]:
-    yield from emu_fixture(served_emulator)
-
-
-@pytest.fixture
-def new_repo(tmp_path: Path, emu: Emu) -> Callable[..., Repo]:
-    """make(name, owner=..., config=...) → a repository whose runs target the emulator."""
-
-    def make(name: str = "repo", *, owner: str | None = OWNER, config: str = "") -> Repo:
-        repo = make_repo(tmp_path / name, owner=owner, config=config)
-        repo.env = emu.env()
-        return repo
-
-    return make
-
-
-@pytest.fixture
-def repo(new_repo: Callable[..., Repo]) -> Repo:
-    return new_repo()
+__all__ = ["OWNER", "emu", "new_repo", "repo", "served_emulator"]

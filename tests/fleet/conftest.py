@@ -4,7 +4,7 @@ several repositories ("teams") sharing one organisation."""
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -13,17 +13,10 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "cli"))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "plan"))
 
-from clirig import Emu, Repo, emu_fixture, make_repo, served_emulator_fixture
+from clifixtures import emu, served_emulator
+from clirig import Emu, Repo, make_repo
 
-
-@pytest.fixture(scope="session")
-def served_emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Emu]:
-    yield from served_emulator_fixture(tmp_path_factory)
-
-
-@pytest.fixture
-def emu(served_emulator: Emu) -> Iterator[Emu]:
-    yield from emu_fixture(served_emulator)
+__all__ = ["emu", "served_emulator"]
 
 
 @pytest.fixture
