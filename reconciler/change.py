@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from reconciler.model import Alias, Declaration, FileId, MetaValue, RemoteClone
+from reconciler.model import Alias, Declaration, Discard, FileId, MetaValue, RemoteClone
 
 
 class Action(StrEnum):
@@ -45,15 +45,6 @@ class FieldDiff:
     path: str
     declared: FieldValue
     remote: FieldValue
-
-
-@dataclass(frozen=True, slots=True)
-class Discard:
-    """A file the remote discarded; `path` is the repo path when it maps to a declared file."""
-
-    file_id: FileId
-    path: str | None
-    reason: str
 
 
 @dataclass(frozen=True, slots=True)

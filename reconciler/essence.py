@@ -11,11 +11,12 @@ import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 
-from reconciler.change import Discard, FieldDiff, FieldValue
+from reconciler.change import FieldDiff, FieldValue
 from reconciler.model import (
     LANGUAGE_KEY,
     MANAGED_BY_KEY,
     Declaration,
+    Discard,
     FileId,
     MetaValue,
     RemoteClone,

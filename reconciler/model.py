@@ -131,6 +131,15 @@ def current_record(records: tuple[RemoteClone, ...]) -> RemoteClone | None:
 
 
 @dataclass(frozen=True, slots=True)
+class Discard:
+    """A file the server did not use (`discardedFiles`), with its repo path when known."""
+
+    file_id: FileId
+    path: str | None
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
 class RemoteState:
     """Everything plan needs from the remote, read with GETs only."""
 

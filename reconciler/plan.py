@@ -16,12 +16,12 @@ from reconciler.change import (
     WRITE_ACTIONS,
     Action,
     Change,
-    Discard,
     FieldDiff,
     FieldValue,
     Origin,
 )
 from reconciler.errors import Diagnostic
+from reconciler.model import Discard
 from reconciler.planjson import (
     FORMAT_VERSION,
     action_dict,
