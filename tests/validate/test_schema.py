@@ -151,6 +151,21 @@ def test_metadata_values_must_be_scalars() -> None:
     ]
 
 
+def test_metadata_limits_name_their_numbers() -> None:
+    long_key = "k" * 65
+    text = GOOD + f"metadata:\n  {long_key}: v\n  note: {'x' * 257}\n  flag: null\n"
+    assert _errors(text) == [
+        "voices/a.yaml:8:3: error: metadata keys must be 1 to 64 characters",
+        "voices/a.yaml:9:9: error: metadata.note is 257 characters long (at most 256 allowed)",
+        "voices/a.yaml:10:9: error: metadata.flag must be a string, a number or true or false, "
+        'not empty (null)\n  hint: quote it: flag: "null"',
+    ]
+    many = "".join(f"  k{n}: v\n" for n in range(33))
+    assert _errors(GOOD + "metadata:\n" + many) == [
+        "voices/a.yaml:8:3: error: metadata has 33 keys (at most 32 allowed)"
+    ]
+
+
 def test_file_entry_with_bad_uuid_is_reported_precisely() -> None:
     text = GOOD + "  - file_id: not-a-uuid\n  - 42\n"
     assert _errors(text) == [
