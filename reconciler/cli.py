@@ -83,8 +83,13 @@ def _make_consoles(environ: Mapping[str, str], stdout: TextIO, stderr: TextIO, n
     width = 160 if in_actions else None
     plain = no_color or "NO_COLOR" in environ
 
+    class PipeAwareConsole(Console):
+        def on_broken_pipe(self) -> None:
+            # rich exits 1 here; a reader that left (`| head`) is not an error: see _dispatch
+            raise BrokenPipeError
+
     def console(stream: TextIO) -> Console:
-        return Console(
+        return PipeAwareConsole(
             file=stream,
             highlight=False,
             no_color=plain,
@@ -142,6 +147,16 @@ def main(
     return _dispatch(args, ctx)
 
 
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a program cut off by a pipe
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's final flush cannot fail again."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+
+
 def _dispatch(args: argparse.Namespace, ctx: object) -> int:
     from reconciler.commands.failures import report_failure
 
@@ -150,6 +165,9 @@ def _dispatch(args: argparse.Namespace, ctx: object) -> int:
     except KeyboardInterrupt:
         ctx.err.print("interrupted", style="bold")  # type: ignore[attr-defined]
         return 130
+    except BrokenPipeError:  # `voicectl plan | head`: the reader left; not our error
+        _silence_stdout()
+        return EXIT_BROKEN_PIPE
     except BaseException as exc:
         if isinstance(exc, SystemExit):
             raise
