@@ -89,6 +89,14 @@ def _at_cwd(path: Path | None, ctx: Context) -> Path | None:
     return None if path is None else ctx.cwd / path
 
 
+def _saved_target(plan_file: Path) -> str | None:
+    from reconciler.planfile import read_plan
+    from reconciler.project import DEFAULT_TARGET
+
+    target = read_plan(plan_file).target
+    return None if target == DEFAULT_TARGET else target
+
+
 def _check_reviewed(args: argparse.Namespace, ctx: Context, fresh: Plan) -> None:
     from reconciler.planfile import check_fresh, read_plan
 
@@ -107,11 +115,13 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     from reconciler.commands.planning import make_plan
     from reconciler.commands.workspace import open_api, open_workspace
 
-    ws = open_workspace(args, ctx)
-    trail = RequestTrail()
     plan_file = _at_cwd(args.plan_file, ctx)
     if plan_file and not plan_file.is_file():
         raise ConfigError(f"plan file {args.plan_file} not found")
+    if plan_file and args.target is None:  # a saved plan knows the target it was made for
+        args.target = _saved_target(plan_file)
+    ws = open_workspace(args, ctx)
+    trail = RequestTrail()
     if args.expect_checksum and not CHECKSUM.fullmatch(args.expect_checksum):
         raise ConfigError(  # a typo is not a stale plan (exit 3): nothing was compared
             f"--expect-checksum {args.expect_checksum!r} is not a plan checksum "

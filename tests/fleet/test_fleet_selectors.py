@@ -131,6 +131,15 @@ def test_two_targets_have_separate_keys_and_budgets(team: Team, emu: Emu) -> Non
     assert repo.run("plan", "--target", "staging", "--max-credits", "600").code == 0
 
 
+def test_a_saved_plan_is_applied_to_the_target_it_was_made_for(team: Team, emu: Emu) -> None:
+    repo = two_targets(team, emu)
+    assert repo.run("plan", "--target", "prod", "--out", "plan-prod.json").code == 0
+    applied = repo.run("apply", "plan-prod.json")  # no --target: the plan names it
+    assert applied.code == 0, applied.err
+    assert applied.err.startswith(f"target: prod ({emu.base_url})\n")
+    assert {c["orgId"] for c in emu.clones()} == {"org-prod"}
+
+
 def test_several_targets_need_an_explicit_target(team: Team, emu: Emu) -> None:
     repo = two_targets(team, emu)
     outcome = repo.run("plan")
