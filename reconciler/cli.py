@@ -28,6 +28,7 @@ COMMANDS: dict[str, str] = {
     "import": "importing",
     "comment": "comment",
     "engines": "engines",
+    "targets": "targets",
     "schema": "schema",
     "emulator": "emulator",
 }

@@ -103,6 +103,7 @@ class Runner:
 
     def run_workflow(self, path: Path) -> dict[str, JobResult]:
         doc = load_yaml(path)
+        shutil.rmtree(self.artifacts, ignore_errors=True)  # artifacts belong to one run
         results: dict[str, JobResult] = {}
         for name, job in doc["jobs"].items():
             results[name] = self.run_job(doc, name, job, results)
@@ -180,11 +181,13 @@ class Runner:
             subprocess.run(["git", "reset", "-q", "--hard"], cwd=self.workspace, check=True)
             subprocess.run(["git", "clean", "-qfdx"], cwd=self.workspace, check=True)
         elif action == "actions/upload-artifact":
-            source = self.workspace / with_["path"]
-            if source.exists():
+            # a path or a glob of top-level files, stored flat as the real action does
+            sources = [p for p in sorted(self.workspace.glob(with_["path"])) if p.is_file()]
+            if sources:
                 target = self.artifacts / with_["name"]
                 target.mkdir(parents=True, exist_ok=True)
-                shutil.copy2(source, target / source.name)
+                for source in sources:
+                    shutil.copy2(source, target / source.name)
             elif with_.get("if-no-files-found") == "error":
                 return StepResult(name, "failure")
         elif action == "actions/download-artifact":

@@ -92,14 +92,30 @@ def test_apply_runs_only_on_push_to_main_inside_the_production_environment():
     assert job["environment"] == "production"
     assert job["needs"] == "plan"
     runs = [s.get("with", {}) for s in job["steps"] if s.get("uses") == "./"]
-    assert runs == [{"command": "apply", "plan-file": "plan.json", "ok-exit-codes": "0"}]
+    assert runs == [
+        {"command": "apply", "targets": "all", "plan-file": "plan.json", "ok-exit-codes": "0"}
+    ]
     checks = [s.get("with", {}) for s in apply["jobs"]["plan"]["steps"] if s.get("uses") == "./"]
     assert {
         "command": "comment",
         "args": "--check-reviewed",
+        "targets": "all",
         "plan-file": "plan.json",
         "ok-exit-codes": "0",
     } in checks
+
+
+def test_every_target_is_planned_commented_applied_and_checked_for_drift():
+    seen = set()
+    for name, doc in _workflows().items():
+        for step in _steps(doc):
+            with_ = step.get("with", {})
+            if step.get("uses") == "./" and with_["command"] != "validate":
+                assert with_.get("targets") == "all", f"{name}: {step.get('name')}"
+                seen.add(with_["command"])
+            if str(step.get("uses", "")).startswith("actions/upload-artifact@"):
+                assert with_["path"] == "plan*.json", name  # plan.json or plan-<target>.json
+    assert seen == {"plan", "comment", "apply", "drift"}
 
 
 def test_no_expression_is_interpolated_into_a_run_script():

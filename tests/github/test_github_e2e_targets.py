@@ -1,0 +1,198 @@
+"""The shipped workflows on a repository with two targets (staging and prod, two
+organisations on one served emulator, each with its own key variable): the pull request
+gets ONE comment with a section per target, the merge applies both, drift is clean.
+
+The workflows are used as the README tells a multi-target repository to: unchanged, plus
+each target's key secret next to AUDIOSTACK_API_KEY in the steps' env.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from fakegithub import TOKEN, FakeGitHub
+from runner import MACHINE_ENV, JobResult, Runner
+from test_github_e2e import VOICE, VOICECTL, WORKFLOWS, _explain, _git, _wav, needs_plan_and_apply
+
+from reconciler.emulator.core import Emulator
+from reconciler.emulator.server import serve_in_thread
+
+ROOT = Path(__file__).resolve().parents[2]
+KEYS = {"STAGING_KEY": "sk-CANARY-staging-0123456789", "PROD_KEY": "sk-CANARY-prod-9876543210"}
+PROJECT = """\
+owner: acme/voices
+targets:
+  staging: {{api_url: "{url}", api_key_env: STAGING_KEY}}
+  prod: {{api_url: "{url}", api_key_env: PROD_KEY}}
+"""
+KEY_LINE = re.compile(r"^(\s+)AUDIOSTACK_API_KEY: \$\{\{ secrets\.AUDIOSTACK_API_KEY \}\}$", re.M)
+
+
+@pytest.fixture
+def served() -> Iterator[str]:
+    emu = Emulator(clock_mode="immediate")
+    server = serve_in_thread(emu)
+    for name, org in (("STAGING_KEY", "org-staging"), ("PROD_KEY", "org-prod")):
+        user = org.replace("org-", "user-")
+        body = {"key": KEYS[name], "org": org, "user": user}
+        httpx.post(f"{server.base_url}/_emulator/keys", json=body).raise_for_status()
+    yield server.base_url
+    server.close()
+    emu.close()
+    assert emu.internal_errors == []
+
+
+def _with_target_keys(line: re.Match[str]) -> str:
+    indent = line[1]
+    return line[0] + "".join(f"\n{indent}{name}: ${{{{ secrets.{name} }}}}" for name in KEYS)
+
+
+@pytest.fixture
+def workflows(tmp_path: Path) -> Path:
+    """The shipped workflows with each target's key added where AUDIOSTACK_API_KEY is."""
+    folder = tmp_path / "workflows"
+    folder.mkdir()
+    for path in WORKFLOWS.glob("voices-*.yml"):
+        text, count = KEY_LINE.subn(_with_target_keys, path.read_text())
+        assert count > 0, path.name
+        (folder / path.name).write_text(text)
+    return folder
+
+
+@pytest.fixture
+def repo(tmp_path: Path, served: str) -> Path:
+    origin = tmp_path / "origin.git"
+    _git(tmp_path, "init", "-q", "--bare", "-b", "main", str(origin))
+    ws = tmp_path / "ws"
+    _git(tmp_path, "clone", "-q", str(origin), str(ws))
+    shutil.copy2(ROOT / "action.yml", ws / "action.yml")
+    (ws / "voicectl.yaml").write_text(PROJECT.format(url=served))
+    (ws / "voices").mkdir()
+    (ws / "voices" / ".gitkeep").write_text("")
+    (ws / ".gitignore").write_text(".voicectl/\nplan*.json\n")
+    _git(ws, "checkout", "-q", "-b", "main")
+    _git(ws, "add", "-A")
+    _git(ws, "commit", "-q", "-m", "two targets, no voice")
+    _git(ws, "push", "-q", "origin", "main")
+    return ws
+
+
+def _runner(ws: Path, tmp_path: Path, github: FakeGitHub, **ctx: object) -> Runner:
+    return Runner(
+        workspace=ws,
+        temp_root=tmp_path / "runner-temp",
+        artifacts=tmp_path / "artifacts",
+        voicectl_bin=VOICECTL,
+        github={"repository": "acme/voices", "token": TOKEN, **ctx},
+        secrets=dict(KEYS),  # no AUDIOSTACK_API_KEY at all: each target has its own
+        env={**MACHINE_ENV, "GITHUB_API_URL": github.url},
+    )
+
+
+def _assert_no_secret(results: dict[str, JobResult], github: FakeGitHub) -> None:
+    for job in results.values():
+        for secret in (*KEYS.values(), TOKEN):
+            assert secret not in job.log + job.summary, job.name
+            assert secret not in json.dumps([s.outputs for s in job.steps]), job.name
+            leaked = [
+                line
+                for line in job.raw_log.splitlines()
+                if secret in line and not line.startswith("::add-mask::")
+            ]
+            assert leaked == [], job.name
+    for comments in github.comments.values():
+        for comment in comments:
+            assert all(secret not in comment["body"] for secret in (*KEYS.values(), TOKEN))
+
+
+def _add_voice(repo: Path, alias: str, target: str, pitch: int) -> None:
+    text = VOICE.format(alias=alias) + f"targets: [{target}]\n"
+    (repo / "voices" / f"{alias}.yaml").write_text(text)
+    _wav(repo / "voices" / "audio" / alias / "take-01.wav", 2.0, pitch)
+
+
+@needs_plan_and_apply
+def test_two_targets_get_one_comment_both_are_applied_and_drift_is_clean(
+    repo: Path, tmp_path: Path, github: FakeGitHub, served: str, workflows: Path
+):
+    _git(repo, "checkout", "-q", "-b", "add-voices")
+    _add_voice(repo, "anna-stg", "staging", 3)
+    _add_voice(repo, "anna-prod", "prod", 5)
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-q", "-m", "add anna on staging and on prod")
+    pr_head = _git(repo, "rev-parse", "HEAD")
+    pull = {
+        "number": 7,
+        "head": {"sha": pr_head, "ref": "add-voices", "repo": {"full_name": "acme/voices"}},
+        "base": {"ref": "main"},
+    }
+    runner = _runner(
+        repo,
+        tmp_path,
+        github,
+        event_name="pull_request",
+        sha=pr_head,
+        ref="refs/pull/7/merge",
+        base_ref="main",
+        event={"pull_request": pull},
+    )
+    pr = runner.run_workflow(workflows / "voices-plan.yml")
+    assert [j.result for j in pr.values()] == ["success", "success"], _explain(pr)
+    plan_step = pr["plan"].steps[2].outputs
+    assert plan_step["targets"] == "prod staging"
+    assert plan_step["plan-files"] == "plan-prod.json plan-staging.json"
+    assert (plan_step["has-changes"], plan_step["exit-code"]) == ("true", "2")
+    assert plan_step["exit-codes"] == "prod=2 staging=2"
+    assert plan_step["credits"] == "600"
+    [comment] = github.pr_comments(7)
+    body = comment["body"]
+    assert body.startswith("<!-- voicectl:plan target=prod,staging -->\n")
+    prod, staging = body.split("### Target `prod`")[1].split("### Target `staging`")
+    assert "| `+` | create | anna-prod |" in prod and "anna-stg" not in prod
+    assert "| `+` | create | anna-stg |" in staging and "anna-prod" not in staging
+    assert f"head={pr_head}" in body
+    _assert_no_secret(pr, github)
+
+    # the merge applies both targets, after checking each is the reviewed plan
+    _git(repo, "checkout", "-q", "main")
+    _git(repo, "merge", "-q", "--no-ff", "-m", "Merge pull request #7", "add-voices")
+    merge_sha = _git(repo, "rev-parse", "HEAD")
+    github.pulls_by_commit[merge_sha] = [
+        {**pull, "merged_at": "2026-11-25T10:00:00Z", "merge_commit_sha": merge_sha}
+    ]
+    runner = _runner(
+        repo,
+        tmp_path,
+        github,
+        event_name="push",
+        sha=merge_sha,
+        ref="refs/heads/main",
+        base_ref="",
+        event={"after": merge_sha},
+    )
+    applied = runner.run_workflow(workflows / "voices-apply.yml")
+    assert [j.result for j in applied.values()] == ["success", "success"], _explain(applied)
+    assert "plan matches the one reviewed on pull request #7" in applied["plan"].log
+    apply_step = applied["apply"].steps[3].outputs
+    assert (apply_step["exit-codes"], apply_step["exit-code"]) == ("prod=0 staging=0", "0")
+    state = httpx.get(f"{served}/_emulator/state").json()
+    assert {c["alias"]: c["orgId"] for c in state["clones"]} == {
+        "anna-stg": "org-staging",
+        "anna-prod": "org-prod",
+    }
+    _assert_no_secret(applied, github)
+
+    # both targets match: drift is clean, and a re-run of apply has nothing to do
+    drift = runner.run_workflow(workflows / "voices-drift.yml")
+    assert drift["drift"].result == "success", _explain(drift)
+    drift_step = drift["drift"].steps[2].outputs
+    assert (drift_step["exit-codes"], drift_step["exit-code"]) == ("prod=0 staging=0", "0")
+    again = runner.run_workflow(workflows / "voices-apply.yml")
+    assert [j.result for j in again.values()] == ["success", "skipped"], _explain(again)
+    _assert_no_secret({**drift, **again}, github)
