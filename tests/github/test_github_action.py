@@ -6,13 +6,11 @@ action.yml is under test here (the real CLI runs in test_github_e2e.py).
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
-import yaml
 from ghexpr import condition, interpolate
-from runner import MACHINE_ENV, Runner
+from runner import run_action_step
 
 ROOT = Path(__file__).resolve().parents[2]
 STUB = (
@@ -23,29 +21,10 @@ STUB = (
 
 
 def _run(tmp_path: Path, with_: dict[str, str], code: int, *, key: str | None = "sk-x-1"):
-    ws = tmp_path / "ws"
-    ws.mkdir(exist_ok=True)
-    shutil.copy2(ROOT / "action.yml", ws / "action.yml")
-    stub = tmp_path / "voicectl-stub"
-    stub.write_text(STUB)
-    stub.chmod(0o755)
     env = {"STUB_CODE": str(code)}
     if key is not None:
         env["AUDIOSTACK_API_KEY"] = key
-    workflow = tmp_path / "wf.yml"
-    step = {"id": "v", "uses": "./", "with": with_, "env": env}
-    workflow.write_text(yaml.safe_dump({"jobs": {"j": {"steps": [step]}}}))
-    runner = Runner(
-        workspace=ws,
-        temp_root=tmp_path / "t",
-        artifacts=tmp_path / "a",
-        voicectl_bin=stub,
-        github={"repository": "acme/voices", "event_name": "push", "sha": "0" * 40, "event": {}},
-        secrets={},
-        env=dict(MACHINE_ENV),
-    )
-    job = runner.run_workflow(workflow)["j"]
-    return job.steps[0], job.raw_log
+    return run_action_step(tmp_path, STUB, with_, env)
 
 
 @pytest.mark.parametrize(("code", "outcome"), [(0, "success"), (2, "success"), (4, "failure")])

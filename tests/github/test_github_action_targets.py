@@ -7,11 +7,9 @@ $GITHUB_OUTPUT in the heredoc form voicectl uses, and exits with that code.
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
-import yaml
-from runner import MACHINE_ENV, Runner, StepResult
+from runner import StepResult, run_action_step
 
 ROOT = Path(__file__).resolve().parents[2]
 STUB = r"""#!/bin/sh
@@ -43,26 +41,9 @@ def _run(
 ) -> tuple[StepResult, str]:
     ws = tmp_path / "ws"
     ws.mkdir(parents=True, exist_ok=True)
-    shutil.copy2(ROOT / "action.yml", ws / "action.yml")
     for name in files:
         (ws / name).write_text("{}")
-    stub = tmp_path / "voicectl-stub"
-    stub.write_text(STUB)
-    stub.chmod(0o755)
-    workflow = tmp_path / "wf.yml"
-    step = {"id": "v", "uses": "./", "with": with_, "env": env}
-    workflow.write_text(yaml.safe_dump({"jobs": {"j": {"steps": [step]}}}))
-    runner = Runner(
-        workspace=ws,
-        temp_root=tmp_path / "t",
-        artifacts=tmp_path / "a",
-        voicectl_bin=stub,
-        github={"repository": "acme/voices", "event_name": "push", "sha": "0" * 40, "event": {}},
-        secrets={},
-        env=dict(MACHINE_ENV),
-    )
-    job = runner.run_workflow(workflow)["j"]
-    return job.steps[0], job.raw_log
+    return run_action_step(tmp_path, STUB, with_, env)
 
 
 TWO = {"STUB_TARGETS": "prod staging"}

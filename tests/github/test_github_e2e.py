@@ -14,6 +14,7 @@ import sys
 import wave
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -136,6 +137,17 @@ def _assert_no_secret(results: dict[str, JobResult], github: FakeGitHub) -> None
             assert API_KEY not in comment["body"] and TOKEN not in comment["body"]
 
 
+def merge_pull(repo: Path, github: FakeGitHub, pull: dict[str, Any], branch: str) -> str:
+    """Merge `branch` into main as pull request #7 would be, and tell the fake GitHub."""
+    _git(repo, "checkout", "-q", "main")
+    _git(repo, "merge", "-q", "--no-ff", "-m", "Merge pull request #7", branch)
+    merge_sha = _git(repo, "rev-parse", "HEAD")
+    github.pulls_by_commit[merge_sha] = [
+        {**pull, "merged_at": "2026-11-25T10:00:00Z", "merge_commit_sha": merge_sha}
+    ]
+    return merge_sha
+
+
 def _explain(results: dict[str, JobResult]) -> str:
     return "\n".join(
         f"== {j.name}: {j.result} {[(s.name, s.outcome) for s in j.steps]}\n{j.log}"
@@ -240,12 +252,7 @@ def test_pull_request_plans_the_merge_applies_and_drift_is_clean(
     _assert_no_secret(pr, github)
 
     # the merge to main applies it, after checking it is the reviewed plan
-    _git(repo, "checkout", "-q", "main")
-    _git(repo, "merge", "-q", "--no-ff", "-m", "Merge pull request #7", "add-anna")
-    merge_sha = _git(repo, "rev-parse", "HEAD")
-    github.pulls_by_commit[merge_sha] = [
-        {**pull, "merged_at": "2026-11-25T10:00:00Z", "merge_commit_sha": merge_sha}
-    ]
+    merge_sha = merge_pull(repo, github, pull, "add-anna")
     runner = _runner(
         repo,
         tmp_path,

@@ -18,7 +18,16 @@ import httpx
 import pytest
 from fakegithub import TOKEN, FakeGitHub
 from runner import MACHINE_ENV, JobResult, Runner
-from test_github_e2e import VOICE, VOICECTL, WORKFLOWS, _explain, _git, _wav, needs_plan_and_apply
+from test_github_e2e import (
+    VOICE,
+    VOICECTL,
+    WORKFLOWS,
+    _explain,
+    _git,
+    _wav,
+    merge_pull,
+    needs_plan_and_apply,
+)
 
 from reconciler.emulator.core import Emulator
 from reconciler.emulator.server import serve_in_thread
@@ -160,12 +169,7 @@ def test_two_targets_get_one_comment_both_are_applied_and_drift_is_clean(
     _assert_no_secret(pr, github)
 
     # the merge applies both targets, after checking each is the reviewed plan
-    _git(repo, "checkout", "-q", "main")
-    _git(repo, "merge", "-q", "--no-ff", "-m", "Merge pull request #7", "add-voices")
-    merge_sha = _git(repo, "rev-parse", "HEAD")
-    github.pulls_by_commit[merge_sha] = [
-        {**pull, "merged_at": "2026-11-25T10:00:00Z", "merge_commit_sha": merge_sha}
-    ]
+    merge_sha = merge_pull(repo, github, pull, "add-voices")
     runner = _runner(
         repo,
         tmp_path,
