@@ -18,15 +18,15 @@ import wave
 from collections import Counter
 from pathlib import Path
 
-from reconciler.apply import execute
-from reconciler.client import AudioStackClient
-from reconciler.diff import compare
+from reconciler.apply.engine import execute
+from reconciler.audiostack.client import AudioStackClient
+from reconciler.audiostack.remote import fetch_state
 from reconciler.emulator.core import Emulator
 from reconciler.emulator.transport import EmulatorTransport
-from reconciler.errors import Location
-from reconciler.model import Alias, AudioInfo, Declaration, DeclaredFile, Sha256
-from reconciler.policy import Policy
-from reconciler.remote import fetch_state
+from reconciler.model.errors import Location
+from reconciler.model.values import Alias, AudioInfo, Declaration, DeclaredFile, Sha256
+from reconciler.plan.diff import compare
+from reconciler.plan.policy import Policy
 
 OWNER = "bench"
 RATE = 2000  # Hz, 8-bit mono: 1.6 s of audio is 3.2 KB

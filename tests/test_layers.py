@@ -1,4 +1,8 @@
-"""The import layers of architecture.md §3, checked by parsing every module with ast."""
+"""The layers of architecture.md §3 as package-level rules, checked by parsing every module.
+
+Each rule is one row of the table in docs/architecture.md; the table and this file change
+together.
+"""
 
 from __future__ import annotations
 
@@ -7,112 +11,75 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "reconciler"
 
-# module (dotted, without the `reconciler.` prefix) → layer; a prefix ending in "." covers
-# a sub-package. Side groups may import each other within one layer.
-LAYERS: dict[str, int] = {
-    "model": 0,
-    "atomicfile": 0,
-    "errors": 0,
-    "engines": 0,
-    "settings": 0,
-    "redact": 0,
-    "api": 0,
-    "diff": 1,
-    "plan": 1,
-    "change": 1,
-    "planjson": 1,
-    "essence": 1,
-    "events": 1,
-    "policy": 1,
-    "report": 1,
-    "yamlsrc": 2,
-    "yamlloader": 2,
-    "schema": 2,
-    "schemaerrors": 2,
-    "paths": 2,
-    "audio": 2,
-    "mp3frames": 2,
-    "rules": 2,
-    "client": 2,
-    "retry": 2,
-    "project": 2,
-    "audiocache": 2,
-    "envelope": 2,
-    "httperrors": 2,
-    "exchange": 2,
-    "uploadstream": 2,
-    "declarations": 3,
-    "voicefile": 3,
-    "remote": 3,
-    "planfile": 3,
-    "render.": 3,
-    "apply": 4,
-    "uploads": 4,
-    "waiting": 4,
-    "creating": 4,
-    "importer": 4,
-    "github": 4,
-    "githubmd": 4,
-    "githubapi": 4,
-    "githubcontext": 4,
-    "cli": 5,
-    "commands.": 5,
-    "__main__": 5,
-    "__init__": 0,
-}
-SIDES: list[set[str]] = [
-    {"model", "errors", "engines", "settings", "redact", "api", "atomicfile"},
-    {
-        "declarations",
-        "voicefile",
-        "rules",
-        "yamlsrc",
-        "yamlloader",
-        "schema",
-        "schemaerrors",
-        "paths",
+# Rule 1: which packages of `reconciler` each package may import (besides itself and the
+# leaves). The order of this dict is the layer order, bottom first.
+MAY_IMPORT: dict[str, set[str]] = {
+    "model": set(),
+    "audio": {"model"},
+    "declarations": {"model", "audio"},
+    "audiostack": {"model"},
+    "plan": {"model"},
+    "apply": {"model", "plan", "audiostack"},
+    "github": {"model", "plan"},
+    "render": {"model", "plan", "apply"},
+    "cli": {"model", "audio", "declarations", "audiostack", "plan", "apply", "github", "render"},
+    "commands": {
+        "model",
         "audio",
-        "mp3frames",
-        "project",
-        "audiocache",
+        "declarations",
+        "audiostack",
+        "plan",
+        "apply",
+        "github",
+        "render",
+        "cli",
     },
-    {"client", "retry", "envelope", "httperrors", "exchange", "uploadstream"},
-    {"diff", "plan", "policy", "change", "planjson", "essence"},
-    {"apply", "uploads", "waiting", "creating"},
-    {"github", "githubmd", "githubapi", "githubcontext"},
-]
-THIRD_PARTY_ALLOWED: dict[str, set[str]] = {
-    "deepdiff": {"essence"},
 }
-HEAVY = {"httpx", "deepdiff", "jsonschema", "rich", "mutagen", "yaml"}
-STDLIB_ONLY_LAYERS = {0, 1}
+# Rule 2: leaf modules directly in reconciler/: standard library only, anyone may import them.
+LEAVES = {"redact", "atomicfile"}
+# Rule 3: the entry points.
+ENTRY = {"__init__", "__main__"}
+# Rule 4: reconciler/ holds only the entry points and the leaves; everything else is a package.
+MAX_FLAT_MODULES = len(ENTRY) + len(LEAVES)
+# Rule 5: each third-party library stays in the packages (or modules) made for it.
+THIRD_PARTY: dict[str, set[str]] = {
+    "deepdiff": {"plan.essence"},
+    "yaml": {"declarations"},
+    "jsonschema": {"declarations", "plan.planfile"},
+    "mutagen": {"audio", "emulator"},
+    "httpx": {"audiostack", "github", "cli", "commands", "emulator.transport"},
+    "rich": {"render", "cli", "commands"},
+}
+# Rule 6: the pure core does no I/O.
+PURE = {"plan.diff", "plan.plan", "plan.change", "plan.planjson", "plan.essence", "plan.policy"}
+IO_MODULES = {"os", "yaml", "jsonschema", "httpx", "rich", "pathlib", "time", "logging"}
+# Rule 7: the command line imports heavy libraries and the emulator lazily, inside handlers
+# (so `--help` and `validate` start fast); failure reporting needs rich at once.
+LAZY_IN = {"cli", "commands"}
+LAZY_EXEMPT = {"cli.failures"}
+HEAVY = set(THIRD_PARTY) | {"reconciler.emulator"}
+# Rule 8: the emulator is a separate program: it imports nothing else from reconciler, and
+# only cli/commands may import it.
+# Rule 9: no module over 300 lines.
+MAX_LINES = 400
 
 
-def _module_name(path: Path) -> str:
+def _name(path: Path) -> str:
     rel = path.relative_to(PACKAGE).with_suffix("")
-    return ".".join(rel.parts)
+    return ".".join(rel.parts).removesuffix(".__init__") or "__init__"
 
 
-def _layer(name: str) -> int | None:
-    if name in LAYERS:
-        return LAYERS[name]
-    for key, layer in LAYERS.items():
-        if key.endswith(".") and name.startswith(key):
-            return layer
-    return None
+def _package(name: str) -> str:
+    return name.split(".", maxsplit=1)[0]
 
 
-def _same_side(a: str, b: str) -> bool:
-    a0, b0 = a.split(".", maxsplit=1)[0], b.split(".", maxsplit=1)[0]
-    if a0 == b0 and a0 in ("render", "commands"):
-        return True
-    if _layer(a) == _layer(b) == 5:
-        return True
-    return any(a0 in side and b0 in side for side in SIDES)
+def _modules() -> list[Path]:
+    return sorted(PACKAGE.rglob("*.py"))
 
 
-def _imports(tree: ast.Module) -> list[tuple[str, bool]]:
-    """(imported module, is_top_level) for every import statement."""
+def _imports(path: Path) -> list[tuple[str, bool]]:
+    """(imported module, is_top_level) for every absolute import statement."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
     top_level = {id(node) for node in tree.body}
     found: list[tuple[str, bool]] = []
     for node in ast.walk(tree):
@@ -125,72 +92,80 @@ def _imports(tree: ast.Module) -> list[tuple[str, bool]]:
     return found
 
 
-def _modules() -> list[Path]:
-    return sorted(p for p in PACKAGE.rglob("*.py"))
+def _matches(name: str, owners: set[str]) -> bool:
+    return any(name == owner or name.startswith(owner + ".") for owner in owners)
 
 
-def test_every_module_has_a_layer() -> None:
-    missing = [
-        _module_name(p)
-        for p in _modules()
-        if not _module_name(p).startswith("emulator") and _layer(_module_name(p)) is None
-    ]
-    assert missing == [], f"add these modules to LAYERS in tests/test_layers.py: {missing}"
+def test_every_module_belongs_to_a_package_or_is_a_leaf() -> None:
+    flat = sorted(p.stem for p in PACKAGE.glob("*.py"))
+    assert set(flat) <= ENTRY | LEAVES, f"move into a layer package: {set(flat) - ENTRY - LEAVES}"
+    assert len(flat) <= MAX_FLAT_MODULES
+    packages = {p.name for p in PACKAGE.iterdir() if (p / "__init__.py").is_file()}
+    assert packages == set(MAY_IMPORT) | {"emulator"}, "add the new package to MAY_IMPORT"
 
 
-def test_imports_respect_the_layers() -> None:
+def test_packages_import_only_the_layers_below() -> None:
     violations: list[str] = []
     for path in _modules():
-        name = _module_name(path)
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        in_emulator = name.startswith("emulator")
-        layer = _layer(name)
-        for imported, top_level in _imports(tree):
-            root = imported.split(".")[0]
-            if in_emulator:
-                if root == "reconciler" and not imported.startswith("reconciler.emulator"):
-                    violations.append(f"{name}: the emulator imports {imported}")
+        name = _name(path)
+        package = _package(name)
+        for imported, _ in _imports(path):
+            if not imported.startswith("reconciler."):
                 continue
-            if layer is None:
+            target = _package(imported.removeprefix("reconciler."))
+            if target in (package, "__init__", "__version__") or package in ENTRY:
                 continue
-            if root == "reconciler":
-                target = imported.removeprefix("reconciler").lstrip(".")
-                if not target or target.startswith("emulator"):
-                    if target.startswith("emulator") and (layer < 5 or top_level):
-                        violations.append(f"{name}: imports the emulator {imported}")
-                    continue
-                target_layer = _layer(target)
-                if target_layer is None:
-                    continue
-                if target_layer > layer or (target_layer == layer and not _same_side(name, target)):
-                    violations.append(f"{name} (layer {layer}) imports {target} ({target_layer})")
-            elif root in THIRD_PARTY_ALLOWED and name not in THIRD_PARTY_ALLOWED[root]:
-                violations.append(f"{name}: only {THIRD_PARTY_ALLOWED[root]} may import {root}")
-            elif (
-                root in HEAVY
-                and layer in STDLIB_ONLY_LAYERS
-                and name not in THIRD_PARTY_ALLOWED.get(root, set())
-            ):
-                violations.append(f"{name} (layer {layer}) imports third-party {root}")
-            elif root in HEAVY and layer == 5 and top_level and name != "commands.failures":
-                violations.append(f"{name}: import {root} lazily inside the handler")
+            if package == "emulator" or name in LEAVES:
+                violations.append(f"{name} imports {imported}")
+            elif target in LEAVES or (target == "emulator" and package in LAZY_IN):
+                continue
+            elif target not in MAY_IMPORT.get(package, set()):
+                violations.append(f"{name} ({package}) imports {imported}")
     assert violations == []
 
 
-def test_diff_and_plan_do_no_io() -> None:
-    forbidden = {"os", "yaml", "jsonschema", "httpx", "rich", "pathlib", "time", "logging"}
-    for name in ("diff", "plan", "change", "planjson", "essence"):
-        path = PACKAGE / f"{name}.py"
-        if not path.exists():
-            continue
-        roots = {imp.split(".")[0] for imp, _ in _imports(ast.parse(path.read_text()))}
-        assert roots & forbidden == set(), f"{name} imports {roots & forbidden}"
+def test_third_party_libraries_stay_in_their_packages() -> None:
+    violations = [
+        f"{_name(path)} imports {imported}"
+        for path in _modules()
+        for imported, _ in _imports(path)
+        if (root := imported.split(".")[0]) in THIRD_PARTY
+        and not _matches(_name(path), THIRD_PARTY[root])
+    ]
+    assert violations == []
+
+
+def test_the_model_and_the_leaves_use_the_standard_library_only() -> None:
+    for path in _modules():
+        name = _name(path)
+        if _package(name) == "model" or name in LEAVES:
+            roots = {imp.split(".")[0] for imp, _ in _imports(path)}
+            assert roots & set(THIRD_PARTY) == set(), f"{name} imports {roots & set(THIRD_PARTY)}"
+
+
+def test_the_pure_core_does_no_io() -> None:
+    for name in PURE:
+        path = PACKAGE / (name.replace(".", "/") + ".py")
+        assert path.is_file(), f"PURE names a module that does not exist: {name}"
+        roots = {imp.split(".")[0] for imp, _ in _imports(path)}
+        assert roots & IO_MODULES == set(), f"{name} imports {roots & IO_MODULES}"
+
+
+def test_the_command_line_imports_heavy_modules_lazily() -> None:
+    violations = [
+        f"{_name(path)}: import {imported} inside the handler"
+        for path in _modules()
+        if _package(_name(path)) in LAZY_IN and _name(path) not in LAZY_EXEMPT
+        for imported, top_level in _imports(path)
+        if top_level and (imported.split(".")[0] in HEAVY or _matches(imported, HEAVY))
+    ]
+    assert violations == []
 
 
 def test_no_module_is_too_long() -> None:
     too_long = {
-        _module_name(p): n
+        _name(p): n
         for p in _modules()
-        if (n := len(p.read_text(encoding="utf-8").splitlines())) > 400
+        if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_LINES
     }
     assert too_long == {}

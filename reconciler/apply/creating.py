@@ -12,17 +12,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from reconciler.api import CloneRequest, VoiceApi
-from reconciler.engines import engine_limits
-from reconciler.errors import (
-    ApiError,
-    AuthError,
-    ConflictError,
-    CreditsError,
-    RateLimitedError,
-    VoicectlError,
-)
-from reconciler.events import (
+from reconciler.apply.events import (
     Adopted,
     EventSink,
     NotAttempted,
@@ -32,7 +22,18 @@ from reconciler.events import (
     VoiceStarted,
     VoiceUnknown,
 )
-from reconciler.model import (
+from reconciler.apply.report import Outcome
+from reconciler.apply.uploads import UploadStore
+from reconciler.model.engines import engine_limits
+from reconciler.model.errors import (
+    ApiError,
+    AuthError,
+    ConflictError,
+    CreditsError,
+    RateLimitedError,
+    VoicectlError,
+)
+from reconciler.model.values import (
     LANGUAGE_KEY,
     MANAGED_BY_KEY,
     CloneId,
@@ -42,9 +43,8 @@ from reconciler.model import (
     MetaValue,
     RemoteClone,
 )
+from reconciler.model.voiceapi import CloneRequest, VoiceApi
 from reconciler.redact import safe
-from reconciler.report import Outcome
-from reconciler.uploads import UploadStore
 
 TRANSIENT_STREAK_LIMIT = 5
 RATE_LIMITED_CREATES = 5  # 429s on one create that may be followed by read back + POST

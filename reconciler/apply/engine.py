@@ -13,10 +13,13 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Protocol
 
-from reconciler.api import CloneListing, CloneRequest, VoiceApi
-from reconciler.creating import NotStartedError, RunControl, Voice, VoiceRunner
-from reconciler.events import Event, EventSink, Heartbeat, Interrupted, NullSink
-from reconciler.model import (
+from reconciler.apply.creating import NotStartedError, RunControl, Voice, VoiceRunner
+from reconciler.apply.events import Event, EventSink, Heartbeat, Interrupted, NullSink
+from reconciler.apply.report import ApplyReport, Outcome
+from reconciler.apply.uploads import UploadStore
+from reconciler.apply.waiting import HEARTBEAT_S, ClonePoller, finish_voices
+from reconciler.audiostack.retry import Cooldown, RetryPolicy
+from reconciler.model.values import (
     Alias,
     Declaration,
     DeclaredFile,
@@ -27,11 +30,8 @@ from reconciler.model import (
     RemoteState,
     Sha256,
 )
+from reconciler.model.voiceapi import CloneListing, CloneRequest, VoiceApi
 from reconciler.redact import safe
-from reconciler.report import ApplyReport, Outcome
-from reconciler.retry import Cooldown, RetryPolicy
-from reconciler.uploads import UploadStore
-from reconciler.waiting import HEARTBEAT_S, ClonePoller, finish_voices
 
 INTERRUPT_GRACE_S = 10.0
 

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
-from reconciler.model import Alias, CloneId, FileId, FolderId
+from reconciler.model.values import Alias, CloneId, FileId, FolderId
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,8 +15,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO, Any
 
-from reconciler.atomicfile import write_atomically
-from reconciler.events import (
+from reconciler.apply.events import (
     Adopted,
     Event,
     Interrupted,
@@ -29,8 +28,9 @@ from reconciler.events import (
     VoiceSucceeded,
     VoiceUnknown,
 )
+from reconciler.apply.report import ApplyReport
+from reconciler.atomicfile import write_atomically
 from reconciler.redact import scrub
-from reconciler.report import ApplyReport
 
 
 def write_report(report: ApplyReport, path: Path) -> None:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from reconciler.model import Alias, CloneId, Discard
+from reconciler.model.values import Alias, CloneId, Discard
 
 REPORT_FORMAT_VERSION = 1
 EXIT_OK = 0

@@ -12,12 +12,12 @@ from collections.abc import Iterable
 from concurrent.futures import Future
 from pathlib import Path
 
-from reconciler.api import VoiceApi
-from reconciler.errors import ApiError, VoicectlError
-from reconciler.events import EventSink, FolderReady, Retrying, Uploaded, UploadSkipped
-from reconciler.model import Alias, DeclaredFile, FileId, FolderId, RemoteFile
+from reconciler.apply.events import EventSink, FolderReady, Retrying, Uploaded, UploadSkipped
+from reconciler.apply.report import UploadStats
+from reconciler.model.errors import ApiError, VoicectlError
+from reconciler.model.values import Alias, DeclaredFile, FileId, FolderId, RemoteFile
+from reconciler.model.voiceapi import VoiceApi
 from reconciler.redact import safe
-from reconciler.report import UploadStats
 
 UPLOAD_ATTEMPTS = 3
 

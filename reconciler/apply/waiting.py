@@ -11,11 +11,8 @@ import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from reconciler.api import VoiceApi
-from reconciler.creating import Voice
-from reconciler.engines import engine_limits
-from reconciler.errors import ApiError
-from reconciler.events import (
+from reconciler.apply.creating import Voice
+from reconciler.apply.events import (
     EventSink,
     Heartbeat,
     NotAttempted,
@@ -27,9 +24,12 @@ from reconciler.events import (
     VoiceUnknown,
     WaitStarted,
 )
-from reconciler.model import Alias, RemoteClone
+from reconciler.apply.report import ApplyReport, DiscardedFile, Outcome, UploadStats, VoiceResult
+from reconciler.model.engines import engine_limits
+from reconciler.model.errors import ApiError
+from reconciler.model.values import Alias, RemoteClone
+from reconciler.model.voiceapi import VoiceApi
 from reconciler.redact import safe
-from reconciler.report import ApplyReport, DiscardedFile, Outcome, UploadStats, VoiceResult
 
 HEARTBEAT_S = 30.0
 WATCH_S = 0.02  # how often the main thread looks at stop/deadline/heartbeat during a round

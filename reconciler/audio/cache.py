@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from reconciler.atomicfile import write_atomically
-from reconciler.model import AudioInfo, Sha256
+from reconciler.model.values import AudioInfo, Sha256
 
 CACHE_NAME = "audio-cache.json"
 _FORMAT = 1

@@ -14,10 +14,10 @@ import stat
 import struct
 from pathlib import Path
 
-from reconciler import mp3frames
-from reconciler.engines import MB
-from reconciler.errors import Diagnostic, Location, Severity
-from reconciler.model import AudioInfo, Sha256
+from reconciler.audio import mp3frames
+from reconciler.model.engines import MB
+from reconciler.model.errors import Diagnostic, Location, Severity
+from reconciler.model.values import AudioInfo, Sha256
 
 MAX_FILE_BYTES = 500 * MB
 ACCEPTED = "WAV, MP3, FLAC, OGG or M4A"

@@ -19,8 +19,7 @@ from urllib.parse import quote
 
 import httpx
 
-from reconciler.api import CloneListing, CloneRequest
-from reconciler.envelope import (
+from reconciler.audiostack.envelope import (
     parse_clone,
     parse_clones,
     parse_file,
@@ -30,12 +29,13 @@ from reconciler.envelope import (
     read_credits,
     read_data,
 )
-from reconciler.errors import AuthError, BadRequestError, ConflictError, NotFoundError
-from reconciler.exchange import RequestRecord, send_once
-from reconciler.model import Alias, FileId, FolderId, RemoteClone, RemoteFile, Sha256
+from reconciler.audiostack.exchange import RequestRecord, send_once
+from reconciler.audiostack.retry import Clock, Cooldown, Outcome, Pacer, Random, RetryPolicy, Sleep
+from reconciler.audiostack.uploadbody import await_uploaded, hashed_chunks, measure_file
+from reconciler.model.errors import AuthError, BadRequestError, ConflictError, NotFoundError
+from reconciler.model.values import Alias, FileId, FolderId, RemoteClone, RemoteFile, Sha256
+from reconciler.model.voiceapi import CloneListing, CloneRequest
 from reconciler.redact import register_secret
-from reconciler.retry import Clock, Cooldown, Outcome, Pacer, Random, RetryPolicy, Sleep
-from reconciler.uploadstream import await_uploaded, hashed_chunks, measure_file
 
 DEFAULT_TIMEOUT = httpx.Timeout(connect=5, read=30, write=60, pool=5)
 CLONES = "/speech/voice-cloning"

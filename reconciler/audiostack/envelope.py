@@ -11,8 +11,16 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any, cast
 
-from reconciler.errors import ServerError
-from reconciler.model import Alias, CloneId, FileId, FolderId, MetaValue, RemoteClone, RemoteFile
+from reconciler.model.errors import ServerError
+from reconciler.model.values import (
+    Alias,
+    CloneId,
+    FileId,
+    FolderId,
+    MetaValue,
+    RemoteClone,
+    RemoteFile,
+)
 from reconciler.redact import safe
 
 

@@ -12,8 +12,7 @@ from dataclasses import dataclass
 
 import httpx
 
-from reconciler.errors import ServerError, TransportError
-from reconciler.httperrors import (
+from reconciler.audiostack.httperrors import (
     Reply,
     error_for_exception,
     error_for_reply,
@@ -21,7 +20,8 @@ from reconciler.httperrors import (
     find_retry_after,
     scrub_chain,
 )
-from reconciler.retry import Outcome
+from reconciler.audiostack.retry import Outcome
+from reconciler.model.errors import ServerError, TransportError
 
 MAX_BODY = 64 * 1024 * 1024
 

@@ -16,7 +16,8 @@ from typing import Any
 
 import httpx
 
-from reconciler.errors import (
+from reconciler.audiostack.retry import parse_retry_after
+from reconciler.model.errors import (
     ApiError,
     AuthError,
     BadRequestError,
@@ -28,7 +29,6 @@ from reconciler.errors import (
     TransportError,
 )
 from reconciler.redact import BODY_LIMIT, safe, scrub
-from reconciler.retry import parse_retry_after
 
 KEY_VARIABLE = "AUDIOSTACK_API_KEY"
 GATEWAY_TIMEOUT_MESSAGE = "Endpoint request timed out"

@@ -10,8 +10,8 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TypeVar
 
-from reconciler.api import VoiceApi
-from reconciler.model import Alias, FileId, RemoteClone, RemoteFile, RemoteState
+from reconciler.model.values import Alias, FileId, RemoteClone, RemoteFile, RemoteState
+from reconciler.model.voiceapi import VoiceApi
 
 T = TypeVar("T")
 R = TypeVar("R")

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from typing import Any
 
-from reconciler.errors import ApiError, RateLimitedError
+from reconciler.model.errors import ApiError, RateLimitedError
 
 Sleep = Callable[[float], None]
 Clock = Callable[[], float]

@@ -10,10 +10,10 @@ import hashlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from reconciler.errors import BadRequestError, ServerError, UploadMismatchError
-from reconciler.model import RemoteFile, Sha256
+from reconciler.audiostack.retry import Sleep
+from reconciler.model.errors import BadRequestError, ServerError, UploadMismatchError
+from reconciler.model.values import RemoteFile, Sha256
 from reconciler.redact import safe
-from reconciler.retry import Sleep
 
 CHUNK = 256 * 1024
 UPLOAD_POLLS = 20  # GET /files/{id} checks after the PUT; about 35 s in all

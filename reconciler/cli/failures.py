@@ -7,8 +7,8 @@ import traceback
 
 from rich.text import Text
 
-from reconciler.commands.context import Context
-from reconciler.errors import DeclarationError, VoicectlError
+from reconciler.cli.context import Context
+from reconciler.model.errors import DeclarationError, VoicectlError
 from reconciler.redact import clean, scrub
 
 

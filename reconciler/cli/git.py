@@ -19,7 +19,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
-from reconciler.errors import ConfigError
+from reconciler.model.errors import ConfigError
 
 YAML_SUFFIXES = (".yaml", ".yml")
 
@@ -90,7 +90,7 @@ def _blob_listing(root: Path, commit: str, prefixes: list[str]) -> list[tuple[st
 
 def _reference_dirs(texts: Mapping[str, bytes], voices_dir: str) -> list[str]:
     """The folders the declarations' `files:`/`consent:` point into (glob-free prefixes)."""
-    from reconciler.yamlsrc import LocatedDoc, parse_yaml
+    from reconciler.declarations.yamlsrc import LocatedDoc, parse_yaml
 
     dirs = {voices_dir}
     for rel, data in texts.items():

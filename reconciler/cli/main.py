@@ -113,7 +113,7 @@ def main(
     stdin: TextIO | None = None,
     cwd: Path | None = None,
 ) -> int:
-    from reconciler.commands.context import Context
+    from reconciler.cli.context import Context
 
     env = dict(os.environ if environ is None else environ)
     out_stream = stdout or sys.stdout
@@ -159,7 +159,7 @@ def _silence_stdout() -> None:
 
 
 def _dispatch(args: argparse.Namespace, ctx: object) -> int:
-    from reconciler.commands.failures import report_failure
+    from reconciler.cli.failures import report_failure
 
     try:
         return int(args.handler(args, ctx))

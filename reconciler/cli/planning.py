@@ -9,14 +9,14 @@ from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from typing import TYPE_CHECKING
 
-from reconciler.commands.context import Context
-from reconciler.commands.workspace import Workspace, add_target_arguments
-from reconciler.errors import DeclarationError, SelectorError
+from reconciler.cli.context import Context
+from reconciler.cli.workspace import Workspace, add_target_arguments
+from reconciler.model.errors import DeclarationError, SelectorError
 
 if TYPE_CHECKING:
-    from reconciler.api import VoiceApi
-    from reconciler.model import Declaration, RemoteState
-    from reconciler.plan import Plan
+    from reconciler.model.values import Declaration, RemoteState
+    from reconciler.model.voiceapi import VoiceApi
+    from reconciler.plan.plan import Plan
 
 
 def add_plan_arguments(parser: argparse.ArgumentParser) -> None:
@@ -51,7 +51,7 @@ class PlanRun:
 def _select(
     voices: tuple[Declaration, ...], args: argparse.Namespace, ws: Workspace
 ) -> tuple[Declaration, ...]:
-    from reconciler.commands.gitbase import changed_paths
+    from reconciler.cli.git import changed_paths
 
     target = ws.settings.target
     chosen = tuple(v for v in voices if not v.targets or target in v.targets)
@@ -71,8 +71,8 @@ def _select(
 
 
 def _base_declarations(args: argparse.Namespace, ws: Workspace) -> tuple[Declaration, ...]:
-    from reconciler.commands.gitbase import base_tree, read_tree
-    from reconciler.declarations import load_declarations_from_texts
+    from reconciler.cli.git import base_tree, read_tree
+    from reconciler.declarations.loading import load_declarations_from_texts
 
     texts = read_tree(ws.root, args.base, ws.project.voices_dir)
     with base_tree(ws.root, args.base, texts, ws.project.voices_dir) as root:
@@ -91,11 +91,11 @@ def _base_declarations(args: argparse.Namespace, ws: Workspace) -> tuple[Declara
 
 def make_plan(args: argparse.Namespace, ctx: Context, ws: Workspace, api: VoiceApi) -> PlanRun:
     """Declarations → selection → remote state (GET only) → the pure diff."""
-    from reconciler.commands.remotefiles import check_file_ids
-    from reconciler.declarations import load_declarations
-    from reconciler.diff import compare, compare_pr
-    from reconciler.policy import Policy
-    from reconciler.remote import fetch_state
+    from reconciler.audiostack.remote import fetch_state
+    from reconciler.declarations.loading import load_declarations
+    from reconciler.plan.diff import compare, compare_pr
+    from reconciler.plan.policy import Policy
+    from reconciler.plan.remotefiles import check_file_ids
 
     loaded = load_declarations(
         ws.root, project=ws.project, cache_dir=ws.root / ".voicectl", parallel_min=PARALLEL_MIN

@@ -15,13 +15,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from reconciler.commands.context import Context
-from reconciler.errors import ConfigError
-from reconciler.settings import EMULATOR_KEY, Settings, TargetConfig, resolve_settings
+from reconciler.cli.context import Context
+from reconciler.model.errors import ConfigError
+from reconciler.model.settings import EMULATOR_KEY, Settings, TargetConfig, resolve_settings
 
 if TYPE_CHECKING:
-    from reconciler.client import AudioStackClient
-    from reconciler.project import ProjectConfig
+    from reconciler.audiostack.client import AudioStackClient
+    from reconciler.declarations.project import ProjectConfig
 
 CLOCK_VARIABLE = "VOICECTL_EMULATOR_CLOCK"  # immediate | time | manual, embedded mode only
 
@@ -59,8 +59,8 @@ def target_config(project: ProjectConfig, name: str | None) -> TargetConfig:
 
 
 def open_workspace(args: argparse.Namespace, ctx: Context) -> Workspace:
-    from reconciler.declarations import load_project
-    from reconciler.project import find_root
+    from reconciler.declarations.loading import load_project
+    from reconciler.declarations.project import find_root
 
     if (getattr(args, "max_credits", None) or 0) < 0:  # would block even an empty plan
         raise ConfigError(f"--max-credits must be 0 or more, not {args.max_credits}")
@@ -143,9 +143,9 @@ def open_api(
     settings: Settings, ctx: Context, *, on_request: Callable[[Any], None] | None = None
 ) -> Iterator[AudioStackClient]:
     """The AudioStack client for this run; embedded mode wires it to the in-process emulator."""
-    from reconciler.client import AudioStackClient
+    from reconciler.audiostack.client import AudioStackClient
+    from reconciler.audiostack.retry import RetryPolicy
     from reconciler.redact import register_secret
-    from reconciler.retry import RetryPolicy
 
     # the emulator's public key `emulator` is no secret: masking it would turn every
     # "emulator" in messages into *** (served emulator, `voicectl emulator serve`)

@@ -17,13 +17,13 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from reconciler.commands.context import Context
-from reconciler.commands.planning import add_plan_arguments
-from reconciler.errors import ConfigError
+from reconciler.cli.context import Context
+from reconciler.cli.planning import add_plan_arguments
+from reconciler.model.errors import ConfigError
 
 if TYPE_CHECKING:
-    from reconciler.commands.workspace import Workspace
-    from reconciler.plan import Plan
+    from reconciler.cli.workspace import Workspace
+    from reconciler.plan.plan import Plan
 
 JOURNAL = Path(".voicectl") / "apply-journal.jsonl"
 CHECKSUM = re.compile(r"sha256:[0-9a-f]{64}")
@@ -90,15 +90,15 @@ def _at_cwd(path: Path | None, ctx: Context) -> Path | None:
 
 
 def _saved_target(plan_file: Path) -> str | None:
-    from reconciler.planfile import read_plan
-    from reconciler.project import DEFAULT_TARGET
+    from reconciler.declarations.project import DEFAULT_TARGET
+    from reconciler.plan.planfile import read_plan
 
     target = read_plan(plan_file).target
     return None if target == DEFAULT_TARGET else target
 
 
 def _check_reviewed(args: argparse.Namespace, ctx: Context, fresh: Plan) -> None:
-    from reconciler.planfile import check_fresh, read_plan
+    from reconciler.plan.planfile import check_fresh, read_plan
 
     plan_file = _at_cwd(args.plan_file, ctx)
     if plan_file:
@@ -110,10 +110,10 @@ def _check_reviewed(args: argparse.Namespace, ctx: Context, fresh: Plan) -> None
 
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
-    from reconciler.apply import RequestTrail
+    from reconciler.apply.engine import RequestTrail
+    from reconciler.cli.planning import make_plan
+    from reconciler.cli.workspace import open_api, open_workspace
     from reconciler.commands.plan import show_plan
-    from reconciler.commands.planning import make_plan
-    from reconciler.commands.workspace import open_api, open_workspace
 
     plan_file = _at_cwd(args.plan_file, ctx)
     if plan_file and not plan_file.is_file():
@@ -155,10 +155,10 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
 def _execute(
     args: argparse.Namespace, ctx: Context, ws: Workspace, api: Any, fresh: Any, *, trail: Any
 ) -> int:
-    from reconciler.apply import execute
-    from reconciler.commands.gitbase import head_commit
-    from reconciler.events import FanoutSink
-    from reconciler.render.journal import JournalSink, write_report
+    from reconciler.apply.engine import execute
+    from reconciler.apply.events import FanoutSink
+    from reconciler.apply.journal import JournalSink, write_report
+    from reconciler.cli.git import head_commit
     from reconciler.render.progress import open_progress
     from reconciler.render.report import render_report
 
@@ -216,7 +216,7 @@ def _execute(
 
 def _converged(after: Plan, written: set[str], code: int, ctx: Context) -> int:
     """Re-planned after the run: 'Converged.' or the residue of what this run wrote."""
-    from reconciler.plan import Action
+    from reconciler.plan.plan import Action
     from reconciler.render.text import render_plan
 
     pending = after.counts[Action.PENDING]

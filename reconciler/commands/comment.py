@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from reconciler.commands.context import Context
+from reconciler.cli.context import Context
 
 if TYPE_CHECKING:
     import httpx
@@ -49,7 +49,7 @@ def register(sub: Any, name: str, common: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace, ctx: Context) -> int:
     import httpx
 
-    from reconciler.github import GitHubError
+    from reconciler.github.comment import GitHubError
 
     plans = [_load_plan(ctx.cwd / path) for path in args.plans]
     try:
@@ -67,8 +67,8 @@ def _post(
 ) -> int:
     from rich.text import Text
 
-    from reconciler.github import PrContext, load_pr_context, post_for_context
-    from reconciler.githubmd import compose_comment, plan_head
+    from reconciler.github.body import compose_comment, plan_head
+    from reconciler.github.comment import PrContext, load_pr_context, post_for_context
     from reconciler.render.gha import write_outputs
     from reconciler.render.markdown import render_markdown
 
@@ -100,9 +100,14 @@ def _post(
 def _check_reviewed(plans: Sequence[Mapping[str, Any]], ctx: Context, http: httpx.Client) -> int:
     from rich.text import Text
 
-    from reconciler.errors import ConfigError
-    from reconciler.github import GitHubApi, find_merged_pull, iter_marked_comments, load_pr_context
-    from reconciler.githubmd import MARKER_PREFIX, parse_review_records, review_problems
+    from reconciler.github.body import MARKER_PREFIX, parse_review_records, review_problems
+    from reconciler.github.comment import (
+        GitHubApi,
+        find_merged_pull,
+        iter_marked_comments,
+        load_pr_context,
+    )
+    from reconciler.model.errors import ConfigError
 
     gh = load_pr_context(ctx.environ, require_pr=False)
     if not gh.sha:
@@ -135,7 +140,7 @@ def _check_reviewed(plans: Sequence[Mapping[str, Any]], ctx: Context, http: http
 
 
 def _load_plan(path: Path) -> Mapping[str, Any]:
-    from reconciler.planfile import read_plan
+    from reconciler.plan.planfile import read_plan
 
     return read_plan(path).data
 

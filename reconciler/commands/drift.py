@@ -10,8 +10,8 @@ import argparse
 import dataclasses
 from typing import Any
 
-from reconciler.commands.context import Context
-from reconciler.commands.planning import add_plan_arguments
+from reconciler.cli.context import Context
+from reconciler.cli.planning import add_plan_arguments
 
 DRIFT_ACTIONS = ("drift", "orphan", "failed", "create", "replace")
 
@@ -26,10 +26,10 @@ def register(sub: Any, name: str, common: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
+    from reconciler.cli.planning import make_plan
+    from reconciler.cli.workspace import open_api, open_workspace
     from reconciler.commands.plan import show_plan
-    from reconciler.commands.planning import make_plan
-    from reconciler.commands.workspace import open_api, open_workspace
-    from reconciler.plan import Action
+    from reconciler.plan.plan import Action
 
     ws = open_workspace(args, ctx)
     ctx.notice(ws.settings.banner)

@@ -12,7 +12,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from reconciler.commands.context import Context
+from reconciler.cli.context import Context
 
 DEFAULT_DB = Path(".voicectl") / "emulator.sqlite3"
 CLOCK_MODES = ("immediate", "time", "manual")

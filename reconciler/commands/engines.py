@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from reconciler.commands.context import Context
+from reconciler.cli.context import Context
 
 
 def register(sub: Any, name: str, common: argparse.ArgumentParser) -> None:
@@ -22,7 +22,7 @@ def _seconds(value: float) -> str:
 def run(args: argparse.Namespace, ctx: Context) -> int:
     from rich.table import Table
 
-    from reconciler.engines import ENGINE_NAMES, ENGINES, MB
+    from reconciler.model.engines import ENGINE_NAMES, ENGINES, MB
 
     engines = [ENGINES[name] for name in ENGINE_NAMES]
     table = Table(title="AudioStack voice cloning engines", show_lines=False)

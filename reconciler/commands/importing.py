@@ -7,9 +7,9 @@ import os
 from pathlib import Path
 from typing import Any
 
-from reconciler.commands.context import Context
-from reconciler.commands.workspace import Workspace, add_target_arguments
-from reconciler.errors import ConfigError, SelectorError
+from reconciler.cli.context import Context
+from reconciler.cli.workspace import Workspace, add_target_arguments
+from reconciler.model.errors import ConfigError, SelectorError
 
 
 def register(sub: Any, name: str, common: argparse.ArgumentParser) -> None:
@@ -43,8 +43,8 @@ def declared_aliases(root: Path, voices_dir: str) -> dict[str, str]:
     """{alias: repo path} of the declarations already in the repository (alias only); an
     alias named by `replaces:` maps to the declaring file with a note (importing it back
     would declare a voice twice)."""
-    from reconciler.declarations import find_voice_files
-    from reconciler.yamlsrc import LocatedDoc, read_yaml
+    from reconciler.declarations.loading import find_voice_files
+    from reconciler.declarations.yamlsrc import LocatedDoc, read_yaml
 
     found: dict[str, str] = {}
     replaced: dict[str, str] = {}
@@ -82,9 +82,9 @@ def _check_targets(
 
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
-    from reconciler.commands.workspace import open_api, open_workspace
-    from reconciler.importer import file_name_for, render_declaration
-    from reconciler.model import current_record
+    from reconciler.cli.workspace import open_api, open_workspace
+    from reconciler.declarations.importer import file_name_for, render_declaration
+    from reconciler.model.values import current_record
 
     if not args.aliases and not args.all:
         raise SelectorError("name the aliases to import, or use --all")

@@ -7,14 +7,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from reconciler.commands.context import Context
-from reconciler.commands.planning import add_plan_arguments
-from reconciler.errors import ConfigError
+from reconciler.cli.context import Context
+from reconciler.cli.planning import add_plan_arguments
+from reconciler.model.errors import ConfigError
 
 if TYPE_CHECKING:
-    from reconciler.commands.workspace import Workspace
-    from reconciler.errors import Diagnostic
-    from reconciler.plan import Plan
+    from reconciler.cli.workspace import Workspace
+    from reconciler.model.errors import Diagnostic
+    from reconciler.plan.plan import Plan
 
 
 def register(sub: Any, name: str, common: argparse.ArgumentParser) -> None:
@@ -37,7 +37,7 @@ def now_utc() -> str:
 
 
 def git_facts(ws: Workspace, base: str | None) -> dict[str, str | None]:
-    from reconciler.commands.gitbase import head_commit, resolve_ref
+    from reconciler.cli.git import head_commit, resolve_ref
 
     return {
         "head": head_commit(ws.root),
@@ -85,7 +85,7 @@ def show_plan(plan: Plan, args: argparse.Namespace, ctx: Context, ws: Workspace)
 
 def _write_warnings(plan: Plan) -> tuple[Diagnostic, ...]:
     """Load warnings of the voices this plan would create or replace (validate shows all)."""
-    from reconciler.plan import Action
+    from reconciler.plan.plan import Action
 
     paths = {
         c.declared.source.path
@@ -113,8 +113,8 @@ def _out_path(args: argparse.Namespace, ctx: Context) -> Path | None:
 
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
-    from reconciler.commands.planning import make_plan
-    from reconciler.commands.workspace import open_api, open_workspace
+    from reconciler.cli.planning import make_plan
+    from reconciler.cli.workspace import open_api, open_workspace
 
     ws = open_workspace(args, ctx)
     out = _out_path(args, ctx)
@@ -123,7 +123,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         result = make_plan(args, ctx, ws, api)
     show_plan(result.plan, args, ctx, ws)
     if out is not None:
-        from reconciler.planfile import write_plan  # jsonschema: only when saving
+        from reconciler.plan.planfile import write_plan  # jsonschema: only when saving
 
         try:
             write_plan(

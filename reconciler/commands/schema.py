@@ -6,7 +6,7 @@ import argparse
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from reconciler.commands.context import Context
+    from reconciler.cli.context import Context
 
 KINDS = ("voice", "plan", "project")
 
@@ -26,7 +26,7 @@ def register(sub: Any, name: str, common: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace, ctx: Context) -> int:
     from rich.text import Text
 
-    from reconciler.schema import schema_text
+    from reconciler.declarations.schema import schema_text
 
     try:
         text = schema_text(args.kind)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from reconciler.commands.context import Context
-from reconciler.commands.planning import add_plan_arguments
+from reconciler.cli.context import Context
+from reconciler.cli.planning import add_plan_arguments
 
 
 def register(sub: Any, name: str, common: argparse.ArgumentParser) -> None:
@@ -21,9 +21,9 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     from rich.table import Table
     from rich.text import Text
 
-    from reconciler.commands.planning import make_plan
-    from reconciler.commands.workspace import open_api, open_workspace
-    from reconciler.model import current_record
+    from reconciler.cli.planning import make_plan
+    from reconciler.cli.workspace import open_api, open_workspace
+    from reconciler.model.values import current_record
     from reconciler.redact import clean
     from reconciler.render.report import print_table
 

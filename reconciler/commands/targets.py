@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from reconciler.commands.context import Context
+from reconciler.cli.context import Context
 
 DESCRIPTION = """\
 Print the names of the targets declared in voicectl.yaml, sorted, one per line
@@ -31,8 +31,8 @@ def register(sub: Any, name: str, common: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
-    from reconciler.declarations import load_project
-    from reconciler.project import find_root
+    from reconciler.declarations.loading import load_project
+    from reconciler.declarations.project import find_root
 
     project = load_project(find_root(ctx.cwd))
     for name in project.target_names:

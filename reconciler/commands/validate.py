@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from reconciler.commands.context import Context
+    from reconciler.cli.context import Context
 
 DESCRIPTION = """\
 Check voice declarations without network access or an API key: strict YAML, the JSON
@@ -42,9 +42,9 @@ def register(sub: Any, name: str, common: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace, ctx: Context) -> int:
     from rich.text import Text
 
-    from reconciler.declarations import load_declarations, load_project
-    from reconciler.errors import DeclarationError
-    from reconciler.project import find_root
+    from reconciler.declarations.loading import load_declarations, load_project
+    from reconciler.declarations.project import find_root
+    from reconciler.model.errors import DeclarationError
     from reconciler.render.annotations import count_line, print_diagnostics
 
     root = find_root(ctx.cwd)

@@ -11,7 +11,7 @@ import json
 import unicodedata
 from collections.abc import Mapping
 
-from reconciler.model import LANGUAGE_KEY, MANAGED_BY_KEY, MetaValue, RemoteClone
+from reconciler.model.values import LANGUAGE_KEY, MANAGED_BY_KEY, MetaValue, RemoteClone
 
 SCHEMA_MODELINE = "# yaml-language-server: $schema={schema}"
 DEFAULT_LANGUAGE = "en"

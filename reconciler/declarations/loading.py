@@ -15,13 +15,13 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
-from reconciler.audiocache import AudioCache
-from reconciler.errors import DeclarationError, Diagnostic, Location, Severity
-from reconciler.model import AudioInfo, Declaration, DeclaredFile
-from reconciler.project import PROJECT_FILE, ProjectConfig, project_from_data
-from reconciler.schema import check_document
-from reconciler.voicefile import FileResult, check_voice_file
-from reconciler.yamlsrc import read_yaml
+from reconciler.audio.cache import AudioCache
+from reconciler.declarations.project import PROJECT_FILE, ProjectConfig, project_from_data
+from reconciler.declarations.schema import check_document
+from reconciler.declarations.voicefile import FileResult, check_voice_file
+from reconciler.declarations.yamlsrc import read_yaml
+from reconciler.model.errors import DeclarationError, Diagnostic, Location, Severity
+from reconciler.model.values import AudioInfo, Declaration, DeclaredFile
 
 PARALLEL_MIN = 1500  # below this, forking a second process costs more than it saves
 YAML_SUFFIXES = (".yaml", ".yml")

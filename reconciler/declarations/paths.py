@@ -15,7 +15,7 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-from reconciler.errors import Diagnostic, Location, Severity
+from reconciler.model.errors import Diagnostic, Location, Severity
 
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 _DRIVE = re.compile(r"^[A-Za-z]:")

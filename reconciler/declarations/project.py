@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from reconciler.settings import TargetConfig
+from reconciler.model.settings import TargetConfig
 
 PROJECT_FILE = "voicectl.yaml"
 DEFAULT_VOICES_DIR = "voices"

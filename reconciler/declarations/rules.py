@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from reconciler.engines import ENGINES, MB, EngineLimits
-from reconciler.errors import Diagnostic, Location, Severity
-from reconciler.model import Declaration
+from reconciler.model.engines import ENGINES, MB, EngineLimits
+from reconciler.model.errors import Diagnostic, Location, Severity
+from reconciler.model.values import Declaration
 
 
 def check_engine_rules(decl: Declaration, where: Mapping[str, Location]) -> list[Diagnostic]:

@@ -15,9 +15,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from reconciler.errors import Diagnostic
-from reconciler.schemaerrors import locate_errors, make_diagnostic
-from reconciler.yamlsrc import LocatedDoc
+from reconciler.declarations.schemaerrors import locate_errors, make_diagnostic
+from reconciler.declarations.yamlsrc import LocatedDoc
+from reconciler.model.errors import Diagnostic
 
 KINDS = ("voice", "plan", "project")
 
@@ -28,7 +28,7 @@ def schema_path(kind: str) -> Path:
     packaged = resources.files("reconciler") / "schemas" / name
     if packaged.is_file():
         return Path(str(packaged))
-    return Path(__file__).resolve().parent.parent / "schemas" / name
+    return Path(__file__).resolve().parents[2] / "schemas" / name
 
 
 def schema_text(kind: str) -> str:

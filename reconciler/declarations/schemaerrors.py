@@ -11,8 +11,8 @@ import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from reconciler.errors import Diagnostic, Location, Severity
-from reconciler.yamlsrc import LocatedDoc, PathKey
+from reconciler.declarations.yamlsrc import LocatedDoc, PathKey
+from reconciler.model.errors import Diagnostic, Location, Severity
 
 _TYPE_NAMES = {
     "string": "a string",

@@ -10,15 +10,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from reconciler.audio import inspect_audio
-from reconciler.audiocache import AudioCache
-from reconciler.errors import Diagnostic, Location, Severity
-from reconciler.model import Alias, AudioInfo, Declaration, DeclaredFile, FileId
-from reconciler.paths import ResolvedFile, resolve_reference
-from reconciler.project import ProjectConfig
-from reconciler.rules import check_engine_rules
-from reconciler.schema import check_document
-from reconciler.yamlsrc import LocatedDoc, parse_yaml, read_yaml
+from reconciler.audio.cache import AudioCache
+from reconciler.audio.inspect import inspect_audio
+from reconciler.declarations.paths import ResolvedFile, resolve_reference
+from reconciler.declarations.project import ProjectConfig
+from reconciler.declarations.rules import check_engine_rules
+from reconciler.declarations.schema import check_document
+from reconciler.declarations.yamlsrc import LocatedDoc, parse_yaml, read_yaml
+from reconciler.model.errors import Diagnostic, Location, Severity
+from reconciler.model.values import Alias, AudioInfo, Declaration, DeclaredFile, FileId
 
 
 @dataclass(slots=True)

@@ -15,8 +15,7 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from reconciler.errors import Diagnostic, Location, Severity
-from reconciler.yamlloader import (
+from reconciler.declarations.yamldialect import (
     ANCHOR_HINT,
     BOOL,
     FLOAT,
@@ -32,6 +31,7 @@ from reconciler.yamlloader import (
     prescan,
     show_tag,
 )
+from reconciler.model.errors import Diagnostic, Location, Severity
 
 MAX_BYTES = 256 * 1024
 

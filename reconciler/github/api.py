@@ -15,8 +15,8 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from reconciler.errors import VoicectlError
-from reconciler.githubcontext import check_api_url
+from reconciler.github.context import check_api_url
+from reconciler.model.errors import VoicectlError
 from reconciler.redact import register_secret, safe
 
 API_VERSION = "2022-11-28"

@@ -14,8 +14,8 @@ from typing import Any, Literal
 
 import httpx
 
-from reconciler.githubapi import GitHubApi, GitHubError
-from reconciler.githubcontext import PrContext, check_api_url, load_pr_context
+from reconciler.github.api import GitHubApi, GitHubError
+from reconciler.github.context import PrContext, check_api_url, load_pr_context
 
 __all__ = [
     "TRUSTED_ASSOCIATIONS",

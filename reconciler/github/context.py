@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from reconciler.errors import ConfigError
+from reconciler.model.errors import ConfigError
 from reconciler.redact import register_secret, safe
 
 DEFAULT_API_URL = "https://api.github.com"

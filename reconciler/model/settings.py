@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from reconciler.errors import ConfigError
+from reconciler.model.errors import ConfigError
 
 DEFAULT_API_URL = "https://v2.api.audio"
 EMULATOR_KEY = "emulator"  # the embedded emulator's seeded key; not a secret

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import NewType
 
-from reconciler.errors import Location
+from reconciler.model.errors import Location
 
 Alias = NewType("Alias", str)
 FileId = NewType("FileId", str)

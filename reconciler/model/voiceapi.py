@@ -11,7 +11,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from reconciler.model import Alias, FileId, FolderId, MetaValue, RemoteClone, RemoteFile, Sha256
+from reconciler.model.values import (
+    Alias,
+    FileId,
+    FolderId,
+    MetaValue,
+    RemoteClone,
+    RemoteFile,
+    Sha256,
+)
 
 
 @dataclass(frozen=True, slots=True)

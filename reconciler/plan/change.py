@@ -1,7 +1,7 @@
 """What a plan says about one alias: the Action and Origin enums, FieldDiff, Discard, Change.
 
 Pure values: no I/O, no JSON shape (planjson.py) and no wording or symbols (renderers).
-`reconciler.plan` re-exports every name here; the plan itself lives there.
+`reconciler.plan.plan` re-exports every name here; the plan itself lives there.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from reconciler.model import Alias, Declaration, Discard, FileId, MetaValue, RemoteClone
+from reconciler.model.values import Alias, Declaration, Discard, FileId, MetaValue, RemoteClone
 
 
 class Action(StrEnum):

@@ -9,10 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from reconciler.change import Action, Change, FieldDiff
-from reconciler.engines import engine_limits
-from reconciler.essence import FileMatcher, compare_essence, remote_fingerprint
-from reconciler.model import (
+from reconciler.model.engines import engine_limits
+from reconciler.model.values import (
     LANGUAGE_KEY,
     MANAGED_BY_KEY,
     Alias,
@@ -22,8 +20,10 @@ from reconciler.model import (
     RemoteState,
     current_record,
 )
-from reconciler.plan import Plan
-from reconciler.policy import (
+from reconciler.plan.change import Action, Change, FieldDiff
+from reconciler.plan.essence import FileMatcher, compare_essence, remote_fingerprint
+from reconciler.plan.plan import Plan
+from reconciler.plan.policy import (
     Policy,
     apply_budget,
     block_change,

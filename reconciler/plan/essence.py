@@ -11,8 +11,7 @@ import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 
-from reconciler.change import FieldDiff, FieldValue
-from reconciler.model import (
+from reconciler.model.values import (
     LANGUAGE_KEY,
     MANAGED_BY_KEY,
     Declaration,
@@ -22,7 +21,8 @@ from reconciler.model import (
     RemoteClone,
     RemoteState,
 )
-from reconciler.planjson import sha256_tag
+from reconciler.plan.change import FieldDiff, FieldValue
+from reconciler.plan.planjson import sha256_tag
 
 _UPLOAD_NAME = re.compile(r"^[0-9a-f]{16}-")
 

@@ -12,7 +12,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from reconciler import __version__
-from reconciler.change import (
+from reconciler.model.errors import Diagnostic
+from reconciler.model.values import Discard
+from reconciler.plan.change import (
     WRITE_ACTIONS,
     Action,
     Change,
@@ -20,9 +22,7 @@ from reconciler.change import (
     FieldValue,
     Origin,
 )
-from reconciler.errors import Diagnostic
-from reconciler.model import Discard
-from reconciler.planjson import (
+from reconciler.plan.planjson import (
     FORMAT_VERSION,
     action_dict,
     canonical_json,

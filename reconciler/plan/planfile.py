@@ -18,9 +18,9 @@ from typing import Any
 from jsonschema import Draft202012Validator
 
 from reconciler.atomicfile import write_atomically
-from reconciler.errors import PlanFileError, StalePlanError
-from reconciler.plan import Plan
-from reconciler.planjson import FORMAT_VERSION, checksum_of, write_lines
+from reconciler.model.errors import PlanFileError, StalePlanError
+from reconciler.plan.plan import Plan
+from reconciler.plan.planjson import FORMAT_VERSION, checksum_of, write_lines
 from reconciler.redact import truncate
 
 SCHEMA_NAME = "plan.schema.json"
@@ -56,7 +56,7 @@ def plan_schema_text() -> str:
     packaged = importlib.resources.files("reconciler").joinpath("schemas", SCHEMA_NAME)
     if packaged.is_file():
         return packaged.read_text(encoding="utf-8")
-    source = Path(__file__).resolve().parent.parent / "schemas" / SCHEMA_NAME
+    source = Path(__file__).resolve().parents[2] / "schemas" / SCHEMA_NAME
     return source.read_text(encoding="utf-8")
 
 

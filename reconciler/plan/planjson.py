@@ -11,9 +11,9 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from reconciler.change import WRITE_ACTIONS, Action, Change, FieldValue
-from reconciler.errors import Diagnostic
-from reconciler.model import DeclaredFile, FileId, MetaValue
+from reconciler.model.errors import Diagnostic
+from reconciler.model.values import DeclaredFile, FileId, MetaValue
+from reconciler.plan.change import WRITE_ACTIONS, Action, Change, FieldValue
 
 FORMAT_VERSION = 1
 

@@ -10,9 +10,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from fnmatch import fnmatchcase
 
-from reconciler.change import WRITE_ACTIONS, Action, Change, Origin
-from reconciler.model import Alias, Declaration, DeclaredFile
-from reconciler.planjson import change_key
+from reconciler.model.values import Alias, Declaration, DeclaredFile
+from reconciler.plan.change import WRITE_ACTIONS, Action, Change, Origin
+from reconciler.plan.planjson import change_key
 
 MARKER_PREFIX = "voicectl:"
 IMMUTABLE_HINT = "immutable field changed: use a new alias with replaces:"

@@ -6,9 +6,9 @@ already exist are left alone, whatever happened to their files since.
 
 from __future__ import annotations
 
-from reconciler.errors import DeclarationError, Diagnostic, Severity
-from reconciler.model import Declaration, DeclaredFile, FileId, RemoteState
-from reconciler.plan import Action, Plan
+from reconciler.model.errors import DeclarationError, Diagnostic, Severity
+from reconciler.model.values import Declaration, DeclaredFile, FileId, RemoteState
+from reconciler.plan.plan import Action, Plan
 
 _WRITES = (Action.CREATE, Action.REPLACE)
 UNKNOWN_HINT = (

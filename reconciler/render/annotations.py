@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Protocol
 
-from reconciler.errors import Diagnostic, Severity
+from reconciler.model.errors import Diagnostic, Severity
 from reconciler.redact import clean, scrub
 
 if TYPE_CHECKING:

@@ -12,7 +12,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from reconciler.plan import Plan
+from reconciler.plan.plan import Plan
 from reconciler.render.wording import (
     SECTION_PR,
     SYMBOLS,

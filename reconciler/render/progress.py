@@ -17,7 +17,7 @@ from rich.live import Live
 from rich.table import Table
 from rich.text import Text
 
-from reconciler.events import (
+from reconciler.apply.events import (
     Adopted,
     Event,
     FolderReady,

@@ -11,9 +11,9 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from reconciler.apply.report import ApplyReport, Outcome, VoiceResult
 from reconciler.redact import clean, safe
 from reconciler.render.progress import format_size
-from reconciler.report import ApplyReport, Outcome, VoiceResult
 
 _UNBOUNDED = 100_000  # columns: measure a table's natural width
 SYMBOLS: dict[Outcome, str] = {

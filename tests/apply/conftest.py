@@ -19,18 +19,18 @@ from typing import Any
 import httpx
 import pytest
 
-from reconciler.apply import RequestTrail, execute
-from reconciler.client import AudioStackClient
-from reconciler.diff import compare
+from reconciler.apply.engine import RequestTrail, execute
+from reconciler.apply.events import RecordingSink
+from reconciler.apply.report import ApplyReport
+from reconciler.audiostack.client import AudioStackClient
+from reconciler.audiostack.remote import fetch_state
+from reconciler.audiostack.retry import RetryPolicy
 from reconciler.emulator.core import Emulator
 from reconciler.emulator.transport import EmulatorTransport
-from reconciler.errors import Location
-from reconciler.events import RecordingSink
-from reconciler.model import Alias, AudioInfo, Declaration, DeclaredFile, Sha256
-from reconciler.policy import Policy
-from reconciler.remote import fetch_state
-from reconciler.report import ApplyReport
-from reconciler.retry import RetryPolicy
+from reconciler.model.errors import Location
+from reconciler.model.values import Alias, AudioInfo, Declaration, DeclaredFile, Sha256
+from reconciler.plan.diff import compare
+from reconciler.plan.policy import Policy
 
 OWNER = "acme"
 MARKER = f"voicectl:{OWNER}"

@@ -10,10 +10,10 @@ import json
 import sys
 from pathlib import Path
 
-from reconciler.apply import execute
-from reconciler.client import AudioStackClient
-from reconciler.errors import Location
-from reconciler.model import Alias, AudioInfo, Declaration, DeclaredFile, Sha256
+from reconciler.apply.engine import execute
+from reconciler.audiostack.client import AudioStackClient
+from reconciler.model.errors import Location
+from reconciler.model.values import Alias, AudioInfo, Declaration, DeclaredFile, Sha256
 
 
 def load_writes(spec: Path) -> list[Declaration]:

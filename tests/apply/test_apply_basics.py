@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from reconciler.events import Adopted, Submitted, Uploaded, UploadSkipped
-from reconciler.report import Outcome
+from reconciler.apply.events import Adopted, Submitted, Uploaded, UploadSkipped
+from reconciler.apply.report import Outcome
 from tests.apply.conftest import MARKER, Rig, assert_nothing_left, one_record_per_alias
 
 

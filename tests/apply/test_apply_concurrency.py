@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import threading
 
-from reconciler.report import ApplyReport, Outcome
+from reconciler.apply.report import ApplyReport, Outcome
 from tests.apply.conftest import Rig, one_record_per_alias, plan_writes
 
 

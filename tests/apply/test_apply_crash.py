@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from reconciler.emulator.server import RunningServer, serve_in_thread
-from reconciler.model import Declaration
+from reconciler.model.values import Declaration
 from tests.apply.conftest import Rig, one_record_per_alias, plan_writes
 
 DRIVER = Path(__file__).with_name("driver.py")

@@ -10,9 +10,9 @@ from pathlib import Path
 
 from rich.console import Console
 
-from reconciler.events import FanoutSink
-from reconciler.model import FolderId, RemoteState
-from reconciler.render.journal import JournalSink, write_report
+from reconciler.apply.events import FanoutSink
+from reconciler.apply.journal import JournalSink, write_report
+from reconciler.model.values import FolderId, RemoteState
 from reconciler.render.progress import LiveProgress, PlainProgress, open_progress
 from reconciler.render.report import render_report
 from tests.apply.conftest import Rig

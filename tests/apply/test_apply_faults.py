@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import re
 
-from reconciler.events import Adopted, Retrying, Submitted
-from reconciler.report import Outcome
+from reconciler.apply.events import Adopted, Retrying, Submitted
+from reconciler.apply.report import Outcome
 from tests.apply.conftest import Rig, assert_nothing_left, one_record_per_alias
 
 CLONES = "/speech/voice-cloning"

@@ -6,8 +6,8 @@ from __future__ import annotations
 import threading
 import time
 
-from reconciler.events import Interrupted, RecordingSink, Uploaded
-from reconciler.report import Outcome
+from reconciler.apply.events import Interrupted, RecordingSink, Uploaded
+from reconciler.apply.report import Outcome
 from tests.apply.conftest import Rig, one_record_per_alias, plan_writes
 
 CLONES = "/speech/voice-cloning"

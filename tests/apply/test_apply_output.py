@@ -11,12 +11,12 @@ from pathlib import Path
 
 from rich.console import Console
 
-from reconciler.events import FanoutSink, RecordingSink
-from reconciler.model import Alias
-from reconciler.render.journal import JournalSink, write_report
+from reconciler.apply.events import FanoutSink, RecordingSink
+from reconciler.apply.journal import JournalSink, write_report
+from reconciler.apply.report import ApplyReport, Outcome, VoiceResult
+from reconciler.model.values import Alias
 from reconciler.render.progress import PlainProgress
 from reconciler.render.report import render_report
-from reconciler.report import ApplyReport, Outcome, VoiceResult
 from tests.apply.conftest import Rig
 
 GOLDEN = Path(__file__).parent / "golden"

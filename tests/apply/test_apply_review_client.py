@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from reconciler.errors import ApiError, AuthError
-from reconciler.model import FolderId
+from reconciler.model.errors import ApiError, AuthError
+from reconciler.model.values import FolderId
 from tests.apply.conftest import Rig
 
 

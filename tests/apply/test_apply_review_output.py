@@ -10,8 +10,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from reconciler.client import AudioStackClient
-from reconciler.events import (
+from reconciler.apply.events import (
     FanoutSink,
     Heartbeat,
     NotAttempted,
@@ -20,9 +19,10 @@ from reconciler.events import (
     Submitted,
     WaitStarted,
 )
-from reconciler.model import Alias
-from reconciler.report import Outcome
-from reconciler.retry import RetryPolicy
+from reconciler.apply.report import Outcome
+from reconciler.audiostack.client import AudioStackClient
+from reconciler.audiostack.retry import RetryPolicy
+from reconciler.model.values import Alias
 from tests.apply.conftest import KEY, Rig, one_record_per_alias
 from tests.cli.clirig import make_repo
 

@@ -10,9 +10,9 @@ import threading
 import time
 from typing import Any
 
-from reconciler.events import RecordingSink, WaitStarted
-from reconciler.report import Outcome
-from reconciler.retry import Cooldown, RetryPolicy
+from reconciler.apply.events import RecordingSink, WaitStarted
+from reconciler.apply.report import Outcome
+from reconciler.audiostack.retry import Cooldown, RetryPolicy
 from tests.apply.conftest import Rig, one_record_per_alias
 
 CLONES = "/speech/voice-cloning"

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from reconciler.events import Retrying
-from reconciler.report import Outcome
+from reconciler.apply.events import Retrying
+from reconciler.apply.report import Outcome
 from tests.apply.conftest import Rig, assert_nothing_left, one_record_per_alias
 
 PUT = "/_upload/*"

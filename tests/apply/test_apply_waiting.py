@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from reconciler.events import (
+from reconciler.apply.events import (
     Heartbeat,
     Retrying,
     StatusChanged,
@@ -13,7 +13,7 @@ from reconciler.events import (
     VoicePending,
     WaitStarted,
 )
-from reconciler.report import Outcome
+from reconciler.apply.report import Outcome
 from tests.apply.conftest import Rig, one_record_per_alias, plan_writes
 
 CLONES = "/speech/voice-cloning"

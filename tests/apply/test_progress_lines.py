@@ -6,7 +6,7 @@ import io
 
 from rich.console import Console
 
-from reconciler.events import (
+from reconciler.apply.events import (
     Adopted,
     FolderReady,
     Heartbeat,
@@ -23,7 +23,7 @@ from reconciler.events import (
     VoiceSucceeded,
     WaitStarted,
 )
-from reconciler.model import Alias, CloneId, FileId, FolderId
+from reconciler.model.values import Alias, CloneId, FileId, FolderId
 from reconciler.render.progress import PlainProgress, describe, format_elapsed, format_size
 
 A = Alias("anna-en-warm")

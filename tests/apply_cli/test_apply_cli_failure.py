@@ -10,7 +10,7 @@ import json
 from applyclirig import CLONES, one_record_per_alias, writes
 from clirig import Emu, Repo, write_wav
 
-from reconciler.client import AudioStackClient
+from reconciler.audiostack.client import AudioStackClient
 
 FAIL_REASON = "not enough audio: 0.0 s used, 1.5 s required"
 

@@ -9,7 +9,7 @@ import os
 from applyclirig import CLONES, one_record_per_alias, writes
 from clirig import Emu, Outcome, Repo
 
-from reconciler.cli import main
+from reconciler.cli.main import main
 
 PLAN = (
     "  + create    anna-en  voice_engine_3, 2 files, 4.0 s, 300 credits\n"

@@ -23,7 +23,7 @@ from typing import Any
 import httpx
 import pytest
 
-from reconciler.cli import main
+from reconciler.cli.main import main
 from reconciler.emulator.core import Emulator
 from reconciler.emulator.server import RunningServer, serve_in_thread
 
@@ -212,8 +212,8 @@ def make_repo(root: Path, *, owner: str | None = None, config: str = "") -> Repo
 
 def upload_declared(emu: Emu, repo: Repo, alias: str, key: str = DEFAULT_KEY) -> list[str]:
     """Upload the declared files of `alias` the way apply names them; returns the fileIds."""
-    from reconciler.client import AudioStackClient
-    from reconciler.declarations import load_declarations, load_project
+    from reconciler.audiostack.client import AudioStackClient
+    from reconciler.declarations.loading import load_declarations, load_project
 
     project = load_project(repo.root)
     voices = load_declarations(repo.root, project=project).voices

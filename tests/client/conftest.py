@@ -17,9 +17,9 @@ from typing import Any
 import httpx
 import pytest
 
-from reconciler.client import AudioStackClient
-from reconciler.exchange import RequestRecord
-from reconciler.retry import RetryPolicy
+from reconciler.audiostack.client import AudioStackClient
+from reconciler.audiostack.exchange import RequestRecord
+from reconciler.audiostack.retry import RetryPolicy
 
 BASE = "https://api.test"
 KEY = "sk-test-key-0001"

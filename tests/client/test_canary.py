@@ -10,8 +10,8 @@ from typing import Any
 import httpx
 import pytest
 
-from reconciler.api import CloneRequest
-from reconciler.errors import (
+from reconciler.audiostack.exchange import RequestRecord
+from reconciler.model.errors import (
     ApiError,
     AuthError,
     BadRequestError,
@@ -23,8 +23,8 @@ from reconciler.errors import (
     TransportError,
     UploadMismatchError,
 )
-from reconciler.exchange import RequestRecord
-from reconciler.model import Alias, FileId, FolderId, Sha256
+from reconciler.model.values import Alias, FileId, FolderId, Sha256
+from reconciler.model.voiceapi import CloneRequest
 from tests.client.conftest import reply
 
 CANARY = "sk-CANARY-123"

@@ -10,10 +10,10 @@ from collections.abc import Callable, Iterator
 import httpx
 import pytest
 
-from reconciler.client import AudioStackClient
-from reconciler.errors import TransportError
-from reconciler.model import Alias
-from reconciler.retry import RetryPolicy
+from reconciler.audiostack.client import AudioStackClient
+from reconciler.audiostack.retry import RetryPolicy
+from reconciler.model.errors import TransportError
+from reconciler.model.values import Alias
 
 StartServer = Callable[[bytes, float], str]  # (reply head, seconds per byte) → base URL
 

@@ -10,18 +10,18 @@ from typing import Any
 import httpx
 import pytest
 
-from reconciler.api import CloneRequest
-from reconciler.errors import (
+from reconciler.audiostack.remote import fetch_state
+from reconciler.audiostack.retry import RetryPolicy
+from reconciler.model.errors import (
     AuthError,
     ConflictError,
     CreditsError,
     ServerError,
     TransportError,
 )
-from reconciler.model import Alias, FileId, FolderId, RemoteFile, Sha256
+from reconciler.model.values import Alias, FileId, FolderId, RemoteFile, Sha256
+from reconciler.model.voiceapi import CloneRequest
 from reconciler.redact import scrub
-from reconciler.remote import fetch_state
-from reconciler.retry import RetryPolicy
 from tests.client.conftest import EmulatorRig, make_wav
 
 CLONES = "/speech/voice-cloning"

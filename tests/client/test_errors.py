@@ -8,8 +8,7 @@ from typing import Any
 import httpx
 import pytest
 
-from reconciler.api import CloneRequest
-from reconciler.errors import (
+from reconciler.model.errors import (
     ApiError,
     AuthError,
     BadRequestError,
@@ -19,7 +18,8 @@ from reconciler.errors import (
     RateLimitedError,
     ServerError,
 )
-from reconciler.model import Alias, FileId, FolderId
+from reconciler.model.values import Alias, FileId, FolderId
+from reconciler.model.voiceapi import CloneRequest
 from tests.client.conftest import envelope, reply
 
 MakeClient = Callable[..., Any]

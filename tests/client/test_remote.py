@@ -8,10 +8,18 @@ from pathlib import Path
 
 import pytest
 
-from reconciler.api import CloneListing, CloneRequest
-from reconciler.errors import ServerError
-from reconciler.model import Alias, CloneId, FileId, FolderId, RemoteClone, RemoteFile, Sha256
-from reconciler.remote import fetch_state, map_bounded, pick_by_name
+from reconciler.audiostack.remote import fetch_state, map_bounded, pick_by_name
+from reconciler.model.errors import ServerError
+from reconciler.model.values import (
+    Alias,
+    CloneId,
+    FileId,
+    FolderId,
+    RemoteClone,
+    RemoteFile,
+    Sha256,
+)
+from reconciler.model.voiceapi import CloneListing, CloneRequest
 
 
 def _clone(

@@ -8,11 +8,11 @@ from typing import Any
 import httpx
 import pytest
 
-from reconciler.api import CloneRequest
-from reconciler.errors import RateLimitedError, ServerError, TransportError
-from reconciler.exchange import RequestRecord
-from reconciler.model import Alias, FileId
-from reconciler.retry import RetryPolicy
+from reconciler.audiostack.exchange import RequestRecord
+from reconciler.audiostack.retry import RetryPolicy
+from reconciler.model.errors import RateLimitedError, ServerError, TransportError
+from reconciler.model.values import Alias, FileId
+from reconciler.model.voiceapi import CloneRequest
 from tests.client.conftest import envelope, reply
 
 MakeClient = Callable[..., Any]

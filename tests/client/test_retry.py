@@ -8,8 +8,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from reconciler.errors import RateLimitedError, ServerError
-from reconciler.retry import (
+from reconciler.audiostack.retry import (
     Cooldown,
     Pacer,
     RetryPolicy,
@@ -17,6 +16,7 @@ from reconciler.retry import (
     compute_backoff,
     parse_retry_after,
 )
+from reconciler.model.errors import RateLimitedError, ServerError
 
 if TYPE_CHECKING:
     from tests.client.conftest import FakeClock

@@ -10,10 +10,10 @@ from typing import Any
 import httpx
 import pytest
 
-from reconciler.errors import BadRequestError, TransportError, UploadMismatchError
-from reconciler.model import FolderId, Sha256
-from reconciler.retry import RetryPolicy
-from reconciler.uploadstream import hashed_chunks
+from reconciler.audiostack.retry import RetryPolicy
+from reconciler.audiostack.uploadbody import hashed_chunks
+from reconciler.model.errors import BadRequestError, TransportError, UploadMismatchError
+from reconciler.model.values import FolderId, Sha256
 from tests.client.conftest import KEY, envelope, reply
 
 MakeClient = Callable[..., Any]

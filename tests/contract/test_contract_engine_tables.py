@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from reconciler import engines
 from reconciler.emulator import limits
+from reconciler.model import engines
 
 CONTRACT_PATHS = (
     Path(__file__).resolve().parents[2] / "docs" / "api-contract.md",

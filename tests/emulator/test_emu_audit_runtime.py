@@ -18,7 +18,7 @@ from typing import Any
 import httpx
 import pytest
 
-from reconciler.cli import build_parser
+from reconciler.cli.main import build_parser
 from reconciler.emulator.core import Emulator
 from reconciler.emulator.server import _is_loopback, serve_in_thread
 

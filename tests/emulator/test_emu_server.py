@@ -13,7 +13,7 @@ from pathlib import Path
 
 import httpx
 
-from reconciler.cli import main
+from reconciler.cli.main import main
 from reconciler.emulator.core import Emulator
 from reconciler.emulator.server import _Handler, serve_in_thread
 

@@ -1,4 +1,4 @@
-"""Real plan values for the GitHub tests, built with reconciler.plan (no network, no audio)."""
+"""Real plan values for the GitHub tests, built with reconciler.plan.plan (no network, no audio)."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from reconciler.errors import Location
-from reconciler.model import Alias, AudioInfo, Declaration, DeclaredFile, Sha256
-from reconciler.plan import Action, Change, Origin, Plan
-from reconciler.planfile import write_plan
+from reconciler.model.errors import Location
+from reconciler.model.values import Alias, AudioInfo, Declaration, DeclaredFile, Sha256
+from reconciler.plan.plan import Action, Change, Origin, Plan
+from reconciler.plan.planfile import write_plan
 
 HEAD = "4be1c0d" + "0" * 33
 

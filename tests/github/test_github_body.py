@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from planvalues import HEAD, make_plan, plan_dict
 
-from reconciler.githubmd import (
+from reconciler.github.body import (
     MAX_COMMENT_CHARS,
     ReviewedTarget,
     comment_marker,

@@ -9,7 +9,7 @@ from pathlib import Path
 from fakegithub import TOKEN, FakeGitHub
 from planvalues import make_plan, save_plan
 
-from reconciler.cli import main
+from reconciler.cli.main import main
 
 PR_HEAD = "ab12" * 10
 MERGE_SHA = "cd34" * 10

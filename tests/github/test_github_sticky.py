@@ -9,14 +9,14 @@ import httpx
 import pytest
 from fakegithub import TOKEN, FakeGitHub
 
-from reconciler.errors import ConfigError
-from reconciler.github import (
+from reconciler.github.comment import (
     GitHubApi,
     GitHubError,
     find_merged_pull,
     load_pr_context,
     post_sticky_comment,
 )
+from reconciler.model.errors import ConfigError
 
 MARKER = "<!-- voicectl:plan target=default -->"
 

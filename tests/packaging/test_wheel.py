@@ -96,7 +96,7 @@ def test_the_wheel_carries_the_three_schemas_as_package_data(installed: Installe
             assert f"reconciler/schemas/{name}" in names
             shipped = wheel.read(f"reconciler/schemas/{name}")
             assert shipped == (CHECKOUT / "schemas" / name).read_bytes()
-        assert "reconciler/cli.py" in names
+        assert "reconciler/cli/main.py" in names
         assert not any(n.startswith(("tests/", "schemas/", "voices/")) for n in names)
 
 

@@ -9,9 +9,8 @@ from typing import Any
 
 from planschema import assert_valid_plan_json
 
-from reconciler.diff import Policy, compare, compare_pr
-from reconciler.errors import Location
-from reconciler.model import (
+from reconciler.model.errors import Location
+from reconciler.model.values import (
     Alias,
     AudioInfo,
     CloneId,
@@ -25,7 +24,8 @@ from reconciler.model import (
     RemoteState,
     Sha256,
 )
-from reconciler.plan import Plan
+from reconciler.plan.diff import Policy, compare, compare_pr
+from reconciler.plan.plan import Plan
 
 OWNER = "acme/voices"
 MARKER = f"voicectl:{OWNER}"

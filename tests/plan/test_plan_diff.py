@@ -17,9 +17,9 @@ from planbuild import (
     state,
 )
 
-from reconciler.diff import DRIFT_HINT, INCOMPLETE_NOTE, ORPHAN_REASON, clone_metadata
-from reconciler.model import Alias, FileId, RemoteFile
-from reconciler.plan import Action, Change, Discard, FieldDiff
+from reconciler.model.values import Alias, FileId, RemoteFile
+from reconciler.plan.diff import DRIFT_HINT, INCOMPLETE_NOTE, ORPHAN_REASON, clone_metadata
+from reconciler.plan.plan import Action, Change, Discard, FieldDiff
 
 
 def only(plan_changes: tuple[Change, ...]) -> Change:

@@ -9,8 +9,8 @@ import pytest
 from planbuild import clone, declaration, plan_of, state
 from planschema import assert_valid_plan_json
 
-from reconciler.errors import PlanFileError, StalePlanError
-from reconciler.planfile import (
+from reconciler.model.errors import PlanFileError, StalePlanError
+from reconciler.plan.planfile import (
     MAX_PLAN_BYTES,
     SavedPlan,
     check_fresh,

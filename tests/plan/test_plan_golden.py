@@ -14,7 +14,7 @@ from planbuild import plan_of, pr_plan_of, pr_scenario, rich_scenario
 from planschema import assert_valid_plan_json
 from rich.console import Console
 
-from reconciler.plan import Plan
+from reconciler.plan.plan import Plan
 from reconciler.render.jsonout import render_json
 from reconciler.render.markdown import render_markdown
 from reconciler.render.text import render_plan

@@ -6,9 +6,9 @@ from dataclasses import replace
 
 from planbuild import clone, declaration, local, pr_plan_of, state
 
-from reconciler.model import Alias
-from reconciler.plan import Action, Origin
-from reconciler.policy import IMMUTABLE_HINT
+from reconciler.model.values import Alias
+from reconciler.plan.plan import Action, Origin
+from reconciler.plan.policy import IMMUTABLE_HINT
 
 
 def test_compare_pr_marks_changes_also_in_the_base_plan_as_pre_existing() -> None:

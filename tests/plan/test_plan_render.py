@@ -10,7 +10,7 @@ from planbuild import by_id, clone, declaration, file_ids, local, plan_of, pr_pl
 from planschema import assert_valid_plan_json
 from rich.console import Console
 
-from reconciler.plan import Action, Plan
+from reconciler.plan.plan import Action, Plan
 from reconciler.render.jsonout import dump_json, render_json
 from reconciler.render.markdown import ZWJ, code_span, escape_text, render_markdown
 from reconciler.render.text import STYLES, SYMBOLS, render_plan

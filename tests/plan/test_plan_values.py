@@ -9,9 +9,9 @@ from planbuild import MARKER, OWNER, by_id, clone, declaration, local, plan_of, 
 from planschema import assert_valid_plan_json
 
 from reconciler import __version__
-from reconciler.errors import Diagnostic, Location, Severity
-from reconciler.model import Alias, CloneId, RemoteClone
-from reconciler.plan import (
+from reconciler.model.errors import Diagnostic, Location, Severity
+from reconciler.model.values import Alias, CloneId, RemoteClone
+from reconciler.plan.plan import (
     FORMAT_VERSION,
     Action,
     Change,

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from reconciler.cli import main
+from reconciler.cli.main import main
 
 CHECKOUT = Path(__file__).resolve().parents[2]
 IMMEDIATE = {"VOICECTL_EMULATOR_CLOCK": "immediate"}

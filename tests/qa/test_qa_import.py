@@ -7,9 +7,9 @@ from pathlib import Path
 
 from qarig import Repo, voice_yaml
 
-from reconciler.importer import render_declaration
-from reconciler.model import Alias, CloneId, FileId, RemoteClone
-from reconciler.yamlsrc import LocatedDoc, read_yaml
+from reconciler.declarations.importer import render_declaration
+from reconciler.declarations.yamlsrc import LocatedDoc, read_yaml
+from reconciler.model.values import Alias, CloneId, FileId, RemoteClone
 
 
 def _second_voice(repo: Repo) -> None:

@@ -12,9 +12,9 @@ import httpx
 import pytest
 from qarig import Repo, voice_yaml
 
-from reconciler.errors import ConfigError
-from reconciler.httperrors import Reply, describe_body
-from reconciler.settings import TargetConfig, resolve_settings
+from reconciler.audiostack.httperrors import Reply, describe_body
+from reconciler.model.errors import ConfigError
+from reconciler.model.settings import TargetConfig, resolve_settings
 
 
 def test_a_damaged_audio_cache_entry_is_ignored(repo: Repo) -> None:

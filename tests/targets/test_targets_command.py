@@ -10,7 +10,7 @@ from pathlib import Path
 
 import httpx
 
-from reconciler.cli import main
+from reconciler.cli.main import main
 
 TWO_TARGETS = """\
 targets:

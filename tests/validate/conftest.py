@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from validate_support import Outcome, Repo
 
-from reconciler.cli import main
+from reconciler.cli.main import main
 
 
 @pytest.fixture

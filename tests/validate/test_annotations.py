@@ -6,7 +6,7 @@ import io
 
 from rich.console import Console
 
-from reconciler.errors import Diagnostic, Location, Severity
+from reconciler.model.errors import Diagnostic, Location, Severity
 from reconciler.render.annotations import (
     count_line,
     format_diagnostic,

@@ -8,11 +8,11 @@ from pathlib import Path
 import mutagen
 from validate_support import mp3_frame, write_vbr_mp3, write_wav, xing_frame
 
-from reconciler.audio import inspect_audio
-from reconciler.audiocache import AudioCache
-from reconciler.errors import Diagnostic, Location
-from reconciler.model import AudioInfo
-from reconciler.mp3frames import walk
+from reconciler.audio.cache import AudioCache
+from reconciler.audio.inspect import inspect_audio
+from reconciler.audio.mp3frames import walk
+from reconciler.model.errors import Diagnostic, Location
+from reconciler.model.values import AudioInfo
 
 AT = Location("voices/anna.yaml", 6, 5)
 

@@ -12,8 +12,8 @@ from pathlib import Path
 
 from validate_support import Outcome, Repo, write_vbr_mp3, write_wav_frames
 
-from reconciler.declarations import load_declarations_from_texts
-from reconciler.errors import DeclarationError
+from reconciler.declarations.loading import load_declarations_from_texts
+from reconciler.model.errors import DeclarationError
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 Run = Callable[..., Outcome]
@@ -277,7 +277,7 @@ def test_validate_stays_light(repo: Repo) -> None:
     probe = (
         "import io, sys\n"
         "from pathlib import Path\n"
-        "from reconciler.cli import main\n"
+        "from reconciler.cli.main import main\n"
         "code = main(['validate'], environ={}, stdout=io.StringIO(), stderr=io.StringIO(),"
         " cwd=Path(sys.argv[1]))\n"
         "heavy = {'httpx', 'deepdiff', 'jsonschema', 'rich.live'}\n"

@@ -7,13 +7,13 @@ from pathlib import Path
 import pytest
 from validate_support import Repo
 
-from reconciler.declarations import (
+from reconciler.declarations.loading import (
     load_declarations,
     load_declarations_from_texts,
     load_project,
 )
-from reconciler.errors import DeclarationError, Location
-from reconciler.model import FileId
+from reconciler.model.errors import DeclarationError, Location
+from reconciler.model.values import FileId
 
 
 def _errors(repo: Repo, paths: list[Path] | None = None) -> list[str]:

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from validate_support import Repo
 
-from reconciler.errors import Diagnostic, Location
-from reconciler.paths import resolve_reference
+from reconciler.declarations.paths import resolve_reference
+from reconciler.model.errors import Diagnostic, Location
 
 AT = Location("voices/anna.yaml", 7, 5)
 

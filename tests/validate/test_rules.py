@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from reconciler.errors import Location
-from reconciler.model import Alias, AudioInfo, Declaration, DeclaredFile, FileId, Sha256
-from reconciler.rules import check_engine_rules
+from reconciler.declarations.rules import check_engine_rules
+from reconciler.model.errors import Location
+from reconciler.model.values import Alias, AudioInfo, Declaration, DeclaredFile, FileId, Sha256
 
 SRC = Location("voices/v.yaml", 2, 8)
 WHERE = {

@@ -10,9 +10,14 @@ from typing import Any
 import jsonschema
 import pytest
 
-from reconciler.engines import ENGINE_NAMES
-from reconciler.schema import check_document, compiled_validator, load_schema, voice_shape_ok
-from reconciler.yamlsrc import LocatedDoc, parse_yaml
+from reconciler.declarations.schema import (
+    check_document,
+    compiled_validator,
+    load_schema,
+    voice_shape_ok,
+)
+from reconciler.declarations.yamlsrc import LocatedDoc, parse_yaml
+from reconciler.model.engines import ENGINE_NAMES
 
 GOOD = """\
 version: 1

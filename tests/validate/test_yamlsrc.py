@@ -5,8 +5,8 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from reconciler.errors import Diagnostic, Location
-from reconciler.yamlsrc import LocatedDoc, parse_yaml, read_yaml
+from reconciler.declarations.yamlsrc import LocatedDoc, parse_yaml, read_yaml
+from reconciler.model.errors import Diagnostic, Location
 
 
 def _load(text: str | bytes) -> LocatedDoc:
