@@ -13,6 +13,7 @@ from typing import Any
 from reconciler.emulator.limits import FORMATS, NAME_MAX_CHARS, UPLOAD_CAP, UPLOAD_URL_TTL_S
 from reconciler.emulator.probe import measure_duration
 from reconciler.emulator.state import Backend, Call
+from reconciler.emulator.store import next_position
 from reconciler.emulator.wire import ApiProblem, EmuReply, json_reply, parse_json_object, show
 
 ROOT = ""  # folder_id / parent_id of the root in the tables (NULL would defeat UNIQUE)
@@ -82,10 +83,23 @@ def create_file(backend: Backend, call: Call) -> EmuReply:
     with backend.store.write() as conn:
         if folder and not folder_exists(conn, who.org_id, folder):
             raise ApiProblem(404, f"folder '{show(folder)}' not found")
+        pos = next_position(conn, who.org_id, folder or ROOT)
         conn.execute(
             "INSERT INTO files (file_id, org_id, folder_id, name, mime, status, size, sig,"
-            " created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?, ?)",
-            (file_id, who.org_id, folder or ROOT, name, mime, sig, who.user_id, call.now, call.now),
+            " created_by, created_at, updated_at, pos)"
+            " VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?, ?, ?)",
+            (
+                file_id,
+                who.org_id,
+                folder or ROOT,
+                name,
+                mime,
+                sig,
+                who.user_id,
+                call.now,
+                call.now,
+                pos,
+            ),
         )
     upload_url = f"{call.request.base_url}/_upload/{file_id}?sig={sig}"
     # INVENTED: api-contract.md E25 (200 with the flat item)

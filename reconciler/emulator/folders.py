@@ -10,6 +10,7 @@ from typing import Any
 from reconciler.emulator.files import ROOT, check_name, file_item, folder_exists, iso
 from reconciler.emulator.limits import PAGE_DEFAULT, PAGE_MAX
 from reconciler.emulator.state import Backend, Call
+from reconciler.emulator.store import folder_size
 from reconciler.emulator.wire import ApiProblem, EmuReply, json_reply, parse_json_object, show
 
 FOLDER_FIELDS = frozenset({"folder_name", "parent_folder_id"})
@@ -52,7 +53,7 @@ def list_folder(backend: Backend, call: Call) -> EmuReply:
             "SELECT * FROM folders WHERE org_id = ? AND parent_id = ? ORDER BY seq", (org, here)
         ).fetchall()
         files = conn.execute(
-            "SELECT * FROM files WHERE org_id = ? AND folder_id = ? ORDER BY seq", (org, here)
+            "SELECT * FROM files WHERE org_id = ? AND folder_id = ? ORDER BY pos", (org, here)
         ).fetchall()
     base = call.request.base_url
     return json_reply(
@@ -121,12 +122,12 @@ def list_folder_files(backend: Backend, call: Call) -> EmuReply:
     with backend.store.read() as conn:
         if not folder_exists(conn, org, folder):
             raise ApiProblem(404, f"folder '{show(folder)}' not found")
-        total = conn.execute(
-            "SELECT COUNT(*) FROM files WHERE org_id = ? AND folder_id = ?", (org, folder)
-        ).fetchone()[0]
+        total = folder_size(conn, org, folder)
+        # keyset: `offset` is a position in the folder, so a page is one index range seek
         rows = conn.execute(
-            "SELECT * FROM files WHERE org_id = ? AND folder_id = ? ORDER BY seq LIMIT ? OFFSET ?",
-            (org, folder, limit, offset),
+            "SELECT * FROM files WHERE org_id = ? AND folder_id = ? AND pos >= ?"
+            " ORDER BY pos LIMIT ?",
+            (org, folder, offset, limit),
         ).fetchall()
     base = call.request.base_url
     return json_reply(

@@ -15,8 +15,8 @@ from pathlib import Path
 
 from reconciler.emulator.limits import DEFAULT_CREDITS, DEFAULT_KEY, DEFAULT_ORG, DEFAULT_USER
 
-SCHEMA_VERSION = "1"
-SCHEMA = """
+SCHEMA_VERSION = "2"
+TABLES_SQL = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS orgs (org_id TEXT PRIMARY KEY, balance INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS api_keys (
@@ -27,13 +27,15 @@ CREATE TABLE IF NOT EXISTS folders (
   seq INTEGER PRIMARY KEY AUTOINCREMENT, folder_id TEXT NOT NULL UNIQUE,
   org_id TEXT NOT NULL, parent_id TEXT NOT NULL, name TEXT NOT NULL,
   created_by TEXT NOT NULL, created_at REAL NOT NULL, UNIQUE (org_id, parent_id, name));
+CREATE TABLE IF NOT EXISTS folder_sizes (
+  org_id TEXT NOT NULL, folder_id TEXT NOT NULL, count INTEGER NOT NULL,
+  PRIMARY KEY (org_id, folder_id));
 CREATE TABLE IF NOT EXISTS files (
   seq INTEGER PRIMARY KEY AUTOINCREMENT, file_id TEXT NOT NULL UNIQUE,
   org_id TEXT NOT NULL, folder_id TEXT NOT NULL, name TEXT NOT NULL, mime TEXT NOT NULL,
   status TEXT NOT NULL, size INTEGER NOT NULL, duration REAL, sha256 TEXT,
   sig TEXT NOT NULL, created_by TEXT NOT NULL, created_at REAL NOT NULL,
-  updated_at REAL NOT NULL);
-CREATE INDEX IF NOT EXISTS files_by_folder ON files (org_id, folder_id, seq);
+  updated_at REAL NOT NULL, pos INTEGER);
 CREATE TABLE IF NOT EXISTS clones (
   seq INTEGER PRIMARY KEY AUTOINCREMENT, clone_id TEXT NOT NULL UNIQUE,
   alias TEXT NOT NULL, org_id TEXT NOT NULL, user_id TEXT NOT NULL, engine TEXT NOT NULL,
@@ -41,12 +43,28 @@ CREATE TABLE IF NOT EXISTS clones (
   files_used TEXT NOT NULL, discarded TEXT NOT NULL, metadata TEXT NOT NULL,
   started_at REAL NOT NULL, finished_at REAL, provider_id TEXT NOT NULL,
   fail_reason TEXT, cost INTEGER NOT NULL, phase_started_at REAL NOT NULL, due_at REAL);
-CREATE INDEX IF NOT EXISTS clones_by_alias ON clones (alias, seq);
+"""
+# every lookup is a SEARCH on one of these (tests/emulator/test_emu_query_plans.py):
+# `pos` is a file's place in its folder, so a page is a range seek, never an OFFSET scan
+INDEXES_SQL = """
+DROP INDEX IF EXISTS files_by_folder;
+DROP INDEX IF EXISTS clones_by_alias;
+CREATE UNIQUE INDEX IF NOT EXISTS files_by_position ON files (org_id, folder_id, pos);
+CREATE INDEX IF NOT EXISTS folders_by_parent ON folders (org_id, parent_id, seq);
+CREATE INDEX IF NOT EXISTS clones_by_alias_owner ON clones (alias, user_id, org_id, seq);
 CREATE INDEX IF NOT EXISTS clones_by_owner ON clones (user_id, org_id, seq);
 CREATE INDEX IF NOT EXISTS clones_due ON clones (due_at) WHERE due_at IS NOT NULL;
 CREATE INDEX IF NOT EXISTS clones_running ON clones (org_id) WHERE finished_at IS NULL;
 """
-TABLES = ("orgs", "api_keys", "members", "folders", "files", "clones")
+# version 1 files had no `pos`: number them in creation order, once
+MIGRATE_POSITIONS = (
+    "UPDATE files SET pos = ranked.p FROM (SELECT seq, ROW_NUMBER() OVER"
+    " (PARTITION BY org_id, folder_id ORDER BY seq) - 1 AS p FROM files) AS ranked"
+    " WHERE ranked.seq = files.seq AND files.pos IS NULL",
+    "INSERT OR REPLACE INTO folder_sizes (org_id, folder_id, count)"
+    " SELECT org_id, folder_id, COUNT(*) FROM files GROUP BY org_id, folder_id",
+)
+TABLES = ("orgs", "api_keys", "members", "folders", "folder_sizes", "files", "clones")
 
 
 class Store:
@@ -71,12 +89,14 @@ class Store:
             # FULL: a committed change survives power loss too, like the fsynced blobs
             self._conn.execute("PRAGMA synchronous=FULL")
         with self.write() as conn:
-            for statement in SCHEMA.split(";"):
-                if statement.strip():
+            _run_script(conn, TABLES_SQL)
+            columns = {row[1] for row in conn.execute("PRAGMA table_info(files)")}
+            if "pos" not in columns:  # a version 1 file
+                conn.execute("ALTER TABLE files ADD COLUMN pos INTEGER")
+                for statement in MIGRATE_POSITIONS:
                     conn.execute(statement)
-            conn.execute(
-                "INSERT OR IGNORE INTO meta (key, value) VALUES ('schema', ?)", (SCHEMA_VERSION,)
-            )
+            _run_script(conn, INDEXES_SQL)
+            write_meta(conn, "schema", SCHEMA_VERSION)
 
     @contextmanager
     def read(self) -> Iterator[sqlite3.Connection]:
@@ -103,6 +123,30 @@ class Store:
     def close(self) -> None:
         with self._lock:
             self._conn.close()
+
+
+def _run_script(conn: sqlite3.Connection, script: str) -> None:
+    for statement in script.split(";"):
+        if statement.strip():
+            conn.execute(statement)
+
+
+def next_position(conn: sqlite3.Connection, org: str, folder: str) -> int:
+    """The place of a new file in its folder (0, 1, 2...), counting it in `folder_sizes`."""
+    conn.execute(
+        "INSERT INTO folder_sizes (org_id, folder_id, count) VALUES (?, ?, 1)"
+        " ON CONFLICT (org_id, folder_id) DO UPDATE SET count = count + 1",
+        (org, folder),
+    )
+    return folder_size(conn, org, folder) - 1
+
+
+def folder_size(conn: sqlite3.Connection, org: str, folder: str) -> int:
+    """How many files a folder holds (kept by `next_position`; no COUNT(*))."""
+    row = conn.execute(
+        "SELECT count FROM folder_sizes WHERE org_id = ? AND folder_id = ?", (org, folder)
+    ).fetchone()
+    return 0 if row is None else int(row[0])
 
 
 def seed_defaults(conn: sqlite3.Connection, credits: int = DEFAULT_CREDITS) -> None:
