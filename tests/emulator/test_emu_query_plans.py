@@ -62,7 +62,7 @@ def test_every_request_path_searches_an_index(
 
 def _scans(step: str) -> bool:
     """A full scan of a table or an index, or a sort of the rows found."""
-    return step.startswith("SCAN") and "CONSTANT ROW" not in step or "TEMP B-TREE" in step
+    return (step.startswith("SCAN") and "CONSTANT ROW" not in step) or "TEMP B-TREE" in step
 
 
 def test_a_page_deep_in_a_large_folder_reads_only_its_rows(
