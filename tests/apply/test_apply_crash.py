@@ -61,6 +61,14 @@ def _start(base_url: str, spec: Path, root: Path) -> subprocess.Popen[str]:
     )
 
 
+def _until_it_talks(rig: Rig, sent: int) -> None:
+    """Wait for the process's first request: on a loaded machine its start alone can take
+    longer than the random delay, and every kill would land before any work."""
+    deadline = time.monotonic() + 20
+    while len(rig.requests()) == sent and time.monotonic() < deadline:
+        time.sleep(0.01)
+
+
 def test_killed_applies_converge_to_one_clone_per_alias_and_one_upload_per_file(
     rig: Rig, served: RunningServer
 ) -> None:
@@ -70,9 +78,11 @@ def test_killed_applies_converge_to_one_clone_per_alias_and_one_upload_per_file(
     chance = random.Random(SEED)
     progress: list[tuple[int, int]] = []
     for _ in range(KILLS):
+        sent = len(rig.requests())
         process = _start(served.base_url, spec, rig.root)
         assert process.stdout is not None
         assert process.stdout.readline().strip() == "ready"
+        _until_it_talks(rig, sent)
         time.sleep(chance.uniform(0.0, 0.3))
         process.send_signal(signal.SIGKILL)
         process.wait(timeout=10)
