@@ -7,21 +7,10 @@ the wait in waiting.py.
 
 from __future__ import annotations
 
-import copy
-import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
-from reconciler.apply.events import (
-    Adopted,
-    EventSink,
-    NotAttempted,
-    Retrying,
-    Submitted,
-    VoiceFailed,
-    VoiceStarted,
-    VoiceUnknown,
-)
+from reconciler.apply.control import ApplyPhase, NotStartedError, RunControl, Voice
+from reconciler.apply.events import Adopted, Retrying, Submitted, VoiceStarted
 from reconciler.apply.report import Outcome
 from reconciler.apply.uploads import UploadStore
 from reconciler.model.engines import engine_limits
@@ -36,46 +25,20 @@ from reconciler.model.errors import (
 from reconciler.model.values import (
     LANGUAGE_KEY,
     MANAGED_BY_KEY,
+    AdoptMode,
     CloneId,
+    CloneStatus,
     Declaration,
     DeclaredFile,
     FileId,
     MetaValue,
     RemoteClone,
+    owner_marker,
 )
 from reconciler.model.voiceapi import CloneRequest, VoiceApi
 from reconciler.redact import safe
 
-TRANSIENT_STREAK_LIMIT = 5
 RATE_LIMITED_CREATES = 5  # 429s on one create that may be followed by read back + POST
-
-
-@dataclass(slots=True)
-class Voice:
-    """Mutable progress of one declaration inside one execute(); changed under the lock."""
-
-    decl: Declaration
-    phase: str = "queued"
-    outcome: Outcome | None = None  # decided before the wait (failed, not attempted...)
-    reason: str | None = None
-    clone: RemoteClone | None = None
-    adopted: bool = False
-    post_in_flight: bool = False
-    retries: int = 0
-    paths_by_id: dict[FileId, str] = field(default_factory=dict)
-
-    @property
-    def busy(self) -> bool:
-        return self.outcome is None and self.phase in ("uploading", "checking", "creating")
-
-
-class NotStartedError(VoicectlError):
-    """A write was not sent: the run stopped (interrupt, 402, transient streak, bad key)
-    while this worker waited for its turn."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
 
 
 def find_ours(
@@ -90,7 +53,9 @@ def find_ours(
     for record in reversed(records):
         if not (record.managed_by == marker or force):
             continue
-        if record.status != "failed" or (before is not None and record.clone_id not in before):
+        if record.status != CloneStatus.FAILED or (
+            before is not None and record.clone_id not in before
+        ):
             return record
     return None
 
@@ -98,7 +63,7 @@ def find_ours(
 def taken_reason(records: tuple[RemoteClone, ...], marker: str) -> str | None:
     """Why the alias cannot be ours: a running or succeeded record someone else holds."""
     for record in reversed(records):
-        if record.status != "failed" and record.managed_by != marker:
+        if record.status != CloneStatus.FAILED and record.managed_by != marker:
             holder = record.managed_by
             if holder is None:
                 return "alias taken (held by a clone voicectl does not manage)"
@@ -112,65 +77,6 @@ def clone_metadata(decl: Declaration, marker: str) -> dict[str, MetaValue]:
     metadata[LANGUAGE_KEY] = decl.language
     metadata[MANAGED_BY_KEY] = marker
     return metadata
-
-
-class RunControl:
-    """Run-wide switches shared by the workers: why new voices stop, the transient
-    streak, and the snapshot after which late workers change nothing."""
-
-    def __init__(self, stop: threading.Event, events: EventSink) -> None:
-        self.stop = stop
-        self.events = events
-        self.lock = threading.Lock()
-        self.halt_reason: str | None = None
-        self._streak = 0
-        self._frozen = False
-
-    def halted(self) -> str | None:
-        if self.stop.is_set():
-            return "interrupted before the create"
-        with self.lock:
-            return self.halt_reason
-
-    def halt(self, reason: str) -> None:
-        with self.lock:
-            self.halt_reason = self.halt_reason or reason
-
-    def note_transient(self) -> None:
-        with self.lock:
-            self._streak += 1
-            if self._streak >= TRANSIENT_STREAK_LIMIT and self.halt_reason is None:
-                self.halt_reason = f"{TRANSIENT_STREAK_LIMIT} consecutive transient failures"
-
-    def update(self, voice: Voice, **changes: object) -> bool:
-        """Change a voice unless the report snapshot was already taken."""
-        with self.lock:
-            if self._frozen:
-                return False
-            for name, value in changes.items():
-                setattr(voice, name, value)
-            if "clone" in changes:
-                self._streak = 0  # a clone that landed ends a transient streak
-            return True
-
-    def freeze(self, voices: list[Voice]) -> list[Voice]:
-        with self.lock:
-            self._frozen = True
-            return [copy.copy(v) for v in voices]
-
-    def settle(self, voice: Voice, outcome: Outcome, reason: str) -> None:
-        """Record an outcome decided during the worker phase and show it at once."""
-        with self.lock:
-            if self._frozen or voice.outcome is not None:
-                return
-            voice.outcome, voice.reason, voice.phase = outcome, reason, outcome.value
-        alias = voice.decl.alias
-        if outcome is Outcome.NOT_ATTEMPTED:
-            self.events.emit(NotAttempted(alias, reason))
-        elif outcome is Outcome.UNKNOWN:
-            self.events.emit(VoiceUnknown(alias, reason))
-        else:
-            self.events.emit(VoiceFailed(alias, reason))
 
 
 class VoiceRunner:
@@ -187,7 +93,7 @@ class VoiceRunner:
     ) -> None:
         self._api, self._store, self._control = api, store, control
         self._events = control.events
-        self._marker = f"voicectl:{owner}"
+        self._marker = owner_marker(owner)
         self._last_request_id = last_request_id
 
     def run(self, voice: Voice, index: int, total: int) -> None:
@@ -195,11 +101,11 @@ class VoiceRunner:
         self._events.emit(VoiceStarted(decl.alias, decl.engine, index, total))
         step = "upload"
         try:
-            control.update(voice, phase="uploading")
+            control.enter(voice, ApplyPhase.UPLOADING)
             file_ids = tuple(self._ensure(voice, f) for f in decl.files)
             consent = self._ensure(voice, decl.consent) if decl.consent else None
             step = "read back"
-            control.update(voice, phase="checking")
+            control.enter(voice, ApplyPhase.CHECKING)
             records = self._api.get_clones(decl.alias)  # read back before creating
             if self._settle_existing(voice, records, None):
                 return
@@ -208,7 +114,7 @@ class VoiceRunner:
             step = "create"
             self._create(voice, request, frozenset(r.clone_id for r in records))
         except NotStartedError as exc:
-            control.update(voice, post_in_flight=False)  # nothing was sent
+            control.post_done(voice)  # nothing was sent
             control.settle(voice, Outcome.NOT_ATTEMPTED, exc.reason)
         except ApiError as exc:
             if exc.transient:
@@ -242,11 +148,11 @@ class VoiceRunner:
         """Adopt our record or fail on someone else's; False when the alias is free.
         `before`: the record ids seen before our POST (None: no POST sent yet). With
         `lost_answer`, a new record of ours is the one our POST created."""
-        ours = find_ours(records, self._marker, before, force=voice.decl.adopt == "force")
+        ours = find_ours(records, self._marker, before, force=voice.decl.adopt == AdoptMode.FORCE)
         if ours is not None:
             alias = voice.decl.alias
             created = lost_answer and before is not None and ours.clone_id not in before
-            if not self._control.update(voice, clone=ours, adopted=not created, phase=ours.status):
+            if not self._control.landed(voice, ours, adopted=not created):
                 return True
             if created:  # our POST landed; only its answer was lost
                 limits = engine_limits(voice.decl.engine)
@@ -271,18 +177,18 @@ class VoiceRunner:
             if halted is not None:
                 control.settle(voice, Outcome.NOT_ATTEMPTED, halted)
                 return
-            if not control.update(voice, phase="creating", post_in_flight=True):
+            if not control.enter(voice, ApplyPhase.CREATING, post_in_flight=True):
                 return
             try:
                 clone = self._api.create_clone(request)
             except CreditsError as exc:
-                control.update(voice, post_in_flight=False)
+                control.post_done(voice)
                 control.halt("insufficient credits (HTTP 402)")
                 reason = f"insufficient credits: {safe(exc.server_message, 200)}"
                 control.settle(voice, Outcome.NOT_ATTEMPTED, reason)
                 return
             except ConflictError:
-                control.update(voice, post_in_flight=False)
+                control.post_done(voice)
                 try:
                     records = self._api.get_clones(alias)
                 except ApiError as read_exc:  # it may be ours (a concurrent run): not "failed"
@@ -302,7 +208,7 @@ class VoiceRunner:
                 return
             except ApiError as exc:
                 if not exc.transient:
-                    control.update(voice, post_in_flight=False)
+                    control.post_done(voice)
                     raise
                 # a 429 was refused unprocessed: it does not use up the one repeat
                 if exc.status == 429 and limited < RATE_LIMITED_CREATES:
@@ -310,12 +216,12 @@ class VoiceRunner:
                 else:
                     failures += 1
                     control.note_transient()
-                control.update(voice, post_in_flight=False, retries=voice.retries + 1)
+                control.post_done(voice, retried=True)
                 self._events.emit(Retrying(alias, "create", f"{safe(str(exc), 200)}; reading back"))
                 if self._read_back_after_loss(voice, before, exc, last=failures >= 2):
                     return
                 continue
-            if control.update(voice, clone=clone, phase=clone.status, post_in_flight=False):
+            if control.landed(voice, clone, adopted=False):
                 limits = engine_limits(request.engine)
                 credits = limits.credits if limits else 0
                 request_id = self._last_request_id(alias)

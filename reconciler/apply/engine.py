@@ -13,7 +13,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Protocol
 
-from reconciler.apply.creating import NotStartedError, RunControl, Voice, VoiceRunner
+from reconciler.apply.control import NotStartedError, RunControl, Voice
+from reconciler.apply.creating import VoiceRunner
 from reconciler.apply.events import Event, EventSink, Heartbeat, Interrupted, NullSink
 from reconciler.apply.report import ApplyReport, Outcome
 from reconciler.apply.uploads import UploadStore

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
-from reconciler.model.values import Alias, CloneId, FileId, FolderId
+from reconciler.model.values import Alias, CloneId, CloneStatus, FileId, FolderId
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +83,7 @@ class Adopted:
 
     alias: Alias
     clone_id: CloneId
-    status: str
+    status: CloneStatus
     reason: str
 
 
@@ -101,7 +101,7 @@ class StatusChanged:
 
     alias: Alias
     clone_id: CloneId
-    status: str
+    status: CloneStatus
     elapsed_s: float
 
 
@@ -128,7 +128,7 @@ class VoicePending:
 
     alias: Alias
     clone_id: CloneId
-    status: str
+    status: CloneStatus
     elapsed_s: float
 
 

@@ -10,12 +10,10 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from reconciler.model.values import Alias, CloneId, Discard
+from reconciler.model.exitcodes import ExitCode
+from reconciler.model.values import Alias, CloneId, CloneStatus, Discard
 
 REPORT_FORMAT_VERSION = 1
-EXIT_OK = 0
-EXIT_RESIDUE = 5
-EXIT_INTERRUPTED = 130
 
 
 class Outcome(StrEnum):
@@ -40,7 +38,7 @@ class VoiceResult:
     outcome: Outcome
     source: str = ""  # the declaring YAML file
     clone_id: CloneId | None = None
-    status: str | None = None  # last remote status seen
+    status: CloneStatus | None = None  # last remote status seen
     reason: str | None = None
     request_ids: tuple[str, ...] = ()
     retries: int = 0
@@ -82,14 +80,14 @@ class ApplyReport:
     stopped_reason: str | None = None  # why new voices stopped being started
 
     @property
-    def exit_code(self) -> int:
+    def exit_code(self) -> ExitCode:
         """130 after an interrupt; 5 when any voice failed, was not attempted or is
         unknown; else 0 (pending voices are not failures)."""
         if self.interrupted:
-            return EXIT_INTERRUPTED
+            return ExitCode.INTERRUPTED
         if any(v.outcome in PROBLEM_OUTCOMES for v in self.voices):
-            return EXIT_RESIDUE
-        return EXIT_OK
+            return ExitCode.NOT_CONVERGED
+        return ExitCode.SUCCESS
 
     def count(self, outcome: Outcome) -> int:
         return sum(1 for v in self.voices if v.outcome is outcome)

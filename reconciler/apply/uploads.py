@@ -15,7 +15,14 @@ from pathlib import Path
 from reconciler.apply.events import EventSink, FolderReady, Retrying, Uploaded, UploadSkipped
 from reconciler.apply.report import UploadStats
 from reconciler.model.errors import ApiError, VoicectlError
-from reconciler.model.values import Alias, DeclaredFile, FileId, FolderId, RemoteFile
+from reconciler.model.values import (
+    Alias,
+    DeclaredFile,
+    FileId,
+    FileStatus,
+    FolderId,
+    RemoteFile,
+)
 from reconciler.model.voiceapi import VoiceApi
 from reconciler.redact import safe
 
@@ -157,7 +164,7 @@ class UploadStore:
                 last = exc
                 self._events.emit(Retrying(alias, "upload", f"{declared.path}: {safe(str(exc))}"))
                 continue
-            if remote.status == "failed":
+            if remote.status == FileStatus.FAILED:
                 raise FileRejectedError(f"{declared.path}: the server could not decode the audio")
             self._count(alias, declared, remote, reused=False, why="")
             return remote
@@ -188,4 +195,4 @@ class UploadStore:
 
 def _usable(file: RemoteFile) -> bool:
     """Only a fully uploaded file can be reused; a `pending` slot may be an orphan."""
-    return file.status == "uploaded"
+    return file.status == FileStatus.UPLOADED

@@ -11,7 +11,7 @@ import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from reconciler.apply.creating import Voice
+from reconciler.apply.control import Voice
 from reconciler.apply.events import (
     EventSink,
     Heartbeat,
@@ -27,7 +27,7 @@ from reconciler.apply.events import (
 from reconciler.apply.report import ApplyReport, DiscardedFile, Outcome, UploadStats, VoiceResult
 from reconciler.model.engines import engine_limits
 from reconciler.model.errors import ApiError
-from reconciler.model.values import Alias, RemoteClone
+from reconciler.model.values import Alias, CloneStatus, RemoteClone
 from reconciler.model.voiceapi import VoiceApi
 from reconciler.redact import safe
 
@@ -248,7 +248,7 @@ def _finish(
         for fid, why in sorted(record.discarded.items())
     )
     base = replace(base, clone_id=record.clone_id, status=record.status, discarded=discarded)
-    if record.status == "succeeded":
+    if record.status == CloneStatus.SUCCEEDED:
         limits = engine_limits(decl.engine)
         spent = limits.credits if limits and not voice.adopted else 0
         base = replace(base, credits=spent)
@@ -259,7 +259,7 @@ def _finish(
         outcome = Outcome.ADOPTED if voice.adopted else Outcome.SUCCEEDED
         events.emit(VoiceSucceeded(alias, record.clone_id, voice.adopted, len(discarded)))
         return replace(base, outcome=outcome)
-    if record.status == "failed":
+    if record.status == CloneStatus.FAILED:
         reason = safe(record.fail_reason or "the clone failed", 300)
         events.emit(VoiceFailed(alias, reason, record.clone_id))
         return replace(base, outcome=Outcome.FAILED, reason=reason)

@@ -15,7 +15,9 @@ from reconciler.model.errors import ServerError
 from reconciler.model.values import (
     Alias,
     CloneId,
+    CloneStatus,
     FileId,
+    FileStatus,
     FolderId,
     MetaValue,
     RemoteClone,
@@ -82,7 +84,7 @@ def parse_clone(item: Any, path: str) -> RemoteClone:
         clone_id=CloneId(clone_id),
         alias=Alias(alias),
         engine=engine,
-        status=status,
+        status=CloneStatus.parse(status),
         files_used=tuple(FileId(str(f)) for f in used) if isinstance(used, list) else (),
         discarded=(
             {FileId(str(k)): str(v) for k, v in discarded.items()}
@@ -123,7 +125,7 @@ def parse_file(item: Any, path: str) -> RemoteFile:
         name=name,
         folder_id=FolderId(folder) if folder else None,
         size=_integer(item, "size") or 0,
-        status=_text(item, "status") or "pending",
+        status=FileStatus.parse(_text(item, "status") or FileStatus.PENDING),
         duration_s=None if duration is None else float(duration),
         created_at=_timestamp(item.get("createdAt")),
     )

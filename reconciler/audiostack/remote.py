@@ -10,7 +10,14 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TypeVar
 
-from reconciler.model.values import Alias, FileId, RemoteClone, RemoteFile, RemoteState
+from reconciler.model.values import (
+    Alias,
+    FileId,
+    FileStatus,
+    RemoteClone,
+    RemoteFile,
+    RemoteState,
+)
 from reconciler.model.voiceapi import VoiceApi
 
 T = TypeVar("T")
@@ -71,7 +78,7 @@ def pick_by_name(files: Sequence[RemoteFile]) -> dict[str, RemoteFile]:
     (createdAt, else the later position in the listing)."""
     best: dict[str, tuple[tuple[bool, str, int], RemoteFile]] = {}
     for position, item in enumerate(files):
-        rank = (item.status == "uploaded", item.created_at or "", position)
+        rank = (item.status == FileStatus.UPLOADED, item.created_at or "", position)
         held = best.get(item.name)
         if held is None or rank > held[0]:
             best[item.name] = (rank, item)

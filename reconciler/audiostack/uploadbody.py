@@ -12,7 +12,7 @@ from pathlib import Path
 
 from reconciler.audiostack.retry import Sleep
 from reconciler.model.errors import BadRequestError, ServerError, UploadMismatchError
-from reconciler.model.values import RemoteFile, Sha256
+from reconciler.model.values import FileStatus, RemoteFile, Sha256
 from reconciler.redact import safe
 
 CHUNK = 256 * 1024
@@ -23,17 +23,17 @@ def await_uploaded(
     read_item: Callable[[], RemoteFile], name: str, path: str, sleep: Sleep
 ) -> RemoteFile:
     """Poll the file item (`read_item`, a GET of `path`) until the server processed it."""
-    status = "unknown"
+    status = FileStatus.UNKNOWN
     for attempt in range(UPLOAD_POLLS):
         item = read_item()
         status = item.status
-        if status == "uploaded":
+        if status == FileStatus.UPLOADED:
             return item
-        if status == "failed":
+        if status == FileStatus.FAILED:
             message = f"the server could not process {safe(name, 120)} (status failed)"
             raise BadRequestError(message, method="GET", path=path)
         sleep(min(2.0, 0.25 * 2**attempt))
-    message = f"{safe(name, 120)} still {status!r} after {UPLOAD_POLLS} checks"
+    message = f"{safe(name, 120)} still {str(status)!r} after {UPLOAD_POLLS} checks"
     raise ServerError(message, method="GET", path=path)
 
 

@@ -9,10 +9,11 @@ from rich.text import Text
 
 from reconciler.cli.context import Context
 from reconciler.model.errors import DeclarationError, VoicectlError
+from reconciler.model.exitcodes import ExitCode
 from reconciler.redact import clean, scrub
 
 
-def report_failure(exc: BaseException, ctx: Context, *, debug: bool) -> int:
+def report_failure(exc: BaseException, ctx: Context, *, debug: bool) -> ExitCode:
     if debug:
         ctx.err.print(Text(scrub("".join(traceback.format_exception(exc)))))
     if isinstance(exc, DeclarationError):
@@ -30,4 +31,4 @@ def report_failure(exc: BaseException, ctx: Context, *, debug: bool) -> int:
             f"internal error: {type(exc).__name__}: {message} (rerun with --debug for a traceback)"
         )
     )
-    return 1
+    return ExitCode.ERROR

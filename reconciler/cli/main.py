@@ -17,6 +17,7 @@ from types import ModuleType
 from typing import TextIO
 
 from reconciler import __version__
+from reconciler.model.exitcodes import ExitCode
 
 # subcommand → module in reconciler.commands (imported only when needed)
 COMMANDS: dict[str, str] = {
@@ -129,7 +130,7 @@ def main(
         setattr(args, flag, getattr(args, flag, False))
     if not getattr(args, "command", None):
         parser.print_help(out_stream)
-        return 1
+        return ExitCode.ERROR
     out, err = _make_consoles(env, out_stream, err_stream, args.no_color)
     try:
         is_tty = in_stream.isatty()
@@ -148,9 +149,6 @@ def main(
     return _dispatch(args, ctx)
 
 
-EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a program cut off by a pipe
-
-
 def _silence_stdout() -> None:
     """Point stdout at /dev/null so the interpreter's final flush cannot fail again."""
     with contextlib.suppress(OSError, ValueError, AttributeError):
@@ -165,10 +163,10 @@ def _dispatch(args: argparse.Namespace, ctx: object) -> int:
         return int(args.handler(args, ctx))
     except KeyboardInterrupt:
         ctx.err.print("interrupted", style="bold")  # type: ignore[attr-defined]
-        return 130
+        return ExitCode.INTERRUPTED
     except BrokenPipeError:  # `voicectl plan | head`: the reader left; not our error
         _silence_stdout()
-        return EXIT_BROKEN_PIPE
+        return ExitCode.BROKEN_PIPE  # what a shell reports for a program cut off by a pipe
     except BaseException as exc:
         if isinstance(exc, SystemExit):
             raise

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from reconciler.cli.context import Context
 from reconciler.cli.planning import add_plan_arguments
 from reconciler.model.errors import ConfigError
+from reconciler.model.exitcodes import ExitCode
 
 if TYPE_CHECKING:
     from reconciler.cli.workspace import Workspace
@@ -138,15 +139,15 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         show_plan(fresh.plan, args, ctx, ws)
         if fresh.plan.blocked:
             ctx.err.print("Blocked: nothing was written.")
-            return 4
+            return ExitCode.BLOCKED
         if not fresh.plan.writes:
             ctx.err.print("Nothing to apply.")
-            return 0
+            return ExitCode.SUCCESS
         if not _confirm(args, ctx):
             ctx.err.print("Apply cancelled: nothing was written.")
-            return 1
+            return ExitCode.ERROR
         code = _execute(args, ctx, ws, api, fresh, trail=trail)
-        if code == 130:
+        if code == ExitCode.INTERRUPTED:
             return code
         after = make_plan(args, ctx, ws, api).plan
     return _converged(after, {c.alias for c in fresh.plan.writes}, code, ctx)
@@ -209,7 +210,7 @@ def _execute(
             ctx.err.print(
                 f"error: could not write the report to {args.report}: {reason}", markup=False
             )
-            return report.exit_code or 1
+            return report.exit_code or ExitCode.ERROR
         ctx.err.print(f"wrote report to {args.report}", markup=False)
     return report.exit_code
 
@@ -226,11 +227,11 @@ def _converged(after: Plan, written: set[str], code: int, ctx: Context) -> int:
             f"Not converged: {failed} voice(s) failed; change the declaration "
             "(or run with --retry-failed) to try again."
         )
-        return code or 5
+        return code or ExitCode.NOT_CONVERGED
     if not after.writes and not after.blocked:
         note = f" ({pending} pending: a later plan or apply picks them up)" if pending else ""
         ctx.out.print(f"Converged.{note}")
         return code
     ctx.out.print("Not converged; the remote still differs:")
     render_plan(after, ctx.out, detail="changes")
-    return code or 5
+    return code or ExitCode.NOT_CONVERGED

@@ -12,11 +12,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from reconciler.cli.context import Context
+from reconciler.model.exitcodes import ExitCode
 
 if TYPE_CHECKING:
     import httpx
-
-EXIT_STALE = 3
 
 
 def register(sub: Any, name: str, common: argparse.ArgumentParser) -> None:
@@ -59,7 +58,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
             return _post(plans, args, ctx, http)
     except GitHubError as exc:
         _print_error(ctx, str(exc), exc.hint)
-        return 1
+        return ExitCode.ERROR
 
 
 def _post(
@@ -83,7 +82,7 @@ def _post(
     body = compose_comment(plans, render=render, head_sha=head_sha)
     if args.dry_run or gh is None:
         ctx.out.print(Text(body.text), soft_wrap=True)
-        return 0
+        return ExitCode.SUCCESS
     if args.pr is not None:
         from dataclasses import replace
 
@@ -94,7 +93,7 @@ def _post(
         ctx.environ,
         {"comment_id": result.id, "comment_url": result.url, "comment_action": result.action},
     )
-    return 0
+    return ExitCode.SUCCESS
 
 
 def _check_reviewed(plans: Sequence[Mapping[str, Any]], ctx: Context, http: httpx.Client) -> int:
@@ -120,7 +119,7 @@ def _check_reviewed(plans: Sequence[Mapping[str, Any]], ctx: Context, http: http
             f"commit {gh.sha[:12]} is not the merge of a pull request: no reviewed plan",
             "apply changes through a pull request, or run `voicectl apply` by hand",
         )
-        return EXIT_STALE
+        return ExitCode.STALE_PLAN
     number = int(pull["number"])
     records = {}
     for comment in iter_marked_comments(api, number, MARKER_PREFIX):
@@ -134,9 +133,9 @@ def _check_reviewed(plans: Sequence[Mapping[str, Any]], ctx: Context, http: http
             Text("  hint: review the combined change in a new pull request, or apply by hand"),
             soft_wrap=True,
         )
-        return EXIT_STALE
+        return ExitCode.STALE_PLAN
     ctx.out.print(Text(f"plan matches the one reviewed on pull request #{number}"), soft_wrap=True)
-    return 0
+    return ExitCode.SUCCESS
 
 
 def _load_plan(path: Path) -> Mapping[str, Any]:

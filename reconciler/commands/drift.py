@@ -12,6 +12,7 @@ from typing import Any
 
 from reconciler.cli.context import Context
 from reconciler.cli.planning import add_plan_arguments
+from reconciler.model.exitcodes import ExitCode
 
 DRIFT_ACTIONS = ("drift", "orphan", "failed", "create", "replace")
 
@@ -41,6 +42,6 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     show_plan(dataclasses.replace(plan, changes=kept), args, ctx, ws)
     if drifted:
         ctx.err.print(f"Drift: {len(drifted)} voice(s) differ from their declarations.")
-        return 2
+        return ExitCode.CHANGES
     ctx.err.print("No drift.")
-    return 0
+    return ExitCode.SUCCESS

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from reconciler.cli.context import Context
+from reconciler.model.exitcodes import ExitCode
 
 DEFAULT_DB = Path(".voicectl") / "emulator.sqlite3"
 CLOCK_MODES = ("immediate", "time", "manual")
@@ -52,16 +53,16 @@ def _is_loopback(host: str) -> bool:
 def run(args: argparse.Namespace, ctx: Context) -> int:
     if getattr(args, "emulator_action", None) != "serve":
         ctx.err.print("usage: voicectl emulator serve [--host H] [--port N] [--db PATH]")
-        return 1
+        return ExitCode.ERROR
     if not _is_loopback(args.host) and not args.allow_remote:
         ctx.err.print(
             f"error: refusing to bind {args.host}: the emulator has an unauthenticated admin"
             " API\n  hint: pass --allow-remote to bind a non-loopback address"
         )
-        return 1
+        return ExitCode.ERROR
     if not 0 <= args.port <= 65535 or args.time_scale <= 0 or (args.rate_limit or 1) <= 0:
         ctx.err.print("error: --port must be 0-65535; --time-scale and --rate-limit positive")
-        return 1
+        return ExitCode.ERROR
     from reconciler.emulator.core import Emulator
     from reconciler.emulator.server import serve
 
@@ -83,7 +84,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
             markup=False,
             soft_wrap=True,
         )
-        return 1
+        return ExitCode.ERROR
 
     def announce(base_url: str) -> None:
         ctx.out.print(f"AUDIOSTACK_API_URL={base_url}", soft_wrap=True)
@@ -96,7 +97,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         serve(emulator, args.host, args.port, on_ready=announce)
     except OSError as exc:
         ctx.err.print(f"error: cannot bind {args.host}:{args.port}: {exc.strerror or exc}")
-        return 1
+        return ExitCode.ERROR
     finally:
         emulator.close()
-    return 0
+    return ExitCode.SUCCESS

@@ -6,6 +6,7 @@ import argparse
 from typing import Any
 
 from reconciler.cli.context import Context
+from reconciler.model.exitcodes import ExitCode
 
 
 def register(sub: Any, name: str, common: argparse.ArgumentParser) -> None:
@@ -52,4 +53,4 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         table.add_row(label, *cells)
     ctx.out.print(table)
     ctx.out.print("MB = 1,000,000 bytes. Source: AudioStack voice cloning guide.")
-    return 0
+    return ExitCode.SUCCESS

@@ -10,6 +10,7 @@ from typing import Any
 from reconciler.cli.context import Context
 from reconciler.cli.workspace import Workspace, add_target_arguments
 from reconciler.model.errors import ConfigError, SelectorError
+from reconciler.model.exitcodes import ExitCode
 
 
 def register(sub: Any, name: str, common: argparse.ArgumentParser) -> None:
@@ -102,7 +103,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
             histories = {alias: list(api.get_clones(alias)) for alias in args.aliases}
     if not histories:
         ctx.err.print("nothing to import: the organisation has no clones")
-        return 0
+        return ExitCode.SUCCESS
     missing = sorted(alias for alias, records in histories.items() if not records)
     if missing:
         raise SelectorError(f"no remote clone named {', '.join(map(repr, missing))}")
@@ -115,7 +116,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         ctx.notice(f"skipped {alias}: already declared in {where}")
     if skipped and len(skipped) == len(targets):
         ctx.err.print("nothing to import: every remote clone is already declared")
-        return 0
+        return ExitCode.SUCCESS
     for alias, record in records.items():
         if record is None or alias in skipped:
             continue
@@ -124,4 +125,4 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         text = render_declaration(record, schema_path=schema.as_posix())
         _write_new(target, text, args.force, shown)
         ctx.err.print(f"imported {alias} → {shown}")
-    return 0
+    return ExitCode.SUCCESS

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from reconciler.cli.context import Context
 from reconciler.cli.planning import add_plan_arguments
 from reconciler.model.errors import ConfigError
+from reconciler.model.exitcodes import ExitCode
 
 if TYPE_CHECKING:
     from reconciler.cli.workspace import Workspace
@@ -95,10 +96,10 @@ def _write_warnings(plan: Plan) -> tuple[Diagnostic, ...]:
     return tuple(d for d in plan.diagnostics if d.location.path in paths)
 
 
-def plan_exit_code(plan: Plan, detailed: bool) -> int:
+def plan_exit_code(plan: Plan, detailed: bool) -> ExitCode:
     if plan.blocked:
-        return 4
-    return 2 if detailed and plan.has_changes else 0
+        return ExitCode.BLOCKED
+    return ExitCode.CHANGES if detailed and plan.has_changes else ExitCode.SUCCESS
 
 
 def _out_path(args: argparse.Namespace, ctx: Context) -> Path | None:

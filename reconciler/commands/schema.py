@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING, Any
 
+from reconciler.model.exitcodes import ExitCode
+
 if TYPE_CHECKING:
     from reconciler.cli.context import Context
 
@@ -32,8 +34,8 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         text = schema_text(args.kind)
     except OSError:
         ctx.err.print(Text(f"error: the {args.kind} schema is not installed"), soft_wrap=True)
-        return 1
+        return ExitCode.ERROR
     stream = ctx.out.file
     stream.write(text if text.endswith("\n") else text + "\n")
     stream.flush()
-    return 0
+    return ExitCode.SUCCESS

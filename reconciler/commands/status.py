@@ -7,6 +7,7 @@ from typing import Any
 
 from reconciler.cli.context import Context
 from reconciler.cli.planning import add_plan_arguments
+from reconciler.model.exitcodes import ExitCode
 
 
 def register(sub: Any, name: str, common: argparse.ArgumentParser) -> None:
@@ -46,4 +47,4 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
             change.action.value if change else "noop",
         )
     print_table(ctx.out, table)  # unsqueezed in a pipe: a long alias stays whole
-    return 0
+    return ExitCode.SUCCESS

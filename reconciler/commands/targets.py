@@ -10,6 +10,7 @@ import argparse
 from typing import Any
 
 from reconciler.cli.context import Context
+from reconciler.model.exitcodes import ExitCode
 
 DESCRIPTION = """\
 Print the names of the targets declared in voicectl.yaml, sorted, one per line
@@ -37,4 +38,4 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     project = load_project(find_root(ctx.cwd))
     for name in project.target_names:
         ctx.out.print(name, markup=False, highlight=False, soft_wrap=True)
-    return 0
+    return ExitCode.SUCCESS

@@ -10,6 +10,8 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from reconciler.model.exitcodes import ExitCode
+
 if TYPE_CHECKING:
     from reconciler.cli.context import Context
 
@@ -54,7 +56,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         result = load_declarations(root, paths, project=project, cache_dir=root / ".voicectl")
     except DeclarationError as exc:
         print_diagnostics(exc.diagnostics, ctx)
-        return 1
+        return ExitCode.ERROR
     if result.warnings:
         print_diagnostics(result.warnings, ctx)
     if not getattr(args, "quiet", False):
@@ -64,4 +66,4 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
             Text(f"✓ {count} {noun} valid ({count_line(result.warnings).split(', ')[1]})"),
             soft_wrap=True,
         )
-    return 0
+    return ExitCode.SUCCESS

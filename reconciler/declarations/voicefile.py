@@ -18,7 +18,14 @@ from reconciler.declarations.rules import check_engine_rules
 from reconciler.declarations.schema import check_document
 from reconciler.declarations.yamlsrc import LocatedDoc, parse_yaml, read_yaml
 from reconciler.model.errors import Diagnostic, Location, Severity
-from reconciler.model.values import Alias, AudioInfo, Declaration, DeclaredFile, FileId
+from reconciler.model.values import (
+    AdoptMode,
+    Alias,
+    AudioInfo,
+    Declaration,
+    DeclaredFile,
+    FileId,
+)
 
 
 @dataclass(slots=True)
@@ -125,7 +132,7 @@ def _build(
         ignore=tuple(data.get("ignore", ())),
         strict_files=data.get("strict_files", False),
         replaces=Alias(data["replaces"]) if "replaces" in data else None,
-        adopt=data.get("adopt"),
+        adopt=AdoptMode.FORCE if data.get("adopt") == "force" else AdoptMode.NORMAL,
         targets=tuple(data.get("targets", ())),
     )
 

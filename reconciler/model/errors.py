@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from reconciler.model.exitcodes import ExitCode
+
 
 @dataclass(frozen=True, slots=True, order=True)
 class Location:
@@ -54,7 +56,7 @@ class Diagnostic:
 class VoicectlError(Exception):
     """Root of every expected failure; `exit_code` is what the CLI returns."""
 
-    exit_code = 1
+    exit_code: ExitCode = ExitCode.ERROR
 
 
 class DeclarationError(VoicectlError):
@@ -77,7 +79,7 @@ class SelectorError(VoicectlError):
 class StalePlanError(VoicectlError):
     """A saved plan no longer matches a fresh plan."""
 
-    exit_code = 3
+    exit_code = ExitCode.STALE_PLAN
 
 
 class PlanFileError(VoicectlError):
@@ -87,7 +89,7 @@ class PlanFileError(VoicectlError):
 class BlockedPlanError(VoicectlError):
     """The plan is blocked by budget or policy."""
 
-    exit_code = 4
+    exit_code = ExitCode.BLOCKED
 
 
 class ApiError(VoicectlError):

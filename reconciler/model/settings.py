@@ -46,10 +46,6 @@ class Settings:
     why_embedded: str = f"no {KEY_VARIABLE}"
 
     @property
-    def managed_by(self) -> str:
-        return f"voicectl:{self.owner}"
-
-    @property
     def emulator_db(self) -> Path:
         return self.root / ".voicectl" / "emulator.sqlite3"
 

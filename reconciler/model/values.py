@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import NewType
 
 from reconciler.model.errors import Location
@@ -22,6 +23,54 @@ MetaValue = str | int | float | bool
 
 MANAGED_BY_KEY = "managed_by"
 LANGUAGE_KEY = "languageCode"
+MARKER_PREFIX = "voicectl:"
+
+
+def owner_marker(owner: str) -> str:
+    """The one spelling of the ownership marker stamped as `metadata.managed_by`."""
+    return f"{MARKER_PREFIX}{owner}"
+
+
+class CloneStatus(StrEnum):
+    """`status` of a clone record. A value this voicectl does not know is UNKNOWN: it is
+    treated as still running (never terminal), so a new server status never crashes a run."""
+
+    PREPARING = "preparing"
+    IN_PROGRESS = "in_progress"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    UNKNOWN = "unknown"
+
+    @classmethod
+    def parse(cls, text: str) -> CloneStatus:
+        try:
+            return cls(text)
+        except ValueError:
+            return cls.UNKNOWN
+
+
+class FileStatus(StrEnum):
+    """`status` of a file item; an unknown value is UNKNOWN (never usable, never failed)."""
+
+    PENDING = "pending"
+    UPLOADED = "uploaded"
+    FAILED = "failed"
+    UNKNOWN = "unknown"
+
+    @classmethod
+    def parse(cls, text: str) -> FileStatus:
+        try:
+            return cls(text)
+        except ValueError:
+            return cls.UNKNOWN
+
+
+class AdoptMode(StrEnum):
+    """`adopt:` of a declaration: NORMAL adopts only a record nobody stamped; FORCE also
+    takes over a matching record stamped by another owner."""
+
+    NORMAL = "normal"
+    FORCE = "force"
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,8 +121,13 @@ class Declaration:
     ignore: tuple[str, ...] = ()
     strict_files: bool = False
     replaces: Alias | None = None
-    adopt: str | None = None  # None | "force"
+    adopt: AdoptMode = AdoptMode.NORMAL
     targets: tuple[str, ...] = ()  # empty: every target
+
+    @property
+    def all_files(self) -> tuple[DeclaredFile, ...]:
+        """The audio files and then the consent file: everything a create needs uploaded."""
+        return self.files + ((self.consent,) if self.consent else ())
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,7 +138,7 @@ class RemoteFile:
     name: str
     folder_id: FolderId | None
     size: int
-    status: str  # "pending" | "uploaded" | "failed"
+    status: FileStatus
     duration_s: float | None = None
     created_at: str | None = None  # ISO-8601 as sent; breaks ties between same-name files
 
@@ -96,7 +150,7 @@ class RemoteClone:
     clone_id: CloneId
     alias: Alias
     engine: str
-    status: str  # "preparing" | "in_progress" | "succeeded" | "failed"
+    status: CloneStatus
     files_used: tuple[FileId, ...] = ()
     discarded: Mapping[FileId, str] = field(default_factory=dict)
     metadata: Mapping[str, MetaValue] = field(default_factory=dict)
@@ -119,13 +173,13 @@ class RemoteClone:
 
     @property
     def terminal(self) -> bool:
-        return self.status in ("succeeded", "failed")
+        return self.status in (CloneStatus.SUCCEEDED, CloneStatus.FAILED)
 
 
 def current_record(records: tuple[RemoteClone, ...]) -> RemoteClone | None:
     """The newest non-failed record, else the newest failed one (api-contract.md E23)."""
     for record in reversed(records):
-        if record.status != "failed":
+        if record.status != CloneStatus.FAILED:
             return record
     return records[-1] if records else None
 

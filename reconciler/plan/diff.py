@@ -13,12 +13,15 @@ from reconciler.model.engines import engine_limits
 from reconciler.model.values import (
     LANGUAGE_KEY,
     MANAGED_BY_KEY,
+    AdoptMode,
     Alias,
+    CloneStatus,
     Declaration,
     MetaValue,
     RemoteClone,
     RemoteState,
     current_record,
+    owner_marker,
 )
 from reconciler.plan.change import Action, Change, FieldDiff
 from reconciler.plan.essence import FileMatcher, compare_essence, remote_fingerprint
@@ -41,7 +44,7 @@ INCOMPLETE_NOTE = "remote listing incomplete: orphaned and unmanaged voices unkn
 
 def clone_metadata(decl: Declaration, owner: str) -> dict[str, MetaValue]:
     """The metadata a create sends: declared metadata, languageCode and our marker."""
-    return {**decl.metadata, LANGUAGE_KEY: decl.language, MANAGED_BY_KEY: Policy(owner).marker}
+    return {**decl.metadata, LANGUAGE_KEY: decl.language, MANAGED_BY_KEY: owner_marker(owner)}
 
 
 def compare(declared: Sequence[Declaration], remote: RemoteState, policy: Policy) -> Plan:
@@ -101,7 +104,7 @@ def _classify(declared: Sequence[Declaration], remote: RemoteState, policy: Poli
 def _classify_undeclared(alias: Alias, current: RemoteClone, policy: Policy) -> Change:
     metadata = dict(current.metadata)
     if current.managed_by == policy.marker and policy.in_scope(alias):
-        running = () if current.status == "succeeded" else (f"clone {current.status}",)
+        running = () if current.status == CloneStatus.SUCCEEDED else (f"clone {current.status}",)
         reasons = (ORPHAN_REASON, *running)
         return Change(Action.ORPHAN, alias, remote=current, reasons=reasons, metadata=metadata)
     owner = current.managed_by
@@ -141,7 +144,7 @@ def _classify_record(
         return _write(base, decl, remote, credits, "not on the remote")
     fields = compare_essence(decl, current, matcher)
     failure = f"previous clone failed: {current.fail_reason or 'no reason given'}"
-    if current.status == "failed":
+    if current.status == CloneStatus.FAILED:
         if fields:
             return _write(base, decl, remote, credits, failure, "declaration changed since")
         if policy.retry_failed:
@@ -149,7 +152,7 @@ def _classify_record(
         return _with(base, Action.FAILED, failure, hint=FAILED_HINT)
     owner = current.managed_by
     foreign = (f"stamped by {owner}",) if owner and owner != policy.marker else ()
-    if current.status != "succeeded":
+    if current.status != CloneStatus.SUCCEEDED:
         reason = f"clone {current.status}; picked up by the next run"
         return _with(base, Action.PENDING, reason, *foreign, credits=credits)
     if fields:
@@ -161,7 +164,7 @@ def _classify_record(
         return base
     if owner is None:
         return _with(base, Action.ADOPT, "matches the declaration; not stamped by voicectl")
-    if decl.adopt == "force":
+    if decl.adopt == AdoptMode.FORCE:
         return _with(base, Action.ADOPT, f"stamped by {owner}; adopted with `adopt: force`")
     adopt = _with(base, Action.ADOPT, f"stamped by {owner}")
     return block_change(adopt, f"stamped by {owner}; add `adopt: force` to adopt it")

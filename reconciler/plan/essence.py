@@ -17,6 +17,7 @@ from reconciler.model.values import (
     Declaration,
     Discard,
     FileId,
+    FileStatus,
     MetaValue,
     RemoteClone,
     RemoteState,
@@ -45,9 +46,9 @@ class FileMatcher:
                 key = f"sha:{entry.audio.sha256[:16]}"
                 self.declared[key] = self.paths[key] = entry.path
                 self.by_upload_name[entry.upload_name or ""] = entry.path
-        for entry in (*decl.files, *((decl.consent,) if decl.consent else ())):
+        for entry in decl.all_files:
             found = remote.files_by_name.get(entry.upload_name or "")
-            if found is not None and found.status == "uploaded":
+            if found is not None and found.status == FileStatus.UPLOADED:
                 uploaded.append((found.name, found.file_id))
         self.uploaded = tuple(sorted(uploaded))
 

@@ -10,11 +10,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from fnmatch import fnmatchcase
 
-from reconciler.model.values import Alias, Declaration, DeclaredFile
+from reconciler.model.values import Alias, Declaration, DeclaredFile, owner_marker
 from reconciler.plan.change import WRITE_ACTIONS, Action, Change, Origin
 from reconciler.plan.planjson import change_key
 
-MARKER_PREFIX = "voicectl:"
 IMMUTABLE_HINT = "immutable field changed: use a new alias with replaces:"
 
 
@@ -30,7 +29,7 @@ class Policy:
 
     @property
     def marker(self) -> str:
-        return f"{MARKER_PREFIX}{self.owner}"
+        return owner_marker(self.owner)
 
     def in_scope(self, alias: str) -> bool:
         return not self.scope or any(fnmatchcase(alias, glob) for glob in self.scope)

@@ -7,10 +7,9 @@ already exist are left alone, whatever happened to their files since.
 from __future__ import annotations
 
 from reconciler.model.errors import DeclarationError, Diagnostic, Severity
-from reconciler.model.values import Declaration, DeclaredFile, FileId, RemoteState
-from reconciler.plan.plan import Action, Plan
+from reconciler.model.values import Declaration, DeclaredFile, FileId, FileStatus, RemoteState
+from reconciler.plan.plan import WRITE_ACTIONS, Plan
 
-_WRITES = (Action.CREATE, Action.REPLACE)
 UNKNOWN_HINT = (
     "check the id (voicectl import writes the ids of existing voices), "
     "or list the local audio file instead"
@@ -23,7 +22,7 @@ def check_file_ids(plan: Plan, remote: RemoteState) -> None:
     one of its local files (the API refuses a fileId listed twice)."""
     problems: list[Diagnostic] = []
     for change in plan.changes:
-        if change.declared is not None and change.effective in _WRITES:
+        if change.declared is not None and change.effective in WRITE_ACTIONS:
             problems.extend(_voice_problems(change.declared, remote))
     if problems:
         raise DeclarationError(tuple(problems))
@@ -34,7 +33,7 @@ def _uploads(decl: Declaration, remote: RemoteState) -> dict[FileId, str]:
     found: dict[FileId, str] = {}
     for entry in decl.files:
         item = remote.files_by_name.get(entry.upload_name or "")
-        if item is not None and item.status == "uploaded" and entry.path is not None:
+        if item is not None and item.status == FileStatus.UPLOADED and entry.path is not None:
             found.setdefault(item.file_id, entry.path)
     return found
 
@@ -65,7 +64,7 @@ def _remote_problem(entry: DeclaredFile, remote: RemoteState) -> tuple[str, str]
     item = remote.files_by_id.get(entry.file_id) if entry.file_id else None
     if item is None:
         return f"file_id {entry.file_id} is not a file of this organisation", UNKNOWN_HINT
-    if item.status != "uploaded":
+    if item.status != FileStatus.UPLOADED:
         return (
             f"file_id {entry.file_id} is not usable (upload status {item.status})",
             "wait for the upload to finish, or list the local audio file instead",

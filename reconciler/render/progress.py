@@ -36,6 +36,7 @@ from reconciler.apply.events import (
     VoiceUnknown,
     WaitStarted,
 )
+from reconciler.model.values import CloneStatus
 from reconciler.redact import clean, safe
 from reconciler.render.gha import format_command
 
@@ -99,7 +100,7 @@ def describe(event: Event) -> str | None:
             return f"adopted {clean(alias)} ({safe(reason, 120)}, {clean(status)})"
         case WaitStarted(count=count, timeout_s=timeout):
             return f"waiting for {_plural(count, 'clone')} (up to {format_elapsed(timeout)})"
-        case StatusChanged(status="succeeded" | "failed"):
+        case StatusChanged(status=CloneStatus.SUCCEEDED | CloneStatus.FAILED):
             return None  # the voice's final line says it, with the reason
         case StatusChanged(alias=alias, status=status, elapsed_s=elapsed):
             return f"{clean(alias)}: {clean(status)} {format_elapsed(elapsed)}"
