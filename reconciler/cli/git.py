@@ -67,6 +67,16 @@ def read_tree(root: Path, ref: str, folder: str) -> dict[str, bytes]:
     return texts
 
 
+def read_file_at(root: Path, ref: str, path: str) -> bytes | None:
+    """The bytes of `path` (relative to root) at `ref`, None when it is not a file there."""
+    commit = resolve_ref(root, ref)
+    listing = _git(root, "ls-tree", "-z", commit, "--", path).decode("utf-8", "replace")
+    meta = listing.split("\t", 1)[0].split()
+    if len(meta) != 3 or meta[1] != "blob":
+        return None
+    return _git(root, "show", f"{commit}:./{path}")
+
+
 def changed_paths(root: Path, ref: str, folder: str) -> set[str]:
     """Declarations added, modified or deleted in the work tree against `ref`."""
     commit = resolve_ref(root, ref)

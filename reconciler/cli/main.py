@@ -115,10 +115,14 @@ def main(
     cwd: Path | None = None,
 ) -> int:
     from reconciler.cli.context import Context
+    from reconciler.model.endpoints import secret_values
+    from reconciler.redact import ScrubbedStream, register_secret
 
     env = dict(os.environ if environ is None else environ)
-    out_stream = stdout or sys.stdout
-    err_stream = stderr or sys.stderr
+    for secret in secret_values(env):  # before anything, even a usage error, is printed
+        register_secret(secret)
+    out_stream: TextIO = ScrubbedStream(stdout or sys.stdout)  # type: ignore[assignment]
+    err_stream: TextIO = ScrubbedStream(stderr or sys.stderr)  # type: ignore[assignment]
     in_stream = stdin or sys.stdin
     parser = build_parser()
     try:  # usage errors and --help go to the streams this call was given

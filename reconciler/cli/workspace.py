@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from reconciler.cli.context import Context
+from reconciler.model.endpoints import EndpointPolicy
 from reconciler.model.errors import ConfigError
 from reconciler.model.settings import EMULATOR_KEY, Settings, TargetConfig, resolve_settings
 
@@ -33,6 +34,12 @@ def add_target_arguments(parser: argparse.ArgumentParser) -> None:
         help="override the target: an API base URL, or `emulator` for the embedded emulator",
     )
     parser.add_argument("--target", metavar="NAME", help="a target from voicectl.yaml")
+    parser.add_argument(
+        "--allow-host",
+        action="append",
+        metavar="HOST",
+        help="also allow sending the key to HOST (repeatable; also VOICECTL_ALLOW_HOSTS)",
+    )
     parser.add_argument("--max-credits", type=int, metavar="N", help="budget for this run")
 
 
@@ -66,7 +73,13 @@ def open_workspace(args: argparse.Namespace, ctx: Context) -> Workspace:
         raise ConfigError(f"--max-credits must be 0 or more, not {args.max_credits}")
     root = find_root(ctx.cwd)
     project = load_project(root)
+    if getattr(args, "base", None):
+        from reconciler.cli.basetargets import check_targets_unchanged
+
+        check_targets_unchanged(root, args.base, project)
     target = target_config(project, getattr(args, "target", None))
+    policy = EndpointPolicy.from_caller(ctx.environ, getattr(args, "allow_host", None) or ())
+    policy.check_key_variable(target.api_key_env, target.name)  # before reading it
     api = getattr(args, "api", None)
     if api is None and target.api_url == "emulator":  # voicectl.yaml: `api_url: emulator`
         api, target = "emulator", dataclasses.replace(target, api_url=None)
@@ -94,6 +107,7 @@ def open_workspace(args: argparse.Namespace, ctx: Context) -> Workspace:
         if getattr(args, "max_credits", None) is not None
         else project.max_credits,
         concurrency=getattr(args, "concurrency", 4) or 4,
+        policy=policy,
     )
     if not settings.embedded and ctx.in_github_actions:
         ctx.err.print(f"::add-mask::{settings.api_key}", markup=False, highlight=False)

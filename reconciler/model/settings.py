@@ -11,13 +11,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from reconciler.model.endpoints import LOOPBACK_HOSTS, EndpointPolicy
 from reconciler.model.errors import ConfigError
 
 DEFAULT_API_URL = "https://v2.api.audio"
 EMULATOR_KEY = "emulator"  # the embedded emulator's seeded key; not a secret
 EMULATOR_URL = "http://emulator.invalid"
 KEY_VARIABLE = "AUDIOSTACK_API_KEY"
-LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
+URL_VARIABLE = "AUDIOSTACK_API_URL"
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +69,20 @@ def _secure_enough(url: str) -> bool:
     return parts.scheme == "http" and parts.hostname in LOOPBACK_HOSTS
 
 
+def _pick_url(
+    environ: Mapping[str, str], target: TargetConfig, api: str | None
+) -> tuple[str, str | None]:
+    """The URL and where it came from (None: the caller's flag or the official default)."""
+    if api:
+        return api, None
+    if target.api_url:
+        return target.api_url, f"voicectl.yaml targets.{target.name}.api_url"
+    from_env = environ.get(URL_VARIABLE) if target.name == "default" else None
+    if from_env:
+        return from_env, URL_VARIABLE
+    return DEFAULT_API_URL, None
+
+
 def resolve_settings(
     environ: Mapping[str, str],
     *,
@@ -78,8 +93,14 @@ def resolve_settings(
     remote_folder: str = "voicectl",
     max_credits: int | None = None,
     concurrency: int = 4,
+    policy: EndpointPolicy | None = None,
 ) -> Settings:
-    """Pick the target: `--api emulator`, else a key in the environment, else the emulator."""
+    """Pick the target: `--api emulator`, else a key in the environment, else the emulator.
+
+    The key variable and a URL from voicectl.yaml or AUDIOSTACK_API_URL must pass `policy`
+    (endpoints.py); `--api URL` is the caller's own explicit choice."""
+    policy = policy or EndpointPolicy.from_caller(environ)
+    policy.check_key_variable(target.api_key_env, target.name)
     key = environ.get(target.api_key_env, "").strip()
     embedded = api == "emulator" or (not key and api is None)
     if embedded:
@@ -89,12 +110,7 @@ def resolve_settings(
             raise ConfigError(
                 f"--api {api} needs a key: set the {target.api_key_env} environment variable"
             )
-        url = (
-            api
-            or target.api_url
-            or (environ.get("AUDIOSTACK_API_URL") if target.name == "default" else None)
-            or DEFAULT_API_URL
-        )
+        url, source = _pick_url(environ, target, api)
         if "@" in urlsplit(url).netloc:
             raise ConfigError(
                 f"refusing an API URL that carries credentials ({url!r}): "
@@ -102,6 +118,8 @@ def resolve_settings(
             )
         if not _secure_enough(url):
             raise ConfigError(f"refusing a non-HTTPS API URL {url!r}: use https://")
+        if source is not None:
+            policy.check_url(url, source)
     owner = project_owner or environ.get("GITHUB_REPOSITORY") or ("local" if embedded else None)
     if owner is None:
         raise ConfigError(

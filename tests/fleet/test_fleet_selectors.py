@@ -88,11 +88,11 @@ def test_unknown_base_ref_fails_with_one_line(team: Team, emu: Emu) -> None:
 TARGETS = """targets:
   staging:
     api_url: {url}
-    api_key_env: STAGING_KEY
+    api_key_env: AUDIOSTACK_STAGING_KEY
     max_credits: 300
   prod:
     api_url: {url}
-    api_key_env: PROD_KEY
+    api_key_env: AUDIOSTACK_PROD_KEY
     max_credits: 1000
 """
 
@@ -101,7 +101,10 @@ def two_targets(team: Team, emu: Emu) -> Repo:
     emu.register_key("staging-key-0001", org="org-staging", user="user-staging")
     emu.register_key("prod-key-0001", org="org-prod", user="user-prod")
     repo = team("acme/voices", config=TARGETS.format(url=emu.base_url))
-    repo.env = {"STAGING_KEY": "staging-key-0001", "PROD_KEY": "prod-key-0001"}
+    repo.env = {
+        "AUDIOSTACK_STAGING_KEY": "staging-key-0001",
+        "AUDIOSTACK_PROD_KEY": "prod-key-0001",
+    }
     repo.voice("one-en")
     repo.voice("two-en")
     repo.voice("prod-only", extra="targets: [prod]\n")
@@ -154,14 +157,16 @@ def test_several_targets_need_an_explicit_target(team: Team, emu: Emu) -> None:
 
 def test_a_target_without_its_key_is_an_error_naming_the_variable(team: Team, emu: Emu) -> None:
     repo = two_targets(team, emu)
-    outcome = repo.run("plan", "--target", "staging", env={"STAGING_KEY": ""})
+    outcome = repo.run("plan", "--target", "staging", env={"AUDIOSTACK_STAGING_KEY": ""})
     assert (outcome.code, outcome.out, outcome.err) == (
         1,
         "",
-        "error: target staging needs its key: set STAGING_KEY (or use --api emulator)\n",
+        "error: target staging needs its key: set AUDIOSTACK_STAGING_KEY (or use --api emulator)\n",
     )
     assert emu.requests() == []
-    forced = repo.run("plan", "--target", "staging", "--api", "emulator", env={"STAGING_KEY": ""})
+    forced = repo.run(
+        "plan", "--target", "staging", "--api", "emulator", env={"AUDIOSTACK_STAGING_KEY": ""}
+    )
     assert (forced.code, forced.err) == (4, "target: staging on the emulator\n")
 
 

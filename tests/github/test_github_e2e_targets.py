@@ -33,12 +33,15 @@ from reconciler.emulator.core import Emulator
 from reconciler.emulator.server import serve_in_thread
 
 ROOT = Path(__file__).resolve().parents[2]
-KEYS = {"STAGING_KEY": "sk-CANARY-staging-0123456789", "PROD_KEY": "sk-CANARY-prod-9876543210"}
+KEYS = {
+    "AUDIOSTACK_STAGING_KEY": "sk-CANARY-staging-0123456789",
+    "AUDIOSTACK_PROD_KEY": "sk-CANARY-prod-9876543210",
+}
 PROJECT = """\
 owner: acme/voices
 targets:
-  staging: {{api_url: "{url}", api_key_env: STAGING_KEY}}
-  prod: {{api_url: "{url}", api_key_env: PROD_KEY}}
+  staging: {{api_url: "{url}", api_key_env: AUDIOSTACK_STAGING_KEY}}
+  prod: {{api_url: "{url}", api_key_env: AUDIOSTACK_PROD_KEY}}
 """
 KEY_LINE = re.compile(r"^(\s+)AUDIOSTACK_API_KEY: \$\{\{ secrets\.AUDIOSTACK_API_KEY \}\}$", re.M)
 
@@ -47,7 +50,10 @@ KEY_LINE = re.compile(r"^(\s+)AUDIOSTACK_API_KEY: \$\{\{ secrets\.AUDIOSTACK_API
 def served() -> Iterator[str]:
     emu = Emulator(clock_mode="immediate")
     server = serve_in_thread(emu)
-    for name, org in (("STAGING_KEY", "org-staging"), ("PROD_KEY", "org-prod")):
+    for name, org in (
+        ("AUDIOSTACK_STAGING_KEY", "org-staging"),
+        ("AUDIOSTACK_PROD_KEY", "org-prod"),
+    ):
         user = org.replace("org-", "user-")
         body = {"key": KEYS[name], "org": org, "user": user}
         httpx.post(f"{server.base_url}/_emulator/keys", json=body).raise_for_status()

@@ -14,8 +14,8 @@ from reconciler.cli.main import main
 
 TWO_TARGETS = """\
 targets:
-  staging: {api_url: "https://staging.invalid", api_key_env: STAGING_KEY}
-  prod: {api_key_env: PROD_KEY, max_credits: 600}
+  staging: {api_url: "https://staging.invalid", api_key_env: AUDIOSTACK_STAGING_KEY}
+  prod: {api_key_env: AUDIOSTACK_PROD_KEY, max_credits: 600}
 """
 
 
