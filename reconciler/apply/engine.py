@@ -18,7 +18,7 @@ from reconciler.apply.creating import VoiceRunner
 from reconciler.apply.events import Event, EventSink, Heartbeat, Interrupted, NullSink
 from reconciler.apply.report import ApplyReport, Outcome
 from reconciler.apply.uploads import UploadStore
-from reconciler.apply.waiting import HEARTBEAT_S, ClonePoller, finish_voices
+from reconciler.apply.waiting import DEAD_API_S, HEARTBEAT_S, ClonePoller, finish_voices
 from reconciler.audiostack.retry import Cooldown, RetryPolicy
 from reconciler.model.values import (
     Alias,
@@ -55,13 +55,15 @@ def execute(
     limiter: Cooldown | None = None,
     trail: RequestTrail | None = None,
     interrupt_grace_s: float = INTERRUPT_GRACE_S,
+    dead_api_s: float = DEAD_API_S,
 ) -> ApplyReport:
     """Create every declaration in `writes` (the create/replace actions of a fresh plan).
 
-    `root` is the repository the declared paths are relative to; `limiter` bounds the
-    voices in flight and shrinks on 429 (default: the client's `cooldown`); `stop` is set
-    by the CLI on SIGINT/SIGTERM; `trail` collects request ids when the CLI also passes it
-    as the client's `on_request` hook. Sleeps default to waiting on `stop`.
+        `root` is the repository the declared paths are relative to; `limiter` bounds the
+        voices in flight and shrinks on 429 (default: the client's `cooldown`); `stop` is set
+        by the CLI on SIGINT/SIGTERM; `trail` collects request ids when the CLI also passes it
+        as the client's `on_request` hook. Sleeps default to waiting on `stop`. The wait ends
+    early when the API gives no good answer for `dead_api_s` seconds.
     """
     stop = stop or threading.Event()
     sink = _GatedSink(events or NullSink())
@@ -94,6 +96,7 @@ def execute(
             timeout_s=wait_timeout_s,
             interval_s=poll_interval_s,
             grace_s=interrupt_grace_s,
+            dead_after_s=dead_api_s,
         )
         waited = poller.wait({v.decl.alias: v.clone for v in final if v.clone and not v.outcome})
     report = finish_voices(
@@ -105,7 +108,7 @@ def execute(
         credits_remaining=api.credits_remaining,
         uploads=store.stats,
         interrupted=stop.is_set(),
-        stopped_reason=control.halt_reason,
+        stopped_reason=control.halt_reason or (waited.gave_up if waited else None),
     )
     sink.closed = True  # workers still stuck after an interrupt stay silent
     return report

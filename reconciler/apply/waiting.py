@@ -32,6 +32,7 @@ from reconciler.model.voiceapi import VoiceApi
 from reconciler.redact import safe
 
 HEARTBEAT_S = 30.0
+DEAD_API_S = 120.0  # no good answer for this long while waiting: the API is down, stop
 WATCH_S = 0.02  # how often the main thread looks at stop/deadline/heartbeat during a round
 
 
@@ -40,6 +41,7 @@ class WaitOutcome:
     latest: Mapping[Alias, RemoteClone]  # the newest record seen for each tracked clone
     elapsed_s: float
     timed_out: bool
+    gave_up: str | None = None  # why the wait ended early (the API stopped answering)
 
 
 class ClonePoller:
@@ -62,6 +64,7 @@ class ClonePoller:
         interval_s: float,
         heartbeat_s: float = HEARTBEAT_S,
         grace_s: float = 10.0,
+        dead_after_s: float = DEAD_API_S,
     ) -> None:
         self._api = api
         self._events = events
@@ -75,6 +78,8 @@ class ClonePoller:
         self._beat_at = 0.0
         self._listing_ok = True
         self._refused: ApiError | None = None  # a permanent error (bad key) ends the wait
+        self._dead_after = dead_after_s
+        self._answered = False  # the current round got at least one good answer
 
     def wait(self, tracked: Mapping[Alias, RemoteClone]) -> WaitOutcome:
         latest = dict(tracked)
@@ -85,11 +90,20 @@ class ClonePoller:
         self._events.emit(WaitStarted(len(waiting), self._timeout))
         deadline = start + self._timeout
         self._beat_at = start
+        good_at, gave_up = start, None
         while waiting and not self._stop.is_set() and self._refused is None:
+            self._answered = False
             fetched = self._fetch_watched(waiting, latest, start, deadline)
             self._poll_round(fetched, latest, start)
             waiting = [a for a in waiting if not latest[a].terminal]
             now = self._clock()
+            good_at = now if self._answered else good_at
+            if waiting and now - good_at >= self._dead_after:
+                gave_up = (
+                    f"the API gave no good answer for {now - good_at:.0f} s while waiting; "
+                    f"{len(waiting)} voice(s) still pending: {', '.join(waiting)}"
+                )
+                break
             if not waiting or now >= deadline or self._stop.is_set() or self._refused:
                 break
             self._beat_if_due(waiting, latest, start)
@@ -97,8 +111,10 @@ class ClonePoller:
             beat = self._beat_at
             self._sleep(max(0.0, min(self._interval, deadline - now, beat + self._heartbeat - now)))
         elapsed = self._clock() - start
-        stopped = self._stop.is_set() or self._refused is not None
-        return WaitOutcome(latest, elapsed, timed_out=bool(waiting) and not stopped)
+        stopped = self._stop.is_set() or self._refused is not None or gave_up is not None
+        return WaitOutcome(
+            latest, elapsed, timed_out=bool(waiting) and not stopped, gave_up=gave_up
+        )
 
     def _beat_if_due(
         self, waiting: list[Alias], latest: Mapping[Alias, RemoteClone], start: float
@@ -166,6 +182,7 @@ class ClonePoller:
             except ApiError as exc:
                 self._note_error(aliases[0], exc)
                 return {}
+            self._answered = True
             if listing.complete:
                 wanted = set(aliases)
                 found: dict[Alias, list[RemoteClone]] = {a: [] for a in aliases}
@@ -180,6 +197,7 @@ class ClonePoller:
                 break
             try:
                 result[alias] = self._api.get_clones(alias)
+                self._answered = True
             except ApiError as exc:
                 self._note_error(alias, exc)
                 if self._refused is not None:

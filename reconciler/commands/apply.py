@@ -51,6 +51,14 @@ def register(sub: Any, name: str, common: argparse.ArgumentParser) -> None:
         metavar="SECONDS",
         help="stop waiting after this; clones still running are reported pending",
     )
+    parser.add_argument(
+        "--api-down-after",
+        dest="api_down_after",
+        type=float,
+        default=120.0,
+        metavar="SECONDS",
+        help="stop waiting when no poll got a good answer for this long (default 120)",
+    )
     parser.set_defaults(handler=run)
 
 
@@ -196,6 +204,7 @@ def _execute(
             remote=fresh.remote,
             concurrency=max(1, args.concurrency),
             wait_timeout_s=args.wait_timeout,
+            dead_api_s=args.api_down_after,
             events=FanoutSink((journal,) if progress is None else (progress, journal)),
             stop=stop,
             trail=trail,

@@ -140,3 +140,59 @@ def test_poll_errors_do_not_fail_a_voice(rig: Rig) -> None:
     polls = [e for e in sink.events if isinstance(e, Retrying) and e.step == "poll"]
     assert len(polls) == 1
     assert polls[0].reason.startswith("GET /speech/voice-cloning?alias=anna: ")
+
+
+def test_a_dead_api_ends_the_wait_and_names_the_voices_still_pending(rig: Rig) -> None:
+    rig.clock_mode("manual")
+    armed: list[bool] = []
+
+    def kill_api(seconds: float) -> None:  # after the creates, every poll gets a 503
+        if not armed:
+            armed.append(True)
+            rig.fault(method="GET", route=CLONES, status=503)
+
+    rig.clock.also = kill_api
+    start = rig.clock()
+    report, sink = rig.execute(
+        [rig.declare("anna"), rig.declare("bob")], wait_timeout_s=600, poll_interval_s=5
+    )
+    waited = rig.clock() - start
+    assert 120 <= waited < 160  # not the full 600 s --wait-timeout
+    assert [(v.alias, v.outcome) for v in report.voices] == [
+        ("anna", Outcome.PENDING),
+        ("bob", Outcome.PENDING),
+    ]
+    assert report.stopped_reason is not None
+    assert report.stopped_reason.startswith("the API gave no good answer for 1")
+    assert report.stopped_reason.endswith(" s while waiting; 2 voice(s) still pending: anna, bob")
+    assert len(rig.posts()) == 2
+    assert sum(isinstance(e, VoicePending) for e in sink.events) == 2
+
+
+def test_the_dead_api_limit_is_configurable_and_good_answers_reset_it(rig: Rig) -> None:
+    rig.clock_mode("manual")
+    intervals: list[float] = []
+
+    def flap(seconds: float) -> None:  # poll intervals alternate: API down, API up
+        if seconds == 5:
+            intervals.append(seconds)
+            if len(intervals) % 2:
+                rig.fault(method="GET", route=CLONES, status=503)
+            else:
+                rig.faults_clear()
+
+    rig.clock.also = flap
+    report, _ = rig.execute(
+        [rig.declare("anna")], wait_timeout_s=120, poll_interval_s=5, dead_api_s=45
+    )
+    # every other poll answers: the API is slow, not dead; the wait runs to its timeout
+    assert report.voices[0].outcome is Outcome.PENDING
+    assert report.stopped_reason is None
+    assert len(intervals) > 10
+    # the same run with a shorter limit gives up
+    rig.faults_clear()
+    rig.clock.also = lambda s: rig.fault(method="GET", route=CLONES, status=503)
+    start = rig.clock()
+    short, _ = rig.execute([rig.declare("bob")], wait_timeout_s=600, dead_api_s=20)
+    assert rig.clock() - start < 60
+    assert (short.stopped_reason or "").endswith("1 voice(s) still pending: bob")
