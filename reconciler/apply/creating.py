@@ -1,5 +1,9 @@
 """The create protocol for one voice: upload, read back, POST once, read back after a loss.
 
+The read back before the first POST comes from the plan's listing when it is complete and
+fresh (readback.py); a create refused because its files are still processing waits for
+them (processing.py), reads back, and POSTs again.
+
 The alias is the idempotency key (reliability.md §1.4): a clone POST is repeated only after
 `GET ?alias=` showed the earlier one did not land. Thread orchestration lives in apply.py,
 the wait in waiting.py.
@@ -11,12 +15,14 @@ from collections.abc import Callable
 
 from reconciler.apply.control import ApplyPhase, NotStartedError, RunControl, Voice
 from reconciler.apply.events import Adopted, Retrying, Submitted, VoiceStarted
+from reconciler.apply.readback import KnownHistories
 from reconciler.apply.report import Outcome
 from reconciler.apply.uploads import UploadStore
 from reconciler.model.engines import engine_limits
 from reconciler.model.errors import (
     ApiError,
     AuthError,
+    BadRequestError,
     ConflictError,
     CreditsError,
     RateLimitedError,
@@ -90,8 +96,10 @@ class VoiceRunner:
         *,
         owner: str,
         last_request_id: Callable[[str], str | None],
+        known: KnownHistories | None = None,
     ) -> None:
         self._api, self._store, self._control = api, store, control
+        self._known = known
         self._events = control.events
         self._marker = owner_marker(owner)
         self._last_request_id = last_request_id
@@ -106,7 +114,9 @@ class VoiceRunner:
             consent = self._ensure(voice, decl.consent) if decl.consent else None
             step = "read back"
             control.enter(voice, ApplyPhase.CHECKING)
-            records = self._api.get_clones(decl.alias)  # read back before creating
+            records = self._known.history(decl.alias) if self._known else None
+            if records is None:
+                records = self._api.get_clones(decl.alias)  # read back before creating
             if self._settle_existing(voice, records, None):
                 return
             metadata = clone_metadata(decl, self._marker)
@@ -172,6 +182,7 @@ class VoiceRunner:
         first did not land. Never a blind retry."""
         control, alias = self._control, request.alias
         failures = limited = 0
+        waited = False
         while True:
             halted = control.halted()
             if halted is not None:
@@ -189,27 +200,18 @@ class VoiceRunner:
                 return
             except ConflictError:
                 control.post_done(voice)
-                try:
-                    records = self._api.get_clones(alias)
-                except ApiError as read_exc:  # it may be ours (a concurrent run): not "failed"
-                    if read_exc.transient:
-                        control.note_transient()
-                    self._note_refused_read(read_exc)
-                    reason = (
-                        f"alias taken (409) and the read back failed ({safe(str(read_exc), 160)});"
-                        " the next run reads the alias back"
-                    )
-                    control.settle(voice, Outcome.UNKNOWN, reason)
-                    return
-                why = "created by a concurrent run (409)"
-                if not self._settle_existing(voice, records, before, why=why):
-                    reason = "alias taken (held by another organisation)"
-                    control.settle(voice, Outcome.FAILED, reason)
+                self._after_conflict(voice, before)
                 return
             except ApiError as exc:
                 if not exc.transient:
                     control.post_done(voice)
-                    raise
+                    if waited or not self._processing(request, exc):
+                        raise
+                    waited = True
+                    records = self._api.get_clones(alias)  # read back before the next POST
+                    if self._settle_existing(voice, records, before):
+                        return
+                    continue
                 # a 429 was refused unprocessed: it does not use up the one repeat
                 if exc.status == 429 and limited < RATE_LIMITED_CREATES:
                     limited += 1
@@ -228,6 +230,36 @@ class VoiceRunner:
                 event = Submitted(alias, clone.clone_id, request.engine, credits, request_id)
                 self._events.emit(event)
             return
+
+    def _after_conflict(self, voice: Voice, before: frozenset[CloneId]) -> None:
+        """409: read back; ours (a concurrent run) → adopt, else the alias is taken."""
+        control = self._control
+        try:
+            records = self._api.get_clones(voice.decl.alias)
+        except ApiError as read_exc:  # it may be ours (a concurrent run): not "failed"
+            if read_exc.transient:
+                control.note_transient()
+            self._note_refused_read(read_exc)
+            reason = (
+                f"alias taken (409) and the read back failed ({safe(str(read_exc), 160)});"
+                " the next run reads the alias back"
+            )
+            control.settle(voice, Outcome.UNKNOWN, reason)
+            return
+        why = "created by a concurrent run (409)"
+        if not self._settle_existing(voice, records, before, why=why):
+            control.settle(voice, Outcome.FAILED, "alias taken (held by another organisation)")
+
+    def _processing(self, request: CloneRequest, exc: ApiError) -> bool:
+        """A 400 naming files this run put but has not seen processed (E9): wait for
+        them and say so (True), or False when the refusal has another cause."""
+        sent = request.file_ids + ((request.consent_file_id,) if request.consent_file_id else ())
+        if not isinstance(exc, BadRequestError) or not self._store.unconfirmed(sent):
+            return False
+        note = f"HTTP {exc.status}: {safe(exc.server_message, 160)}; waiting for the uploads"
+        self._events.emit(Retrying(request.alias, "create", note))
+        self._store.await_processed(sent)
+        return True
 
     def _read_back_after_loss(
         self, voice: Voice, before: frozenset[CloneId], exc: ApiError, *, last: bool

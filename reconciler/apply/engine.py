@@ -16,6 +16,7 @@ from typing import Protocol
 from reconciler.apply.control import NotStartedError, RunControl, Voice
 from reconciler.apply.creating import VoiceRunner
 from reconciler.apply.events import Event, EventSink, Heartbeat, Interrupted, NullSink
+from reconciler.apply.readback import KnownHistories
 from reconciler.apply.report import ApplyReport, Outcome
 from reconciler.apply.uploads import UploadStore
 from reconciler.apply.waiting import DEAD_API_S, HEARTBEAT_S, ClonePoller, finish_voices
@@ -66,6 +67,7 @@ def execute(
     early when the API gives no good answer for `dead_api_s` seconds.
     """
     stop = stop or threading.Event()
+    sleep = sleep or _waiter(stop)
     sink = _GatedSink(events or NullSink())
     control = RunControl(stop, sink)
     sink.on_failure = control.halt
@@ -77,9 +79,18 @@ def execute(
         events=sink,
         local_names=[n for d in writes for f in _files(d) if (n := f.upload_name)],
         folder_id=remote.folder_id if remote else None,
+        listed=(remote.files_by_name, remote.folder_file_count) if remote else None,
+        sleep=sleep,
     )
     trail = trail or RequestTrail()
-    runner = VoiceRunner(api, store, control, owner=owner, last_request_id=trail.last)
+    runner = VoiceRunner(
+        api,
+        store,
+        control,
+        owner=owner,
+        last_request_id=trail.last,
+        known=KnownHistories.of(remote),
+    )
     voices = [Voice(d) for d in sorted(writes, key=lambda d: d.alias)]
     workers = _Workers(runner, control, voices, trail=trail, clock=clock)
     workers.start(max(1, concurrency))
@@ -91,7 +102,7 @@ def execute(
             api,
             events=sink,
             clock=clock,
-            sleep=sleep or _waiter(stop),
+            sleep=sleep,
             stop=stop,
             timeout_s=wait_timeout_s,
             interval_s=poll_interval_s,
@@ -209,18 +220,20 @@ class GatedApi:
             self._check_gate()
             return self._api.create_folder(name)
 
-    def list_folder_files(self, folder: FolderId) -> tuple[RemoteFile, ...]:
+    def list_folder_files(self, folder: FolderId, offset: int = 0) -> tuple[RemoteFile, ...]:
         with self._slot():
-            return self._api.list_folder_files(folder)
+            return self._api.list_folder_files(folder, offset)
 
     def get_file(self, file_id: FileId) -> RemoteFile | None:
         with self._slot():
             return self._api.get_file(file_id)
 
-    def upload(self, folder: FolderId, name: str, path: Path, sha256: Sha256) -> RemoteFile:
+    def upload(
+        self, folder: FolderId, name: str, path: Path, sha256: Sha256, *, confirm: bool = True
+    ) -> RemoteFile:
         with self._slot():
             self._check_gate()
-            return self._api.upload(folder, name, path, sha256)
+            return self._api.upload(folder, name, path, sha256, confirm=confirm)
 
     def create_clone(self, request: CloneRequest) -> RemoteClone:
         with self._slot():

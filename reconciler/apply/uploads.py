@@ -3,16 +3,18 @@
 A local file is uploaded at most once per run (one in-flight upload per remote name, the
 others wait for it) and never when an `uploaded` file of the same `<sha16>-<name>` is
 already in the folder. A failed `POST /files` is retried only after re-listing the folder.
+Uploads are not polled one by one: processing.py confirms them when a create needs it.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import Future
 from pathlib import Path
 
 from reconciler.apply.events import EventSink, FolderReady, Retrying, Uploaded, UploadSkipped
+from reconciler.apply.processing import FileRejectedError, ProcessingWatch
 from reconciler.apply.report import UploadStats
 from reconciler.model.errors import ApiError, VoicectlError
 from reconciler.model.values import (
@@ -29,8 +31,7 @@ from reconciler.redact import safe
 UPLOAD_ATTEMPTS = 3
 
 
-class FileRejectedError(VoicectlError):
-    """The server stored the bytes but could not use them (file status `failed`)."""
+__all__ = ["FileRejectedError", "UploadRefusedError", "UploadStore"]
 
 
 class UploadRefusedError(VoicectlError):
@@ -56,8 +57,13 @@ class UploadStore:
         events: EventSink,
         local_names: Iterable[str],
         folder_id: FolderId | None = None,
+        listed: tuple[Mapping[str, RemoteFile], int] | None = None,
+        sleep: Callable[[float], None] = lambda seconds: None,
     ) -> None:
+        """`listed`: the plan's fresh folder listing (files by name, how many it held), so
+        this run need not list the folder again."""
         self._api = api
+        self._sleep = sleep
         self._folder_name = folder_name
         self._root = root
         self._events = events
@@ -68,6 +74,11 @@ class UploadStore:
         # name can map to several files there (an orphan `pending` slot and the real one)
         self._known: dict[str, RemoteFile] = {}
         self._listed = False
+        self._watch = ProcessingWatch(api, sleep=sleep)
+        if listed is not None and folder_id is not None:
+            self._known = {n: f for n, f in listed[0].items() if _usable(f)}
+            self._watch = ProcessingWatch(api, sleep=sleep, start_offset=listed[1])
+            self._listed = True
         self._futures: dict[str, Future[RemoteFile]] = {}
         self._total = len(set(local_names))
         self._done = 0
@@ -91,9 +102,20 @@ class UploadStore:
                 self._events.emit(FolderReady(self._folder_name, folder, created))
                 self._folder = folder
             if not self._listed:
-                self._known = self._list_usable()
+                files = self._api.list_folder_files(self._folder)
+                self._known = {f.name: f for f in files if _usable(f)}
+                self._watch = ProcessingWatch(self._api, sleep=self._sleep, start_offset=len(files))
                 self._listed = True
             return self._folder
+
+    def unconfirmed(self, file_ids: Iterable[FileId]) -> tuple[FileId, ...]:
+        """The files among `file_ids` this run put without seeing them processed yet."""
+        return self._watch.unconfirmed(file_ids)
+
+    def await_processed(self, file_ids: Iterable[FileId]) -> None:
+        """Wait until the server processed them (one listing answers for every voice)."""
+        assert self._folder is not None
+        self._watch.wait(self._folder, file_ids)
 
     def _create_folder(self) -> FolderId:
         try:
@@ -151,7 +173,7 @@ class UploadStore:
                     return found
             try:
                 remote = self._api.upload(
-                    folder, name, self._root / declared.path, declared.audio.sha256
+                    folder, name, self._root / declared.path, declared.audio.sha256, confirm=False
                 )
             except ApiError as exc:
                 if _refused_url(exc):
@@ -166,6 +188,8 @@ class UploadStore:
                 continue
             if remote.status == FileStatus.FAILED:
                 raise FileRejectedError(f"{declared.path}: the server could not decode the audio")
+            if remote.status != "uploaded":
+                self._watch.put(remote.file_id, declared.path)
             self._count(alias, declared, remote, reused=False, why="")
             return remote
         assert last is not None

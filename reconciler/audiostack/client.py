@@ -155,11 +155,12 @@ class AudioStackClient:
                 raise
             return existing
 
-    def list_folder_files(self, folder: FolderId) -> tuple[RemoteFile, ...]:
+    def list_folder_files(self, folder: FolderId, offset: int = 0) -> tuple[RemoteFile, ...]:
+        """The folder's files from position `offset` on (0: all of them)."""
         path = f"/folders/{quote(folder, safe='')}/files"
         files: list[RemoteFile] = []
         while True:
-            params = {"limit": PAGE_SIZE, "offset": len(files)}
+            params = {"limit": PAGE_SIZE, "offset": offset + len(files)}
             page = parse_file_page(self._api("GET", path, params=params), path)
             files.extend(page)
             if len(page) < PAGE_SIZE:
@@ -172,8 +173,13 @@ class AudioStackClient:
         except NotFoundError:
             return None
 
-    def upload(self, folder: FolderId, name: str, path: Path, sha256: Sha256) -> RemoteFile:
-        """POST /files (once) → PUT the bytes (retried; hashed while read) → poll the item."""
+    def upload(
+        self, folder: FolderId, name: str, path: Path, sha256: Sha256, *, confirm: bool = True
+    ) -> RemoteFile:
+        """POST /files (once) → PUT the bytes (retried; hashed while read) → poll the item.
+
+        `confirm=False` skips the poll: the item returned says `pending`, and the caller
+        confirms processing later (apply: the create refuses pending files, E9)."""
         size = measure_file(path, name)
         body = {"file_name": name, "folder_id": folder}
         file_id, url, mime = parse_upload_slot(
@@ -200,6 +206,8 @@ class AudioStackClient:
                 method="PUT",
                 path=target.path,
             ) from exc
+        if not confirm:
+            return RemoteFile(file_id, name, folder, size, "pending")
         item = _file_path(file_id)
         return await_uploaded(
             lambda: parse_file(self._api("GET", item), item), name, item, self._sleep

@@ -6,6 +6,7 @@ with bounded concurrency. Nothing here writes, sleeps or retries (the client doe
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TypeVar
@@ -35,6 +36,7 @@ def fetch_state(
     """Clone histories (every alias of the org when list-all works, else each declared
     alias), the upload folder's files by name and by id, and the credit balance.
     `clones` holds only aliases with at least one record."""
+    read_at = time.monotonic()
     listing = api.list_clones()
     if listing.complete:
         clones = group_by_alias(listing.records)
@@ -57,6 +59,8 @@ def fetch_state(
         credits_remaining=credits if credits is not None else listing.credits_remaining,
         folder_id=folder,
         complete_listing=listing.complete,
+        folder_file_count=len(folder_files),
+        read_at=read_at,
     )
 
 

@@ -203,3 +203,5 @@ class RemoteState:
     credits_remaining: int | None
     folder_id: FolderId | None = None
     complete_listing: bool = True  # False when list-all was refused (E26)
+    folder_file_count: int = 0  # files the folder listing held (new uploads come after)
+    read_at: float | None = None  # time.monotonic() when the clone listing was read
