@@ -13,7 +13,7 @@ import threading
 from collections.abc import Callable, Iterable
 
 from reconciler.model.errors import ServerError, VoicectlError
-from reconciler.model.values import FileId, FolderId, RemoteFile
+from reconciler.model.values import FileId, FileStatus, FolderId, RemoteFile
 from reconciler.model.voiceapi import VoiceApi
 from reconciler.redact import safe
 
@@ -36,7 +36,7 @@ class ProcessingWatch:
         self._lock = threading.Lock()  # one listing at a time; later waiters reuse it
         self._state = threading.Lock()
         self._waiting: dict[FileId, str] = {}  # fileId → the local path (for messages)
-        self._status: dict[FileId, str] = {}
+        self._status: dict[FileId, FileStatus] = {}
 
     def put(self, file_id: FileId, path: str) -> None:
         with self._state:
@@ -45,7 +45,9 @@ class ProcessingWatch:
     def unconfirmed(self, file_ids: Iterable[FileId]) -> tuple[FileId, ...]:
         with self._state:
             return tuple(
-                f for f in file_ids if f in self._waiting and self._status.get(f) != "uploaded"
+                f
+                for f in file_ids
+                if f in self._waiting and self._status.get(f) is not FileStatus.UPLOADED
             )
 
     def wait(self, folder: FolderId, file_ids: Iterable[FileId]) -> None:
@@ -78,12 +80,12 @@ class ProcessingWatch:
         for file_id in wanted:
             if file_id not in seen:  # an API that does not list in creation order
                 item: RemoteFile | None = self._api.get_file(file_id)
-                seen[file_id] = item.status if item is not None else "pending"
+                seen[file_id] = item.status if item is not None else FileStatus.PENDING
         with self._state:
             self._status.update(seen)
 
     def _raise_failed(self, wanted: tuple[FileId, ...]) -> None:
         with self._state:
-            failed = [self._waiting[f] for f in wanted if self._status.get(f) == "failed"]
+            failed = [self._waiting[f] for f in wanted if self._status.get(f) is FileStatus.FAILED]
         if failed:
             raise FileRejectedError(f"{failed[0]}: the server could not decode the audio")

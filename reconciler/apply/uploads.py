@@ -188,7 +188,7 @@ class UploadStore:
                 continue
             if remote.status == FileStatus.FAILED:
                 raise FileRejectedError(f"{declared.path}: the server could not decode the audio")
-            if remote.status != "uploaded":
+            if remote.status is not FileStatus.UPLOADED:
                 self._watch.put(remote.file_id, declared.path)
             self._count(alias, declared, remote, reused=False, why="")
             return remote

@@ -33,7 +33,15 @@ from reconciler.audiostack.exchange import RequestRecord, send_once
 from reconciler.audiostack.retry import Clock, Cooldown, Outcome, Pacer, Random, RetryPolicy, Sleep
 from reconciler.audiostack.uploadbody import await_uploaded, hashed_chunks, measure_file
 from reconciler.model.errors import AuthError, BadRequestError, ConflictError, NotFoundError
-from reconciler.model.values import Alias, FileId, FolderId, RemoteClone, RemoteFile, Sha256
+from reconciler.model.values import (
+    Alias,
+    FileId,
+    FileStatus,
+    FolderId,
+    RemoteClone,
+    RemoteFile,
+    Sha256,
+)
 from reconciler.model.voiceapi import CloneListing, CloneRequest
 from reconciler.redact import register_secret
 
@@ -207,7 +215,7 @@ class AudioStackClient:
                 path=target.path,
             ) from exc
         if not confirm:
-            return RemoteFile(file_id, name, folder, size, "pending")
+            return RemoteFile(file_id, name, folder, size, FileStatus.PENDING)
         item = _file_path(file_id)
         return await_uploaded(
             lambda: parse_file(self._api("GET", item), item), name, item, self._sleep
