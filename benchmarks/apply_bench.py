@@ -18,7 +18,7 @@ import wave
 from collections import Counter
 from pathlib import Path
 
-from reconciler.apply.engine import execute
+from reconciler.apply.engine import ApplyTiming, execute
 from reconciler.audiostack.client import AudioStackClient
 from reconciler.audiostack.remote import fetch_state
 from reconciler.emulator.core import Emulator
@@ -77,8 +77,12 @@ def main() -> int:
         log = emulator.backend.log
 
         with AudioStackClient(transport.base_url, "emulator", transport=transport) as client:
+            empty = fetch_state(client, [d.alias for d in declared], folder_name="voicectl")
+            writes = compare(declared, empty, Policy(OWNER)).writes
+            log.clear()
             start = time.perf_counter()
-            report = execute(declared, client, owner=OWNER, root=root, concurrency=args.concurrency)
+            timing = ApplyTiming(concurrency=args.concurrency)
+            report = execute(writes, client, owner=OWNER, root=root, timing=timing)
             first = time.perf_counter() - start
         sent = Counter(f"{e['method']} {e['route']}" for e in log.entries())
         outcomes = Counter(v.outcome.value for v in report.voices)
@@ -92,9 +96,7 @@ def main() -> int:
             start = time.perf_counter()
             state = fetch_state(client, [d.alias for d in declared], folder_name="voicectl")
             plan = compare(declared, state, Policy(OWNER))
-            second_report = execute(
-                [c.declared for c in plan.writes if c.declared], client, owner=OWNER, root=root
-            )
+            second_report = execute(plan.writes, client, owner=OWNER, root=root)
             second = time.perf_counter() - start
         methods = Counter(e["method"] for e in log.entries())
         print(f"second run: {len(plan.writes)} writes, {second:.2f} s, requests {dict(methods)}")

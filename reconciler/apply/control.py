@@ -14,7 +14,8 @@ from enum import StrEnum
 from reconciler.apply.events import EventSink, NotAttempted, VoiceFailed, VoiceUnknown
 from reconciler.apply.report import Outcome
 from reconciler.model.errors import VoicectlError
-from reconciler.model.values import Declaration, FileId, RemoteClone
+from reconciler.model.values import Alias, Declaration, FileId, RemoteClone
+from reconciler.plan.change import Change
 
 TRANSIENT_STREAK_LIMIT = 5
 
@@ -35,9 +36,9 @@ BUSY_PHASES = frozenset({ApplyPhase.UPLOADING, ApplyPhase.CHECKING, ApplyPhase.C
 
 @dataclass(slots=True)
 class Voice:
-    """Mutable progress of one declaration inside one execute(); changed under the lock."""
+    """Mutable progress of one planned write inside one execute(); changed under the lock."""
 
-    decl: Declaration
+    change: Change  # what the reviewed plan says to create: sent as it is
     phase: ApplyPhase = ApplyPhase.QUEUED
     outcome: Outcome | None = None  # decided before the wait (failed, not attempted...)
     reason: str | None = None
@@ -46,6 +47,16 @@ class Voice:
     post_in_flight: bool = False
     retries: int = 0
     paths_by_id: dict[FileId, str] = field(default_factory=dict)
+
+    @property
+    def alias(self) -> Alias:
+        return self.change.alias
+
+    @property
+    def decl(self) -> Declaration:
+        """The declaration behind the change (execute() accepts writes only, which have one)."""
+        assert self.change.declared is not None
+        return self.change.declared
 
     @property
     def busy(self) -> bool:
@@ -125,7 +136,7 @@ class RunControl:
             if self._frozen or voice.outcome is not None:
                 return
             voice.outcome, voice.reason, voice.phase = outcome, reason, ApplyPhase.SETTLED
-        alias = voice.decl.alias
+        alias = voice.alias
         if outcome is Outcome.NOT_ATTEMPTED:
             self.events.emit(NotAttempted(alias, reason))
         elif outcome is Outcome.UNKNOWN:

@@ -15,10 +15,10 @@ from collections.abc import Callable
 
 from reconciler.apply.control import ApplyPhase, NotStartedError, RunControl, Voice
 from reconciler.apply.events import Adopted, Retrying, Submitted, VoiceStarted
+from reconciler.apply.ownership import find_ours, taken_reason
 from reconciler.apply.readback import KnownHistories
 from reconciler.apply.report import Outcome
 from reconciler.apply.uploads import UploadStore
-from reconciler.model.engines import engine_limits
 from reconciler.model.errors import (
     ApiError,
     AuthError,
@@ -29,60 +29,28 @@ from reconciler.model.errors import (
     VoicectlError,
 )
 from reconciler.model.values import (
-    LANGUAGE_KEY,
-    MANAGED_BY_KEY,
     AdoptMode,
     CloneId,
-    CloneStatus,
-    Declaration,
     DeclaredFile,
     FileId,
-    MetaValue,
     RemoteClone,
     owner_marker,
 )
 from reconciler.model.voiceapi import CloneRequest, VoiceApi
+from reconciler.plan.change import Change
 from reconciler.redact import safe
 
 RATE_LIMITED_CREATES = 5  # 429s on one create that may be followed by read back + POST
 
 
-def find_ours(
-    records: tuple[RemoteClone, ...],
-    marker: str,
-    before: frozenset[CloneId] | None,
-    *,
-    force: bool = False,
-) -> RemoteClone | None:
-    """Our usable record for the alias. `before` (the ids seen before our POST; None when
-    no POST was sent) makes a *new* record of ours count even if it already failed."""
-    for record in reversed(records):
-        if not (record.managed_by == marker or force):
-            continue
-        if record.status != CloneStatus.FAILED or (
-            before is not None and record.clone_id not in before
-        ):
-            return record
-    return None
-
-
-def taken_reason(records: tuple[RemoteClone, ...], marker: str) -> str | None:
-    """Why the alias cannot be ours: a running or succeeded record someone else holds."""
-    for record in reversed(records):
-        if record.status != CloneStatus.FAILED and record.managed_by != marker:
-            holder = record.managed_by
-            if holder is None:
-                return "alias taken (held by a clone voicectl does not manage)"
-            return f"alias taken (held by {safe(holder, 80)})"
-    return None
-
-
-def clone_metadata(decl: Declaration, marker: str) -> dict[str, MetaValue]:
-    """Declared metadata + `languageCode` + our `managed_by` marker."""
-    metadata: dict[str, MetaValue] = dict(decl.metadata)
-    metadata[LANGUAGE_KEY] = decl.language
-    metadata[MANAGED_BY_KEY] = marker
-    return metadata
+def clone_request(
+    change: Change, file_ids: tuple[FileId, ...], consent: FileId | None
+) -> CloneRequest:
+    """The POST body, taken from the reviewed change as it is: its alias, engine and
+    metadata (marker included), and the fileIds of exactly its files and consent."""
+    engine = change.engine
+    assert engine is not None  # a planned write has a declaration, hence an engine
+    return CloneRequest(change.alias, engine, file_ids, dict(change.metadata), consent)
 
 
 class VoiceRunner:
@@ -106,7 +74,7 @@ class VoiceRunner:
 
     def run(self, voice: Voice, index: int, total: int) -> None:
         decl, control = voice.decl, self._control
-        self._events.emit(VoiceStarted(decl.alias, decl.engine, index, total))
+        self._events.emit(VoiceStarted(voice.alias, decl.engine, index, total))
         step = "upload"
         try:
             control.enter(voice, ApplyPhase.UPLOADING)
@@ -114,13 +82,12 @@ class VoiceRunner:
             consent = self._ensure(voice, decl.consent) if decl.consent else None
             step = "read back"
             control.enter(voice, ApplyPhase.CHECKING)
-            records = self._known.history(decl.alias) if self._known else None
+            records = self._known.history(voice.alias) if self._known else None
             if records is None:
-                records = self._api.get_clones(decl.alias)  # read back before creating
+                records = self._api.get_clones(voice.alias)  # read back before creating
             if self._settle_existing(voice, records, None):
                 return
-            metadata = clone_metadata(decl, self._marker)
-            request = CloneRequest(decl.alias, decl.engine, file_ids, metadata, consent)
+            request = clone_request(voice.change, file_ids, consent)
             step = "create"
             self._create(voice, request, frozenset(r.clone_id for r in records))
         except NotStartedError as exc:
@@ -141,7 +108,7 @@ class VoiceRunner:
             control.settle(voice, Outcome.FAILED, message)
 
     def _ensure(self, voice: Voice, declared: DeclaredFile) -> FileId:
-        file_id = self._store.ensure_file(voice.decl.alias, declared)
+        file_id = self._store.ensure_file(voice.alias, declared)
         with self._control.lock:
             voice.paths_by_id[file_id] = declared.path or str(declared.file_id)
         return file_id
@@ -160,13 +127,12 @@ class VoiceRunner:
         `lost_answer`, a new record of ours is the one our POST created."""
         ours = find_ours(records, self._marker, before, force=voice.decl.adopt == AdoptMode.FORCE)
         if ours is not None:
-            alias = voice.decl.alias
+            alias = voice.alias
             created = lost_answer and before is not None and ours.clone_id not in before
             if not self._control.landed(voice, ours, adopted=not created):
                 return True
             if created:  # our POST landed; only its answer was lost
-                limits = engine_limits(voice.decl.engine)
-                credits = limits.credits if limits else 0
+                credits = voice.change.credits
                 self._events.emit(Submitted(alias, ours.clone_id, voice.decl.engine, credits))
             else:
                 self._events.emit(Adopted(alias, ours.clone_id, ours.status, why))
@@ -224,9 +190,8 @@ class VoiceRunner:
                     return
                 continue
             if control.landed(voice, clone, adopted=False):
-                limits = engine_limits(request.engine)
-                credits = limits.credits if limits else 0
                 request_id = self._last_request_id(alias)
+                credits = voice.change.credits
                 event = Submitted(alias, clone.clone_id, request.engine, credits, request_id)
                 self._events.emit(event)
             return
@@ -235,7 +200,7 @@ class VoiceRunner:
         """409: read back; ours (a concurrent run) → adopt, else the alias is taken."""
         control = self._control
         try:
-            records = self._api.get_clones(voice.decl.alias)
+            records = self._api.get_clones(voice.alias)
         except ApiError as read_exc:  # it may be ours (a concurrent run): not "failed"
             if read_exc.transient:
                 control.note_transient()
@@ -266,7 +231,7 @@ class VoiceRunner:
     ) -> bool:
         """After a POST without a usable answer: True when the voice is settled."""
         try:
-            records = self._api.get_clones(voice.decl.alias)
+            records = self._api.get_clones(voice.alias)
         except ApiError as read_exc:
             self._note_refused_read(read_exc)
             reason = (

@@ -10,74 +10,81 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
 
-from reconciler.apply.control import NotStartedError, RunControl, Voice
+from reconciler.apply.control import RunControl, Voice
 from reconciler.apply.creating import VoiceRunner
 from reconciler.apply.events import Event, EventSink, Heartbeat, Interrupted, NullSink
+from reconciler.apply.gate import GatedApi
 from reconciler.apply.readback import KnownHistories
 from reconciler.apply.report import ApplyReport, Outcome
+from reconciler.apply.trail import RequestTrail
 from reconciler.apply.uploads import UploadStore
 from reconciler.apply.waiting import DEAD_API_S, HEARTBEAT_S, ClonePoller, finish_voices
 from reconciler.audiostack.retry import Cooldown, RetryPolicy
-from reconciler.model.values import (
-    Alias,
-    Declaration,
-    DeclaredFile,
-    FileId,
-    FolderId,
-    RemoteClone,
-    RemoteFile,
-    RemoteState,
-    Sha256,
-)
-from reconciler.model.voiceapi import CloneListing, CloneRequest, VoiceApi
+from reconciler.model.values import RemoteState
+from reconciler.model.voiceapi import VoiceApi
+from reconciler.plan.change import WRITE_ACTIONS, Change
 from reconciler.redact import safe
 
-INTERRUPT_GRACE_S = 10.0
+
+@dataclass(frozen=True, slots=True)
+class ApplyTiming:
+    """How many voices at once and how long apply waits (the CLI's --concurrency,
+    --wait-timeout and --api-down-after; the poll interval and the grace are fixed there)."""
+
+    concurrency: int = 4
+    wait_timeout_s: float = 600.0
+    poll_interval_s: float = 5.0
+    interrupt_grace_s: float = 10.0  # real seconds in-flight requests get after a stop
+    dead_api_s: float = DEAD_API_S  # no good poll answer for this long ends the wait
 
 
 def execute(
-    writes: Sequence[Declaration],
+    writes: Sequence[Change],
     api: VoiceApi,
     *,
     owner: str,
     folder_name: str = "voicectl",
     root: Path = Path(),
     remote: RemoteState | None = None,
-    concurrency: int = 4,
-    wait_timeout_s: float = 600.0,
-    poll_interval_s: float = 5.0,
+    timing: ApplyTiming = ApplyTiming(),
     clock: Callable[[], float] = time.monotonic,
     sleep: Callable[[float], None] | None = None,
     events: EventSink | None = None,
     stop: threading.Event | None = None,
     limiter: Cooldown | None = None,
     trail: RequestTrail | None = None,
-    interrupt_grace_s: float = INTERRUPT_GRACE_S,
-    dead_api_s: float = DEAD_API_S,
 ) -> ApplyReport:
-    """Create every declaration in `writes` (the create/replace actions of a fresh plan).
+    """Create every change in `writes` (the create/replace changes of a fresh plan) and
+    send exactly what each holds: its alias, engine, metadata, files and consent.
 
-        `root` is the repository the declared paths are relative to; `limiter` bounds the
-        voices in flight and shrinks on 429 (default: the client's `cooldown`); `stop` is set
-        by the CLI on SIGINT/SIGTERM; `trail` collects request ids when the CLI also passes it
-        as the client's `on_request` hook. Sleeps default to waiting on `stop`. The wait ends
-    early when the API gives no good answer for `dead_api_s` seconds.
+    `owner` is the plan's owner (the marker that makes a record ours); `root` is the
+    repository the declared paths are relative to; `remote` is the state the plan read
+    (its folder listing and complete clone listing are reused); `limiter` bounds the voices
+    in flight and shrinks on 429 (default: the client's `cooldown`); `stop` is set by the
+    CLI on SIGINT/SIGTERM; `trail` collects request ids when the CLI also passes it as the
+    client's `on_request` hook. Sleeps default to waiting on `stop`. The wait ends early
+    when the API gives no good answer for `timing.dead_api_s` seconds.
     """
+    for change in writes:
+        if change.action not in WRITE_ACTIONS or change.declared is None:
+            raise ValueError(f"not a planned write: {change.action} {change.alias}")
     stop = stop or threading.Event()
     sleep = sleep or _waiter(stop)
     sink = _GatedSink(events or NullSink())
     control = RunControl(stop, sink)
     sink.on_failure = control.halt
-    api = GatedApi(api, limiter or _default_limiter(api, concurrency), gate=control.halted)
+    limiter = limiter or _default_limiter(api, timing.concurrency)
+    api = GatedApi(api, limiter, gate=control.halted)
+    voices = [Voice(c) for c in sorted(writes, key=lambda c: c.alias)]
     store = UploadStore(
         api,
         folder_name=folder_name,
         root=root,
         events=sink,
-        local_names=[n for d in writes for f in _files(d) if (n := f.upload_name)],
+        local_names=[n for v in voices for f in v.decl.all_files if (n := f.upload_name)],
         folder_id=remote.folder_id if remote else None,
         listed=(remote.files_by_name, remote.folder_file_count) if remote else None,
         sleep=sleep,
@@ -91,10 +98,9 @@ def execute(
         last_request_id=trail.last,
         known=KnownHistories.of(remote),
     )
-    voices = [Voice(d) for d in sorted(writes, key=lambda d: d.alias)]
     workers = _Workers(runner, control, voices, trail=trail, clock=clock)
-    workers.start(max(1, concurrency))
-    workers.watch(interrupt_grace_s)
+    workers.start(max(1, timing.concurrency))
+    workers.watch(timing.interrupt_grace_s)
     final = control.freeze(voices)
     waited = None
     if not stop.is_set():
@@ -104,18 +110,18 @@ def execute(
             clock=clock,
             sleep=sleep,
             stop=stop,
-            timeout_s=wait_timeout_s,
-            interval_s=poll_interval_s,
-            grace_s=interrupt_grace_s,
-            dead_after_s=dead_api_s,
+            timeout_s=timing.wait_timeout_s,
+            interval_s=timing.poll_interval_s,
+            grace_s=timing.interrupt_grace_s,
+            dead_after_s=timing.dead_api_s,
         )
-        waited = poller.wait({v.decl.alias: v.clone for v in final if v.clone and not v.outcome})
+        waited = poller.wait({v.alias: v.clone for v in final if v.clone and not v.outcome})
     report = finish_voices(
         final,
         latest=waited.latest if waited else {},
         waited_s=waited.elapsed_s if waited else 0.0,
         events=sink,
-        trail={v.decl.alias: trail.ids(v.decl.alias) for v in final},
+        trail={v.alias: trail.ids(v.alias) for v in final},
         credits_remaining=api.credits_remaining,
         uploads=store.stats,
         interrupted=stop.is_set(),
@@ -123,43 +129,6 @@ def execute(
     )
     sink.closed = True  # workers still stuck after an interrupt stay silent
     return report
-
-
-class _RequestRecord(Protocol):
-    @property
-    def method(self) -> str: ...
-    @property
-    def status(self) -> int | None: ...
-    @property
-    def request_id(self) -> str | None: ...
-
-
-class RequestTrail:
-    """Request ids per alias for the report. Pass it as the client's `on_request` hook:
-    it attributes each request to the voice its worker thread is working on."""
-
-    def __init__(self) -> None:
-        self._local = threading.local()
-        self._lock = threading.Lock()
-        self._ids: dict[str, list[str]] = {}
-
-    def __call__(self, record: _RequestRecord) -> None:
-        alias: str | None = getattr(self._local, "alias", None)
-        failed = record.status is None or record.status >= 400
-        if alias and record.request_id and (record.method != "GET" or failed):
-            with self._lock:
-                self._ids.setdefault(alias, []).append(record.request_id)
-
-    def bind(self, alias: str | None) -> None:
-        self._local.alias = alias
-
-    def ids(self, alias: str) -> tuple[str, ...]:
-        with self._lock:
-            return tuple(self._ids.get(alias, ()))
-
-    def last(self, alias: str) -> str | None:
-        found = self.ids(alias)
-        return found[-1] if found else None
 
 
 def _default_limiter(api: VoiceApi, concurrency: int) -> Cooldown:
@@ -174,71 +143,6 @@ def _waiter(stop: threading.Event) -> Callable[[float], None]:
         stop.wait(seconds)  # wakes up at once on an interrupt
 
     return wait
-
-
-def _files(decl: Declaration) -> tuple[DeclaredFile, ...]:
-    return decl.files + ((decl.consent,) if decl.consent else ())
-
-
-class GatedApi:
-    """The VoiceApi with every call inside one limiter slot, so requests in flight never
-    exceed the limiter's current limit (4, then 2 after a 429, ...). Calls do not nest.
-
-    `gate` says why writes must not start any more (interrupt, 402...): it is asked again
-    once the slot is held, since a worker may wait for its slot while the run stops."""
-
-    def __init__(
-        self, api: VoiceApi, limiter: Cooldown, *, gate: Callable[[], str | None] = lambda: None
-    ) -> None:
-        self._api = api
-        self._slot = limiter.slot
-        self._gate = gate
-
-    def _check_gate(self) -> None:
-        reason = self._gate()
-        if reason is not None:
-            raise NotStartedError(reason)
-
-    @property
-    def credits_remaining(self) -> int | None:
-        return self._api.credits_remaining
-
-    def list_clones(self) -> CloneListing:
-        with self._slot():
-            return self._api.list_clones()
-
-    def get_clones(self, alias: Alias) -> tuple[RemoteClone, ...]:
-        with self._slot():
-            return self._api.get_clones(alias)
-
-    def find_folder(self, name: str) -> FolderId | None:
-        with self._slot():
-            return self._api.find_folder(name)
-
-    def create_folder(self, name: str) -> FolderId:
-        with self._slot():
-            self._check_gate()
-            return self._api.create_folder(name)
-
-    def list_folder_files(self, folder: FolderId, offset: int = 0) -> tuple[RemoteFile, ...]:
-        with self._slot():
-            return self._api.list_folder_files(folder, offset)
-
-    def get_file(self, file_id: FileId) -> RemoteFile | None:
-        with self._slot():
-            return self._api.get_file(file_id)
-
-    def upload(
-        self, folder: FolderId, name: str, path: Path, sha256: Sha256, *, confirm: bool = True
-    ) -> RemoteFile:
-        with self._slot():
-            self._check_gate()
-            return self._api.upload(folder, name, path, sha256, confirm=confirm)
-
-    def create_clone(self, request: CloneRequest) -> RemoteClone:
-        with self._slot():
-            self._check_gate()
-            return self._api.create_clone(request)
 
 
 class _GatedSink:
@@ -297,7 +201,7 @@ class _Workers:
         while any(t.is_alive() for t in self._threads):
             if control.stop.wait(0.02):
                 with control.lock:
-                    busy = tuple(v.decl.alias for v in self._voices if v.busy)
+                    busy = tuple(v.alias for v in self._voices if v.busy)
                 control.events.emit(Interrupted(busy, grace_s))
                 end = time.monotonic() + grace_s
                 for thread in self._threads:
@@ -306,7 +210,7 @@ class _Workers:
             if self._clock() - beat >= HEARTBEAT_S:
                 beat = self._clock()
                 with control.lock:
-                    entries = tuple((v.decl.alias, v.phase) for v in self._voices if v.busy)
+                    entries = tuple((v.alias, v.phase) for v in self._voices if v.busy)
                 control.events.emit(Heartbeat("working", entries, beat - start))
 
     def _take(self) -> tuple[int, Voice] | None:
@@ -321,7 +225,7 @@ class _Workers:
             index, voice = taken
             if self._skip_if_halted(voice):
                 continue
-            self._trail.bind(voice.decl.alias)
+            self._trail.bind(voice.alias)
             try:
                 self._runner.run(voice, index, len(self._voices))
             finally:

@@ -25,7 +25,6 @@ from reconciler.apply.events import (
     WaitStarted,
 )
 from reconciler.apply.report import ApplyReport, DiscardedFile, Outcome, UploadStats, VoiceResult
-from reconciler.model.engines import engine_limits
 from reconciler.model.errors import ApiError
 from reconciler.model.values import Alias, CloneStatus, RemoteClone
 from reconciler.model.voiceapi import VoiceApi
@@ -223,7 +222,7 @@ def finish_voices(
     stopped_reason: str | None,
 ) -> ApplyReport:
     """Turn the voices' final state into the report, emitting each outcome not yet shown."""
-    results = [_finish(v, latest, waited_s, events, trail.get(v.decl.alias, ())) for v in voices]
+    results = [_finish(v, latest, waited_s, events, trail.get(v.alias, ())) for v in voices]
     return ApplyReport(
         voices=tuple(results),
         credits_spent=sum(r.credits for r in results),
@@ -241,7 +240,7 @@ def _finish(
     events: EventSink,
     request_ids: tuple[str, ...],
 ) -> VoiceResult:
-    decl, alias = voice.decl, voice.decl.alias
+    decl, alias = voice.decl, voice.alias
     base = VoiceResult(
         alias,
         decl.engine,
@@ -267,8 +266,7 @@ def _finish(
     )
     base = replace(base, clone_id=record.clone_id, status=record.status, discarded=discarded)
     if record.status == CloneStatus.SUCCEEDED:
-        limits = engine_limits(decl.engine)
-        spent = limits.credits if limits and not voice.adopted else 0
+        spent = 0 if voice.adopted else voice.change.credits  # the plan's price, not recomputed
         base = replace(base, credits=spent)
         if decl.strict_files and discarded:
             reason = f"strict_files: the server discarded {len(discarded)} file(s)"

@@ -119,7 +119,7 @@ def _check_reviewed(args: argparse.Namespace, ctx: Context, fresh: Plan) -> None
 
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
-    from reconciler.apply.engine import RequestTrail
+    from reconciler.apply.trail import RequestTrail
     from reconciler.cli.planning import make_plan
     from reconciler.cli.workspace import open_api, open_workspace
     from reconciler.commands.plan import show_plan
@@ -164,7 +164,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
 def _execute(
     args: argparse.Namespace, ctx: Context, ws: Workspace, api: Any, fresh: Any, *, trail: Any
 ) -> int:
-    from reconciler.apply.engine import execute
+    from reconciler.apply.engine import ApplyTiming, execute
     from reconciler.apply.events import FanoutSink
     from reconciler.apply.journal import JournalSink, write_report
     from reconciler.cli.git import head_commit
@@ -196,15 +196,17 @@ def _execute(
         _interrupts(stop),
     ):
         report = execute(
-            [c.declared for c in plan.writes if c.declared is not None],
+            plan.writes,  # the reviewed changes themselves: what they hold is what is sent
             api,
-            owner=ws.settings.owner,
+            owner=plan.owner,
             folder_name=ws.settings.remote_folder,
             root=ws.root,
             remote=fresh.remote,
-            concurrency=max(1, args.concurrency),
-            wait_timeout_s=args.wait_timeout,
-            dead_api_s=args.api_down_after,
+            timing=ApplyTiming(
+                concurrency=max(1, args.concurrency),
+                wait_timeout_s=args.wait_timeout,
+                dead_api_s=args.api_down_after,
+            ),
             events=FanoutSink((journal,) if progress is None else (progress, journal)),
             stop=stop,
             trail=trail,

@@ -19,16 +19,25 @@ from typing import Any
 import httpx
 import pytest
 
-from reconciler.apply.engine import RequestTrail, execute
+from reconciler.apply.engine import ApplyTiming, execute
 from reconciler.apply.events import RecordingSink
 from reconciler.apply.report import ApplyReport
+from reconciler.apply.trail import RequestTrail
 from reconciler.audiostack.client import AudioStackClient
 from reconciler.audiostack.remote import fetch_state
 from reconciler.audiostack.retry import RetryPolicy
 from reconciler.emulator.core import Emulator
 from reconciler.emulator.transport import EmulatorTransport
 from reconciler.model.errors import Location
-from reconciler.model.values import Alias, AudioInfo, Declaration, DeclaredFile, Sha256
+from reconciler.model.values import (
+    Alias,
+    AudioInfo,
+    Declaration,
+    DeclaredFile,
+    RemoteState,
+    Sha256,
+)
+from reconciler.plan.change import Change
 from reconciler.plan.diff import compare
 from reconciler.plan.policy import Policy
 
@@ -173,21 +182,26 @@ class Rig:
         return client
 
     def execute(
-        self, writes: list[Declaration], **options: Any
+        self, writes: list[Declaration] | list[Change], **options: Any
     ) -> tuple[ApplyReport, RecordingSink]:
+        """execute() the creates of `writes` (declarations are planned as creates, as a
+        plan made before the remote changed would hold them)."""
         sink = RecordingSink()
         trail = RequestTrail()
         client = options.pop("client", None) or self.client(on_request=trail)
+        owner = options.pop("owner", OWNER)
         options.setdefault("sleep", self.clock.sleep)
         options.setdefault("clock", self.clock)
-        options.setdefault("poll_interval_s", 1.0)
+        timing = {k: options.pop(k) for k in TIMING if k in options}
+        timing.setdefault("poll_interval_s", 1.0)
         report = execute(
-            writes,
+            planned_writes(writes, owner),
             client,
-            owner=options.pop("owner", OWNER),
+            owner=owner,
             root=self.root,
             events=options.pop("events", sink),
             trail=trail,
+            timing=ApplyTiming(**timing),
             **options,
         )
         return report, sink
@@ -206,6 +220,20 @@ def rig(tmp_path: Path) -> Iterator[Rig]:
     made.close()
     assert emulator.internal_errors == []
     emulator.close()
+
+
+TIMING = ("concurrency", "wait_timeout_s", "poll_interval_s", "interrupt_grace_s", "dead_api_s")
+EMPTY_REMOTE = RemoteState({}, {}, {}, credits_remaining=None)
+
+
+def planned_writes(writes: list[Declaration] | list[Change], owner: str) -> list[Change]:
+    """The plan's create changes for declarations (planned against an empty remote), or
+    the changes as given."""
+    declared = [w for w in writes if isinstance(w, Declaration)]
+    changes = [w for w in writes if isinstance(w, Change)]
+    if declared:
+        changes.extend(compare(declared, EMPTY_REMOTE, Policy(owner)).writes)
+    return changes
 
 
 def one_record_per_alias(rig: Rig, aliases: list[str]) -> None:

@@ -10,10 +10,14 @@ import json
 import sys
 from pathlib import Path
 
-from reconciler.apply.engine import execute
+from reconciler.apply.engine import ApplyTiming, execute
 from reconciler.audiostack.client import AudioStackClient
 from reconciler.model.errors import Location
-from reconciler.model.values import Alias, AudioInfo, Declaration, DeclaredFile, Sha256
+from reconciler.model.values import Alias, AudioInfo, Declaration, DeclaredFile, RemoteState, Sha256
+from reconciler.plan.diff import compare
+from reconciler.plan.policy import Policy
+
+EMPTY = RemoteState({}, {}, {}, credits_remaining=None)
 
 
 def load_writes(spec: Path) -> list[Declaration]:
@@ -44,7 +48,9 @@ def main() -> int:
     writes = load_writes(spec)
     print("ready", flush=True)
     with AudioStackClient(base_url, "emulator") as client:
-        report = execute(writes, client, owner="acme", root=root, poll_interval_s=0.05)
+        changes = compare(writes, EMPTY, Policy("acme")).writes  # as a plan made before the run
+        timing = ApplyTiming(poll_interval_s=0.05)
+        report = execute(changes, client, owner="acme", root=root, timing=timing)
     print(report.exit_code, flush=True)
     return report.exit_code
 
