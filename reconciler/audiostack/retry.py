@@ -87,8 +87,8 @@ class WaitBudget:
 
 class Cooldown:
     """Shared reaction to 429: nobody starts a request before `not_before`, and the number
-    of concurrent voices (`slot()`) halves, 4 → 2 → 1; `restore_after` consecutive
-    successes give back one slot.
+    of concurrent voices (`slot()`) and of requests on the wire (`request()`) halves,
+    4 → 2 → 1; `restore_after` consecutive successes give back one slot.
     """
 
     def __init__(
@@ -99,6 +99,7 @@ class Cooldown:
         self._clock = clock
         self._limit = self._max
         self._in_flight = 0
+        self._requests = 0
         self._streak = 0
         self._not_before = 0.0
         self._cond = threading.Condition()
@@ -138,6 +139,32 @@ class Cooldown:
             if self._streak >= self._restore_after and self._limit < self._max:
                 self._limit += 1
                 self._streak = 0
+                self._cond.notify_all()
+
+    def drain(self) -> None:
+        """Wait until the requests already on the wire are below the current limit: a
+        429 block is waited out only after the excess has landed, so nothing sent before the
+        429 is still in flight when the block ends."""
+        with self._cond:
+            while self._requests >= self._limit:
+                self._cond.wait()
+
+    @contextmanager
+    def request(self, seen_block: float) -> Iterator[bool]:
+        """Hold one of the `limit` request slots; yields False when a new 429 block (later
+        than `seen_block`) began while this request waited: the caller waits it out and
+        asks again. A call that held its voice slot before a 429 halved the limit therefore
+        still sends under the new limit."""
+        with self._cond:
+            while self._requests >= self._limit:
+                self._cond.wait()
+            self._requests += 1
+            clear = self._not_before <= seen_block or self._clock() >= self._not_before
+        try:
+            yield clear
+        finally:
+            with self._cond:
+                self._requests -= 1
                 self._cond.notify_all()
 
     @contextmanager
@@ -188,7 +215,9 @@ class Pacer:
         """Wait out the shared 429 block. Returns None when done, or the wait that the
         budget could not cover (the caller turns it into an error)."""
         waited_for: float | None = None
-        while (wait := self.cooldown.wait_needed()) > 0:
+        while self.cooldown.wait_needed() > 0:
+            self.cooldown.drain()
+            wait = self.cooldown.wait_needed()
             target = self.cooldown.not_before
             if target == waited_for:  # already slept for this block; trust the sleep
                 return None
@@ -202,16 +231,20 @@ class Pacer:
         transient, at most `max_attempts` times, within the wait budget."""
         tries = 0
         while True:
+            seen_block = self.cooldown.not_before
             self._check_cooldown(method, path)
-            tries += 1
-            error, payload, wait = attempt()
-            if error is None:
-                self.cooldown.record_success()
-                return payload
-            if isinstance(error, RateLimitedError):
-                self.cooldown.record_rate_limited(
-                    wait if wait is not None else self.backoff(tries - 1)
-                )
+            with self.cooldown.request(seen_block) as clear:
+                if not clear:
+                    continue
+                tries += 1
+                error, payload, wait = attempt()
+                if error is None:
+                    self.cooldown.record_success()
+                    return payload
+                if isinstance(error, RateLimitedError):  # before the slot is free again
+                    self.cooldown.record_rate_limited(
+                        wait if wait is not None else self.backoff(tries - 1)
+                    )
             if not (retry and error.transient):
                 raise error
             if tries >= self.policy.max_attempts:

@@ -81,9 +81,9 @@ class Emulator:
                 return ApiProblem(403, "the admin API answers loopback clients only").to_reply()
             return self._guard(lambda: handle_admin(self.backend, request))
         log = self.backend.log
+        now = self.backend.clock.now()  # before counting: an entry's inFlight is as of `time`
         in_flight = log.enter()
         request_id = str(uuid.uuid4())  # INVENTED: api-contract.md E24 (a UUID per request)
-        now = self.backend.clock.now()
         fired: FaultRule | None = None
         template: str | None = None
         reply = EmuReply(500)

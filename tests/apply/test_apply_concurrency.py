@@ -1,5 +1,6 @@
-"""Bounded concurrency (≤ 4 requests in flight, ≤ 2 after a 429) and two executes racing
-on overlapping voices: each clone exists once and is charged once."""
+"""Bounded concurrency (≤ 4 requests in flight, ≤ 2 after a 429: a request gate, and the block
+is waited out only once the excess requests landed) and two executes racing on overlapping
+voices: each clone exists once and is charged once."""
 
 from __future__ import annotations
 

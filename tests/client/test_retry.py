@@ -169,3 +169,63 @@ def test_pacer_never_retries_when_the_caller_forbids_it(clock: FakeClock) -> Non
     with pytest.raises(ServerError):
         pacer.run(attempt, retry=False, method="POST", path="/x")  # type: ignore[arg-type]
     assert clock.sleeps == []
+
+
+def test_a_request_that_took_its_voice_slot_before_a_429_still_waits_for_a_request_slot(
+    clock: FakeClock,
+) -> None:
+    cooldown = Cooldown(RetryPolicy(max_concurrency=4), clock=clock)
+    held = [cooldown.request(cooldown.not_before) for _ in range(2)]
+    for gate in held:
+        assert gate.__enter__() is True
+    cooldown.record_rate_limited(1)  # 4 → 2 while two requests are on the wire
+    sent = threading.Event()
+
+    def third() -> None:
+        with cooldown.request(cooldown.not_before):
+            sent.set()
+
+    thread = threading.Thread(target=third)
+    thread.start()
+    assert not sent.wait(0.05)  # two on the wire: the third may not start
+    held.pop().__exit__(None, None, None)
+    thread.join(5)
+    assert sent.is_set()
+    held.pop().__exit__(None, None, None)
+
+
+def test_a_request_admitted_during_a_new_429_block_is_told_to_wait_it_out(
+    clock: FakeClock,
+) -> None:
+    cooldown = Cooldown(RetryPolicy(max_concurrency=4), clock=clock)
+    seen = cooldown.not_before
+    cooldown.record_rate_limited(3)
+    with cooldown.request(seen) as clear:
+        assert clear is False
+    clock.now += 3
+    with cooldown.request(seen) as clear:
+        assert clear is True
+
+
+def test_a_429_block_is_waited_out_only_after_the_excess_requests_landed(
+    clock: FakeClock,
+) -> None:
+    cooldown = Cooldown(RetryPolicy(max_concurrency=4), clock=clock)
+    held = [cooldown.request(cooldown.not_before) for _ in range(3)]
+    for gate in held:
+        gate.__enter__()
+    cooldown.record_rate_limited(1)  # limit 2, three still on the wire
+    drained = threading.Event()
+
+    def drain() -> None:
+        cooldown.drain()
+        drained.set()
+
+    thread = threading.Thread(target=drain)
+    thread.start()
+    held.pop().__exit__(None, None, None)
+    assert not drained.wait(0.05)  # two on the wire: still at the limit
+    held.pop().__exit__(None, None, None)
+    thread.join(5)
+    assert drained.is_set()
+    held.pop().__exit__(None, None, None)
