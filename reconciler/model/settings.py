@@ -83,6 +83,12 @@ def _pick_url(
     return DEFAULT_API_URL, None
 
 
+def in_ci(environ: Mapping[str, str]) -> bool:
+    """GitHub Actions, or any CI that sets `CI` (to anything but empty/false/0)."""
+    ci = environ.get("CI", "").strip().lower()
+    return environ.get("GITHUB_ACTIONS") == "true" or ci not in ("", "false", "0")
+
+
 def resolve_settings(
     environ: Mapping[str, str],
     *,
@@ -95,13 +101,22 @@ def resolve_settings(
     concurrency: int = 4,
     policy: EndpointPolicy | None = None,
 ) -> Settings:
-    """Pick the target: `--api emulator`, else a key in the environment, else the emulator.
+    """Pick the target: `--api emulator`, else a key in the environment, else the emulator
+    (never by default in CI: a workflow step without its key is an error).
 
     The key variable and a URL from voicectl.yaml or AUDIOSTACK_API_URL must pass `policy`
     (endpoints.py); `--api URL` is the caller's own explicit choice."""
     policy = policy or EndpointPolicy.from_caller(environ)
     policy.check_key_variable(target.api_key_env, target.name)
     key = environ.get(target.api_key_env, "").strip()
+    if not key and api is None and in_ci(environ):
+        where = "GITHUB_ACTIONS" if environ.get("GITHUB_ACTIONS") == "true" else "CI"
+        raise ConfigError(
+            f"{target.api_key_env} is not set and this is CI ({where} is set): "
+            "refusing to fall back to the embedded emulator\n"
+            f"  hint: pass the secret in the step's env ({target.api_key_env}: "
+            f"${{{{ secrets.{target.api_key_env} }}}}), or use --api emulator on purpose"
+        )
     embedded = api == "emulator" or (not key and api is None)
     if embedded:
         url, key = EMULATOR_URL, EMULATOR_KEY
