@@ -37,13 +37,13 @@ def test_what_counts_as_ci(environ: dict[str, str], expected: bool) -> None:
 
 
 def test_no_key_under_ci_is_refused_and_names_the_targets_variable(tmp_path: Path) -> None:
-    target = TargetConfig(name="prod", api_key_env="PROD_KEY")
+    target = TargetConfig(name="prod", api_key_env="AUDIOSTACK_PROD_KEY")
     with pytest.raises(ConfigError) as caught:
         resolve_settings({"CI": "true"}, root=tmp_path, target=target)
     assert str(caught.value).splitlines() == [
-        "PROD_KEY is not set and this is CI (CI is set): refusing to fall back to the "
+        "AUDIOSTACK_PROD_KEY is not set and this is CI (CI is set): refusing to fall back to the "
         "embedded emulator",
-        "  hint: pass the secret in the step's env (PROD_KEY: ${{ secrets.PROD_KEY }}), "
+        "  hint: pass the secret in the step's env (AUDIOSTACK_PROD_KEY: ${{ secrets.AUDIOSTACK_PROD_KEY }}), "
         "or use --api emulator on purpose",
     ]
     chosen = resolve_settings({"CI": "true"}, root=tmp_path, target=target, api="emulator")
