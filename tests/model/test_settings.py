@@ -43,8 +43,8 @@ def test_no_key_under_ci_is_refused_and_names_the_targets_variable(tmp_path: Pat
     assert str(caught.value).splitlines() == [
         "AUDIOSTACK_PROD_KEY is not set and this is CI (CI is set): refusing to fall back to the "
         "embedded emulator",
-        "  hint: pass the secret in the step's env (AUDIOSTACK_PROD_KEY: ${{ secrets.AUDIOSTACK_PROD_KEY }}), "
-        "or use --api emulator on purpose",
+        "  hint: pass the secret in the step's env (AUDIOSTACK_PROD_KEY: "
+        "${{ secrets.AUDIOSTACK_PROD_KEY }}), or use --api emulator on purpose",
     ]
     chosen = resolve_settings({"CI": "true"}, root=tmp_path, target=target, api="emulator")
     assert chosen.embedded and chosen.banner == "target: prod on the emulator"
