@@ -19,11 +19,12 @@ from reconciler.apply.events import Event, EventSink, Heartbeat, Interrupted, Nu
 from reconciler.apply.gate import GatedApi
 from reconciler.apply.readback import KnownHistories
 from reconciler.apply.report import ApplyReport, Outcome
+from reconciler.apply.settling import Settler
 from reconciler.apply.trail import RequestTrail
 from reconciler.apply.uploads import UploadStore
-from reconciler.apply.waiting import DEAD_API_S, HEARTBEAT_S, ClonePoller, finish_voices
+from reconciler.apply.waiting import DEAD_API_S, HEARTBEAT_S, ClonePoller
 from reconciler.audiostack.retry import Cooldown, RetryPolicy
-from reconciler.model.values import RemoteState
+from reconciler.model.values import RemoteState, current_record
 from reconciler.model.voiceapi import VoiceApi
 from reconciler.plan.change import WRITE_ACTIONS, Change
 from reconciler.redact import safe
@@ -56,6 +57,7 @@ def execute(
     stop: threading.Event | None = None,
     limiter: Cooldown | None = None,
     trail: RequestTrail | None = None,
+    resume: Sequence[Change] = (),
 ) -> ApplyReport:
     """Create every change in `writes` (the create/replace changes of a fresh plan) and
     send exactly what each holds: its alias, engine, metadata, files and consent.
@@ -66,7 +68,8 @@ def execute(
     in flight and shrinks on 429 (default: the client's `cooldown`); `stop` is set by the
     CLI on SIGINT/SIGTERM; `trail` collects request ids when the CLI also passes it as the
     client's `on_request` hook. Sleeps default to waiting on `stop`. The wait ends early
-    when the API gives no good answer for `timing.dead_api_s` seconds.
+    when the API gives no good answer for `timing.dead_api_s` seconds. `resume`: pending
+    changes whose clones an earlier run left running; they are only waited for.
     """
     for change in writes:
         if change.action not in WRITE_ACTIONS or change.declared is None:
@@ -101,8 +104,10 @@ def execute(
     workers = _Workers(runner, control, voices, trail=trail, clock=clock)
     workers.start(max(1, timing.concurrency))
     workers.watch(timing.interrupt_grace_s)
-    final = control.freeze(voices)
+    final = sorted([*control.freeze(voices), *_resumed(resume, remote)], key=lambda v: v.alias)
     waited = None
+    began = clock()
+    settler = Settler(final, events=sink, request_ids=trail.ids, elapsed=lambda: clock() - began)
     if not stop.is_set():
         poller = ClonePoller(
             api,
@@ -114,14 +119,12 @@ def execute(
             interval_s=timing.poll_interval_s,
             grace_s=timing.interrupt_grace_s,
             dead_after_s=timing.dead_api_s,
+            on_terminal=settler.on_terminal,
         )
         waited = poller.wait({v.alias: v.clone for v in final if v.clone and not v.outcome})
-    report = finish_voices(
-        final,
+    report = settler.finish(
         latest=waited.latest if waited else {},
         waited_s=waited.elapsed_s if waited else 0.0,
-        events=sink,
-        trail={v.alias: trail.ids(v.alias) for v in final},
         credits_remaining=api.credits_remaining,
         uploads=store.stats,
         interrupted=stop.is_set(),
@@ -236,3 +239,13 @@ class _Workers:
         if reason is not None:
             self._control.settle(voice, Outcome.NOT_ATTEMPTED, reason)
         return reason is not None
+
+
+def _resumed(pending: Sequence[Change], remote: RemoteState | None) -> list[Voice]:
+    """Voices of clones still running from an earlier run: tracked, never re-created."""
+    voices = []
+    for change in pending:
+        record = current_record(remote.clones.get(change.alias, ())) if remote else None
+        if change.declared is not None and record is not None and not record.terminal:
+            voices.append(Voice(change, clone=record))
+    return voices

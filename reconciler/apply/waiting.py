@@ -1,5 +1,6 @@
-"""Waiting and settling: one polling loop for every submitted clone, then each voice's
-final outcome (succeeded, adopted, pending, failed...) as the report.
+"""Waiting: one polling loop for every submitted clone. A clone that reaches a final status
+is handed to `on_terminal` at once (its outcome is shown then, not when the wait ends);
+settling.py turns the voices' final state into the report.
 
 GET only. A clone still running when the wait ends is *pending*, never failed. Poll errors
 are not voice failures: the loop tries again at the next interval.
@@ -8,25 +9,18 @@ are not voice failures: the loop tries again at the next interval.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 
-from reconciler.apply.control import Voice
 from reconciler.apply.events import (
     EventSink,
     Heartbeat,
-    NotAttempted,
     Retrying,
     StatusChanged,
-    VoiceFailed,
-    VoicePending,
-    VoiceSucceeded,
-    VoiceUnknown,
     WaitStarted,
 )
-from reconciler.apply.report import ApplyReport, DiscardedFile, Outcome, UploadStats, VoiceResult
 from reconciler.model.errors import ApiError
-from reconciler.model.values import Alias, CloneStatus, RemoteClone
+from reconciler.model.values import Alias, RemoteClone
 from reconciler.model.voiceapi import VoiceApi
 from reconciler.redact import safe
 
@@ -64,8 +58,10 @@ class ClonePoller:
         heartbeat_s: float = HEARTBEAT_S,
         grace_s: float = 10.0,
         dead_after_s: float = DEAD_API_S,
+        on_terminal: Callable[[Alias, RemoteClone], None] | None = None,
     ) -> None:
         self._api = api
+        self._on_terminal = on_terminal or (lambda alias, record: None)
         self._events = events
         self._clock = clock
         self._sleep = sleep
@@ -84,6 +80,8 @@ class ClonePoller:
         latest = dict(tracked)
         waiting = sorted(a for a, c in latest.items() if not c.terminal)
         start = self._clock()
+        for alias in sorted(a for a, c in latest.items() if c.terminal):
+            self._on_terminal(alias, latest[alias])  # finished before the wait began
         if not waiting:
             return WaitOutcome(latest, 0.0, timed_out=False)
         self._events.emit(WaitStarted(len(waiting), self._timeout))
@@ -173,6 +171,8 @@ class ClonePoller:
             if new.status != old.status:
                 elapsed = self._clock() - start
                 self._events.emit(StatusChanged(alias, new.clone_id, new.status, elapsed))
+                if new.terminal:
+                    self._on_terminal(alias, new)
 
     def _fetch(self, aliases: list[Alias]) -> dict[Alias, tuple[RemoteClone, ...]]:
         if len(aliases) > 1 and self._listing_ok:
@@ -207,77 +207,3 @@ class ClonePoller:
         if not exc.transient:
             self._refused = exc
         self._events.emit(Retrying(alias, "poll", safe(str(exc))))
-
-
-def finish_voices(
-    voices: Sequence[Voice],
-    *,
-    latest: Mapping[Alias, RemoteClone],
-    waited_s: float,
-    events: EventSink,
-    trail: Mapping[Alias, tuple[str, ...]],
-    credits_remaining: int | None,
-    uploads: UploadStats,
-    interrupted: bool,
-    stopped_reason: str | None,
-) -> ApplyReport:
-    """Turn the voices' final state into the report, emitting each outcome not yet shown."""
-    results = [_finish(v, latest, waited_s, events, trail.get(v.alias, ())) for v in voices]
-    return ApplyReport(
-        voices=tuple(results),
-        credits_spent=sum(r.credits for r in results),
-        credits_remaining=credits_remaining,
-        uploads=uploads,
-        interrupted=interrupted,
-        stopped_reason=stopped_reason,
-    )
-
-
-def _finish(
-    voice: Voice,
-    latest: Mapping[Alias, RemoteClone],
-    waited_s: float,
-    events: EventSink,
-    request_ids: tuple[str, ...],
-) -> VoiceResult:
-    decl, alias = voice.decl, voice.alias
-    base = VoiceResult(
-        alias,
-        decl.engine,
-        Outcome.PENDING,
-        source=decl.source.path,
-        request_ids=request_ids,
-        retries=voice.retries,
-    )
-    if voice.outcome is not None:  # decided (and shown) during the worker phase
-        return replace(base, outcome=voice.outcome, reason=voice.reason)
-    if voice.post_in_flight:
-        reason = "create was in flight at the interrupt; will be read back by the next run"
-        events.emit(VoiceUnknown(alias, reason))
-        return replace(base, outcome=Outcome.UNKNOWN, reason=reason)
-    if voice.clone is None:
-        reason = "interrupted before the create"
-        events.emit(NotAttempted(alias, reason))
-        return replace(base, outcome=Outcome.NOT_ATTEMPTED, reason=reason)
-    record = latest.get(alias, voice.clone)
-    discarded = tuple(
-        DiscardedFile(fid, voice.paths_by_id.get(fid), safe(why, 200))
-        for fid, why in sorted(record.discarded.items())
-    )
-    base = replace(base, clone_id=record.clone_id, status=record.status, discarded=discarded)
-    if record.status == CloneStatus.SUCCEEDED:
-        spent = 0 if voice.adopted else voice.change.credits  # the plan's price, not recomputed
-        base = replace(base, credits=spent)
-        if decl.strict_files and discarded:
-            reason = f"strict_files: the server discarded {len(discarded)} file(s)"
-            events.emit(VoiceFailed(alias, reason, record.clone_id))
-            return replace(base, outcome=Outcome.FAILED, reason=reason)
-        outcome = Outcome.ADOPTED if voice.adopted else Outcome.SUCCEEDED
-        events.emit(VoiceSucceeded(alias, record.clone_id, voice.adopted, len(discarded)))
-        return replace(base, outcome=outcome)
-    if record.status == CloneStatus.FAILED:
-        reason = safe(record.fail_reason or "the clone failed", 300)
-        events.emit(VoiceFailed(alias, reason, record.clone_id))
-        return replace(base, outcome=Outcome.FAILED, reason=reason)
-    events.emit(VoicePending(alias, record.clone_id, record.status, waited_s))
-    return replace(base, outcome=Outcome.PENDING)

@@ -148,17 +148,28 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         if fresh.plan.blocked:
             ctx.err.print("Blocked: nothing was written.")
             return ExitCode.BLOCKED
-        if not fresh.plan.writes:
+        resumed = _left_pending(fresh.plan)
+        if not fresh.plan.writes and not resumed:
             ctx.err.print("Nothing to apply.")
-            return ExitCode.SUCCESS
-        if not _confirm(args, ctx):
+            return _converged(fresh.plan, ExitCode.SUCCESS, ctx, quiet_if_converged=True)
+        if not fresh.plan.writes:  # nothing to write: waiting needs no confirmation
+            names = ", ".join(c.alias for c in resumed)
+            ctx.err.print(f"Nothing to write; waiting for clones left pending earlier: {names}")
+        elif not _confirm(args, ctx):
             ctx.err.print("Apply cancelled: nothing was written.")
             return ExitCode.ERROR
         code = _execute(args, ctx, ws, api, fresh, trail=trail)
         if code == ExitCode.INTERRUPTED:
             return code
         after = make_plan(args, ctx, ws, api).plan
-    return _converged(after, {c.alias for c in fresh.plan.writes}, code, ctx)
+    return _converged(after, code, ctx)
+
+
+def _left_pending(plan: Plan) -> tuple[Any, ...]:
+    """Clones an earlier run left running: a resumed apply waits for them (GET only)."""
+    from reconciler.plan.plan import Action
+
+    return tuple(c for c in plan.changes if c.action is Action.PENDING and c.declared is not None)
 
 
 def _execute(
@@ -210,6 +221,7 @@ def _execute(
             events=FanoutSink((journal,) if progress is None else (progress, journal)),
             stop=stop,
             trail=trail,
+            resume=_left_pending(plan),
         )
     render_report(report, ctx.out)
     report_file = _at_cwd(args.report, ctx)
@@ -226,23 +238,17 @@ def _execute(
     return report.exit_code
 
 
-def _converged(after: Plan, written: set[str], code: int, ctx: Context) -> int:
-    """Re-planned after the run: 'Converged.' or the residue of what this run wrote."""
-    from reconciler.plan.plan import Action
+def _converged(after: Plan, code: int, ctx: Context, *, quiet_if_converged: bool = False) -> int:
+    """Re-planned after the run: `Converged.` only when nothing is left (render/verdict.py)."""
     from reconciler.render.text import render_plan
+    from reconciler.render.verdict import Verdict, verdict
 
-    pending = after.counts[Action.PENDING]
-    failed = sum(1 for c in after.changes if c.action is Action.FAILED and c.alias in written)
-    if failed:
-        ctx.out.print(
-            f"Not converged: {failed} voice(s) failed; change the declaration "
-            "(or run with --retry-failed) to try again."
-        )
+    outcome = verdict(after)
+    if quiet_if_converged and outcome.verdict is Verdict.CONVERGED:
+        return code  # `Nothing to apply.` said it all
+    ctx.out.print(outcome.line, markup=False, highlight=False, soft_wrap=True)
+    if outcome.verdict is Verdict.RESIDUE:
+        render_plan(after, ctx.out, detail="changes")
+    if outcome.verdict in (Verdict.FAILED, Verdict.RESIDUE):
         return code or ExitCode.NOT_CONVERGED
-    if not after.writes and not after.blocked:
-        note = f" ({pending} pending: a later plan or apply picks them up)" if pending else ""
-        ctx.out.print(f"Converged.{note}")
-        return code
-    ctx.out.print("Not converged; the remote still differs:")
-    render_plan(after, ctx.out, detail="changes")
-    return code or ExitCode.NOT_CONVERGED
+    return code

@@ -14,8 +14,6 @@ from reconciler.cli.context import Context
 from reconciler.cli.planning import add_plan_arguments
 from reconciler.model.exitcodes import ExitCode
 
-DRIFT_ACTIONS = ("drift", "orphan", "failed", "create", "replace")
-
 
 def register(sub: Any, name: str, common: argparse.ArgumentParser) -> None:
     parser = sub.add_parser(
@@ -30,18 +28,16 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     from reconciler.cli.planning import make_plan
     from reconciler.cli.workspace import open_api, open_workspace
     from reconciler.commands.plan import show_plan
-    from reconciler.plan.plan import Action
+    from reconciler.plan.plan import DRIFT_ACTIONS, Action
+    from reconciler.render.wording import drift_line
 
     ws = open_workspace(args, ctx)
     ctx.notice(ws.settings.banner)
     with open_api(ws.settings, ctx) as api:
         plan = make_plan(args, ctx, ws, api).plan
-    wanted = {Action(name) for name in DRIFT_ACTIONS}
-    drifted = tuple(c for c in plan.changes if c.effective in wanted)
-    kept = tuple(c for c in plan.changes if c.effective in wanted or c.action is Action.NOOP)
-    show_plan(dataclasses.replace(plan, changes=kept), args, ctx, ws)
-    if drifted:
-        ctx.err.print(f"Drift: {len(drifted)} voice(s) differ from their declarations.")
-        return ExitCode.CHANGES
-    ctx.err.print("No drift.")
-    return ExitCode.SUCCESS
+    kept = tuple(c for c in plan.changes if c.effective in DRIFT_ACTIONS or c.action is Action.NOOP)
+    checked = dataclasses.replace(plan, changes=kept, drift_check=True)
+    data = show_plan(checked, args, ctx, ws)
+    if getattr(args, "format", "text") != "text":  # stdout is JSON/Markdown: say it on stderr
+        ctx.err.print(drift_line(data), markup=False, highlight=False, soft_wrap=True)
+    return ExitCode.CHANGES if checked.drifted else ExitCode.SUCCESS

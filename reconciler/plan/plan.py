@@ -33,7 +33,12 @@ from reconciler.plan.planjson import (
     write_lines,
 )
 
+DRIFT_ACTIONS = frozenset(
+    {Action.DRIFT, Action.ORPHAN, Action.FAILED, Action.CREATE, Action.REPLACE}
+)
+
 __all__ = [
+    "DRIFT_ACTIONS",
     "FORMAT_VERSION",
     "WRITE_ACTIONS",
     "Action",
@@ -66,6 +71,7 @@ class Plan:
     remote_fingerprint: str = ""
     base_compared: bool = False  # two sections: PR changes and pre-existing
     complete_listing: bool = True
+    drift_check: bool = False  # `voicectl drift`: exit_reason drift / no_drift
 
     def __post_init__(self) -> None:
         ordered = tuple(sorted(self.changes, key=lambda c: (c.alias, c.action.value)))
@@ -97,7 +103,14 @@ class Plan:
         return bool(self.writes)
 
     @property
+    def drifted(self) -> tuple[Change, ...]:
+        """What a drift check reports: differing, missing, failed and orphaned voices."""
+        return tuple(c for c in self.changes if c.effective in DRIFT_ACTIONS)
+
+    @property
     def exit_reason(self) -> str:
+        if self.drift_check:
+            return "drift" if self.drifted else "no_drift"
         if self.blocked:
             return "blocked"
         return "changes" if self.has_changes else "no_changes"

@@ -179,9 +179,41 @@ def _phrases(data: PlanData, kinds: Sequence[str]) -> list[str]:
     return out
 
 
+_DRIFT_PHRASES = (
+    ("drift", "{n} differ{s} from {its} declaration{p}"),
+    ("create", "{n} missing from the remote"),
+    ("replace", "{n} to replace"),
+    ("failed", "{n} failed"),
+    ("orphan", "{n} orphaned (no longer declared)"),
+)
+
+
+def drift_line(data: PlanData) -> str:
+    """`Drift: 1 differs from its declaration, 1 orphaned (no longer declared); 3 up to date.`"""
+    kinds = [effective(a) for a in data["actions"]]
+    up = int(data["summary"].get("noop", 0))
+    parts = []
+    for kind, phrase in _DRIFT_PHRASES:
+        n = kinds.count(kind)
+        if n:
+            one = n == 1
+            words = {
+                "s": "s" if one else "",
+                "its": "its" if one else "their",
+                "p": "" if one else "s",
+            }
+            parts.append(phrase.format(n=n, **words))
+    if not parts:
+        voices = "1 voice matches its" if up == 1 else f"{up} voices match their"
+        return f"No drift: {voices} declaration{'' if up == 1 else 's'}."
+    return f"Drift: {', '.join(parts)}; {up} up to date."
+
+
 def summary_line(data: PlanData) -> str:
     """`Plan: 2 to create (600 credits), 1 drifted, 14 unchanged. Balance after: 9,400 credits.`"""
     counts, credits = data["summary"], data["credits"]
+    if data.get("exit_reason") in ("drift", "no_drift"):
+        return drift_line(data)
     if data["blocked"]:
         reasons = data["blocked_reasons"]
         tail = f"Blocked: {'; '.join(reasons)}." if reasons else "Blocked by policy."

@@ -46,7 +46,7 @@ def test_one_failed_clone_exits_5_names_it_in_the_report_and_spares_the_others(
     assert f"✗   cara-en   failed      {FAIL_REASON}" in applied.out
     assert f"  {short} (cara-en): too short: 1.0 s < 1.5 s\n" in applied.out
     assert applied.out.endswith(
-        "Not converged: 1 voice(s) failed; change the declaration "
+        "Not converged: 1 voice failed (cara-en); change the declaration "
         "(or run with --retry-failed) to try again.\n"
     )
     report = json.loads((repo.root / "r.json").read_text(encoding="utf-8"))
@@ -69,8 +69,12 @@ def test_one_failed_clone_exits_5_names_it_in_the_report_and_spares_the_others(
     # unchanged declarations: the failed voice is not retried, nothing is recreated
     emu.clear_requests()
     again = repo.run("apply", "--yes")
-    assert again.code == 0, again.text
+    assert again.code == 5, again.text
     assert again.err.endswith("Nothing to apply.\n")
+    assert again.out.splitlines()[-1] == (  # never "Converged." while a voice is x failed
+        "Not converged: 1 voice failed (cara-en); change the declaration "
+        "(or run with --retry-failed) to try again."
+    )
     assert {r["method"] for r in emu.requests()} == {"GET"}
 
     # a fixed declaration creates only that voice

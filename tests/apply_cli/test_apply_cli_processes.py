@@ -72,11 +72,17 @@ def test_an_interrupt_while_clones_run_exits_130_and_a_later_apply_creates_nothi
     assert all(json.loads(line) for line in journal.splitlines())
     assert [c["status"] for c in emu.clones()] == ["preparing", "preparing"]
 
-    # still running: a re-run waits for nothing it did not start and creates nothing
+    # still running: a re-run waits for them (here 0 s) and creates nothing
     emu.clear_requests()
-    pending = repo.run("apply", "--yes")
+    pending = repo.run("apply", "--yes", "--wait-timeout", "0")
     assert pending.code == 0, pending.text
-    assert pending.err.endswith("Nothing to apply.\n")
+    assert "Nothing to write; waiting for clones left pending earlier: anna-en, bob-en\n" in (
+        pending.err
+    )
+    assert pending.out.splitlines()[-1] == (
+        "Not converged yet: 2 voices pending (anna-en, bob-en); a later plan or apply waits "
+        "for them."
+    )
     assert {r["method"] for r in emu.requests()} == {"GET"}
 
     for alias in ("anna-en", "bob-en"):

@@ -116,13 +116,20 @@ def test_drift_exits_0_when_the_remote_matches_and_2_when_it_drifted(team: Team,
     repo.voice("bob-en")
     assert repo.run("apply", "--yes").code == 0
     clean = repo.run("drift")
-    assert (clean.code, clean.out) == (0, "No changes. 2 voices up to date.\n")
-    assert clean.err.splitlines()[-1] == "No drift."
+    assert (clean.code, clean.out) == (0, "No drift: 2 voices match their declarations.\n")
     edit(repo, "voices/anna-en.yaml", "female", "male")
     drifted = repo.run("drift")
     assert drifted.code == 2
-    assert drifted.out == (anna_drift() + "No changes. 1 voice up to date; 1 drifted.\n")
-    assert drifted.err.splitlines()[-1] == "Drift: 1 voice(s) differ from their declarations."
+    assert drifted.out == (anna_drift() + "Drift: 1 differs from its declaration; 1 up to date.\n")
+    as_json = repo.run("drift", "--format", "json")
+    assert (as_json.code, json.loads(as_json.out)["exit_reason"]) == (2, "drift")
+    assert as_json.err.splitlines()[-1] == "Drift: 1 differs from its declaration; 1 up to date."
+    summary = repo.root / "summary.md"
+    in_actions = {"GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": str(summary)}
+    assert repo.run("drift", env=in_actions).code == 2
+    assert summary.read_text(encoding="utf-8").splitlines()[0] == (
+        "**Drift: 1 differs from its declaration; 1 up to date.**"
+    )
     assert {r["method"] for r in emu.requests() if r["method"] != "GET"} <= {"POST", "PUT"}
 
 
