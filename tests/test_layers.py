@@ -22,7 +22,18 @@ MAY_IMPORT: dict[str, set[str]] = {
     "apply": {"model", "plan", "audiostack"},
     "github": {"model", "plan"},
     "render": {"model", "plan", "apply"},
-    "cli": {"model", "audio", "declarations", "audiostack", "plan", "apply", "github", "render"},
+    "orchestration": {"model", "audio", "declarations", "audiostack", "plan"},
+    "cli": {
+        "model",
+        "audio",
+        "declarations",
+        "audiostack",
+        "plan",
+        "apply",
+        "github",
+        "render",
+        "orchestration",
+    },
     "commands": {
         "model",
         "audio",
@@ -32,6 +43,7 @@ MAY_IMPORT: dict[str, set[str]] = {
         "apply",
         "github",
         "render",
+        "orchestration",
         "cli",
     },
 }

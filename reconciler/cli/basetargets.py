@@ -20,9 +20,9 @@ BLOCK_HINT = (
 
 
 def _base_targets(root: Path, ref: str) -> Mapping[str, TargetConfig]:
-    from reconciler.cli.git import read_file_at
     from reconciler.declarations.schema import check_document
     from reconciler.declarations.yamlsrc import LocatedDoc, parse_yaml
+    from reconciler.orchestration.git import read_file_at
 
     data = read_file_at(root, ref, PROJECT_FILE)
     if data is None:

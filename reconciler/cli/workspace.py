@@ -6,7 +6,6 @@ Layer 5: it may import everything; heavy modules are imported inside the functio
 
 from __future__ import annotations
 
-import argparse
 import dataclasses
 import uuid
 from collections.abc import Callable, Iterator
@@ -15,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from reconciler.cli.arguments import TargetOptions
 from reconciler.cli.context import Context
 from reconciler.model.endpoints import EndpointPolicy
 from reconciler.model.errors import ConfigError
@@ -23,24 +23,9 @@ from reconciler.model.settings import EMULATOR_KEY, Settings, TargetConfig, reso
 if TYPE_CHECKING:
     from reconciler.audiostack.client import AudioStackClient
     from reconciler.declarations.project import ProjectConfig
+    from reconciler.orchestration.repository import PlanSource
 
 CLOCK_VARIABLE = "VOICECTL_EMULATOR_CLOCK"  # immediate | time | manual, embedded mode only
-
-
-def add_target_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--api",
-        metavar="URL|emulator",
-        help="override the target: an API base URL, or `emulator` for the embedded emulator",
-    )
-    parser.add_argument("--target", metavar="NAME", help="a target from voicectl.yaml")
-    parser.add_argument(
-        "--allow-host",
-        action="append",
-        metavar="HOST",
-        help="also allow sending the key to HOST (repeatable; also VOICECTL_ALLOW_HOSTS)",
-    )
-    parser.add_argument("--max-credits", type=int, metavar="N", help="budget for this run")
 
 
 @dataclass(frozen=True)
@@ -48,6 +33,21 @@ class Workspace:
     root: Path
     project: ProjectConfig
     settings: Settings
+
+    @property
+    def source(self) -> PlanSource:
+        """What plan_repository plans: this repository for the resolved target."""
+        from reconciler.orchestration.repository import PlanSource
+
+        settings = self.settings
+        return PlanSource(
+            root=self.root,
+            project=self.project,
+            target=settings.target,
+            owner=settings.owner,
+            remote_folder=settings.remote_folder,
+            max_credits=settings.max_credits,
+        )
 
 
 def target_config(project: ProjectConfig, name: str | None) -> TargetConfig:
@@ -65,22 +65,22 @@ def target_config(project: ProjectConfig, name: str | None) -> TargetConfig:
     return targets[name]
 
 
-def open_workspace(args: argparse.Namespace, ctx: Context) -> Workspace:
+def open_workspace(ctx: Context, options: TargetOptions) -> Workspace:
     from reconciler.declarations.loading import load_project
     from reconciler.declarations.project import find_root
 
-    if (getattr(args, "max_credits", None) or 0) < 0:  # would block even an empty plan
-        raise ConfigError(f"--max-credits must be 0 or more, not {args.max_credits}")
+    if (options.max_credits or 0) < 0:  # would block even an empty plan
+        raise ConfigError(f"--max-credits must be 0 or more, not {options.max_credits}")
     root = find_root(ctx.cwd)
     project = load_project(root)
-    if getattr(args, "base", None):
+    if options.base:
         from reconciler.cli.basetargets import check_targets_unchanged
 
-        check_targets_unchanged(root, args.base, project)
-    target = target_config(project, getattr(args, "target", None))
-    policy = EndpointPolicy.from_caller(ctx.environ, getattr(args, "allow_host", None) or ())
+        check_targets_unchanged(root, options.base, project)
+    target = target_config(project, options.target)
+    policy = EndpointPolicy.from_caller(ctx.environ, options.allow_hosts)
     policy.check_key_variable(target.api_key_env, target.name)  # before reading it
-    api = getattr(args, "api", None)
+    api = options.api
     if api is None and target.api_url == "emulator":  # voicectl.yaml: `api_url: emulator`
         api, target = "emulator", dataclasses.replace(target, api_url=None)
     elif (
@@ -103,10 +103,8 @@ def open_workspace(args: argparse.Namespace, ctx: Context) -> Workspace:
         api=api,
         project_owner=project.owner,
         remote_folder=project.remote_folder,
-        max_credits=getattr(args, "max_credits", None)
-        if getattr(args, "max_credits", None) is not None
-        else project.max_credits,
-        concurrency=getattr(args, "concurrency", 4) or 4,
+        max_credits=options.max_credits if options.max_credits is not None else project.max_credits,
+        concurrency=options.concurrency,
         policy=policy,
     )
     if not settings.embedded and ctx.in_github_actions:

@@ -17,13 +17,16 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from reconciler.cli.arguments import add_plan_arguments
 from reconciler.cli.context import Context
-from reconciler.cli.planning import add_plan_arguments
 from reconciler.model.errors import ConfigError
 from reconciler.model.exitcodes import ExitCode
 
 if TYPE_CHECKING:
+    from reconciler.apply.trail import RequestTrail
     from reconciler.cli.workspace import Workspace
+    from reconciler.model.voiceapi import VoiceApi
+    from reconciler.orchestration.repository import RepositoryPlan
     from reconciler.plan.plan import Plan
 
 JOURNAL = Path(".voicectl") / "apply-journal.jsonl"
@@ -120,16 +123,17 @@ def _check_reviewed(args: argparse.Namespace, ctx: Context, fresh: Plan) -> None
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
     from reconciler.apply.trail import RequestTrail
-    from reconciler.cli.planning import make_plan
+    from reconciler.cli.arguments import selection_of, target_options
     from reconciler.cli.workspace import open_api, open_workspace
     from reconciler.commands.plan import show_plan
+    from reconciler.orchestration.repository import plan_repository
 
     plan_file = _at_cwd(args.plan_file, ctx)
     if plan_file and not plan_file.is_file():
         raise ConfigError(f"plan file {args.plan_file} not found")
-    if plan_file and args.target is None:  # a saved plan knows the target it was made for
-        args.target = _saved_target(plan_file)
-    ws = open_workspace(args, ctx)
+    # a saved plan knows the target it was made for
+    saved_target = _saved_target(plan_file) if plan_file and args.target is None else None
+    ws = open_workspace(ctx, target_options(args, target=saved_target))
     trail = RequestTrail()
     if args.expect_checksum and not CHECKSUM.fullmatch(args.expect_checksum):
         raise ConfigError(  # a typo is not a stale plan (exit 3): nothing was compared
@@ -141,8 +145,9 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         # checked before any write: after the apply, credits are spent and the report lost
         raise ConfigError(f"--report: folder {args.report.parent} does not exist")
     ctx.notice(ws.settings.banner)
+    selection = selection_of(args)
     with open_api(ws.settings, ctx, on_request=trail) as api:
-        fresh = make_plan(args, ctx, ws, api)
+        fresh = plan_repository(ws.source, selection, api)
         _check_reviewed(args, ctx, fresh.plan)
         show_plan(fresh.plan, args, ctx, ws)
         if fresh.plan.blocked:
@@ -161,7 +166,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         code = _execute(args, ctx, ws, api, fresh, trail=trail)
         if code == ExitCode.INTERRUPTED:
             return code
-        after = make_plan(args, ctx, ws, api).plan
+        after = plan_repository(ws.source, selection, api).plan
     return _converged(after, code, ctx)
 
 
@@ -173,12 +178,18 @@ def _left_pending(plan: Plan) -> tuple[Any, ...]:
 
 
 def _execute(
-    args: argparse.Namespace, ctx: Context, ws: Workspace, api: Any, fresh: Any, *, trail: Any
+    args: argparse.Namespace,
+    ctx: Context,
+    ws: Workspace,
+    api: VoiceApi,
+    fresh: RepositoryPlan,
+    *,
+    trail: RequestTrail,
 ) -> int:
     from reconciler.apply.engine import ApplyTiming, execute
     from reconciler.apply.events import FanoutSink
     from reconciler.apply.journal import JournalSink, write_report
-    from reconciler.cli.git import head_commit
+    from reconciler.orchestration.git import head_commit
     from reconciler.render.progress import open_progress
     from reconciler.render.report import render_report
 

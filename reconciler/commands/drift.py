@@ -10,8 +10,8 @@ import argparse
 import dataclasses
 from typing import Any
 
+from reconciler.cli.arguments import add_plan_arguments
 from reconciler.cli.context import Context
-from reconciler.cli.planning import add_plan_arguments
 from reconciler.model.exitcodes import ExitCode
 
 
@@ -25,16 +25,17 @@ def register(sub: Any, name: str, common: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
-    from reconciler.cli.planning import make_plan
+    from reconciler.cli.arguments import selection_of, target_options
     from reconciler.cli.workspace import open_api, open_workspace
     from reconciler.commands.plan import show_plan
+    from reconciler.orchestration.repository import plan_repository
     from reconciler.plan.plan import DRIFT_ACTIONS, Action
     from reconciler.render.wording import drift_line
 
-    ws = open_workspace(args, ctx)
+    ws = open_workspace(ctx, target_options(args))
     ctx.notice(ws.settings.banner)
     with open_api(ws.settings, ctx) as api:
-        plan = make_plan(args, ctx, ws, api).plan
+        plan = plan_repository(ws.source, selection_of(args), api).plan
     kept = tuple(c for c in plan.changes if c.effective in DRIFT_ACTIONS or c.action is Action.NOOP)
     checked = dataclasses.replace(plan, changes=kept, drift_check=True)
     data = show_plan(checked, args, ctx, ws)

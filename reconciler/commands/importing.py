@@ -7,8 +7,9 @@ import os
 from pathlib import Path
 from typing import Any
 
+from reconciler.cli.arguments import add_target_arguments
 from reconciler.cli.context import Context
-from reconciler.cli.workspace import Workspace, add_target_arguments
+from reconciler.cli.workspace import Workspace
 from reconciler.model.errors import ConfigError, SelectorError
 from reconciler.model.exitcodes import ExitCode
 
@@ -83,13 +84,14 @@ def _check_targets(
 
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
+    from reconciler.cli.arguments import target_options
     from reconciler.cli.workspace import open_api, open_workspace
     from reconciler.declarations.importer import file_name_for, render_declaration
     from reconciler.model.values import current_record
 
     if not args.aliases and not args.all:
         raise SelectorError("name the aliases to import, or use --all")
-    ws = open_workspace(args, ctx)
+    ws = open_workspace(ctx, target_options(args))
     ctx.notice(ws.settings.banner)
     with open_api(ws.settings, ctx) as api:
         if args.all:

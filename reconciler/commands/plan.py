@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from reconciler.cli.arguments import add_plan_arguments
 from reconciler.cli.context import Context
-from reconciler.cli.planning import add_plan_arguments
 from reconciler.model.errors import ConfigError
 from reconciler.model.exitcodes import ExitCode
 
@@ -38,7 +38,7 @@ def now_utc() -> str:
 
 
 def git_facts(ws: Workspace, base: str | None) -> dict[str, str | None]:
-    from reconciler.cli.git import head_commit, resolve_ref
+    from reconciler.orchestration.git import head_commit, resolve_ref
 
     return {
         "head": head_commit(ws.root),
@@ -114,14 +114,15 @@ def _out_path(args: argparse.Namespace, ctx: Context) -> Path | None:
 
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
-    from reconciler.cli.planning import make_plan
+    from reconciler.cli.arguments import selection_of, target_options
     from reconciler.cli.workspace import open_api, open_workspace
+    from reconciler.orchestration.repository import plan_repository
 
-    ws = open_workspace(args, ctx)
+    ws = open_workspace(ctx, target_options(args))
     out = _out_path(args, ctx)
     ctx.notice(ws.settings.banner)
     with open_api(ws.settings, ctx) as api:
-        result = make_plan(args, ctx, ws, api)
+        result = plan_repository(ws.source, selection_of(args), api)
     show_plan(result.plan, args, ctx, ws)
     if out is not None:
         from reconciler.plan.planfile import write_plan  # jsonschema: only when saving

@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from reconciler.cli.arguments import add_plan_arguments
 from reconciler.cli.context import Context
-from reconciler.cli.planning import add_plan_arguments
 from reconciler.model.exitcodes import ExitCode
 
 
@@ -22,16 +22,17 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     from rich.table import Table
     from rich.text import Text
 
-    from reconciler.cli.planning import make_plan
+    from reconciler.cli.arguments import selection_of, target_options
     from reconciler.cli.workspace import open_api, open_workspace
     from reconciler.model.values import current_record
+    from reconciler.orchestration.repository import plan_repository
     from reconciler.redact import clean
     from reconciler.render.report import print_table
 
-    ws = open_workspace(args, ctx)
+    ws = open_workspace(ctx, target_options(args))
     ctx.notice(ws.settings.banner)
     with open_api(ws.settings, ctx) as api:
-        result = make_plan(args, ctx, ws, api)
+        result = plan_repository(ws.source, selection_of(args), api)
     table = Table(show_edge=False, box=None, pad_edge=False)
     for column in ("alias", "engine", "remote status", "files used", "discarded", "plan"):
         table.add_column(column)

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from reconciler.model.engines import engine_limits
+from reconciler.model.errors import Diagnostic
 from reconciler.model.values import (
     LANGUAGE_KEY,
     MANAGED_BY_KEY,
@@ -47,9 +48,17 @@ def clone_metadata(decl: Declaration, owner: str) -> dict[str, MetaValue]:
     return {**decl.metadata, LANGUAGE_KEY: decl.language, MANAGED_BY_KEY: owner_marker(owner)}
 
 
-def compare(declared: Sequence[Declaration], remote: RemoteState, policy: Policy) -> Plan:
-    """Classify every declared alias (and every remote one when the listing is complete)."""
-    return _finish(_classify(declared, remote, policy), declared, remote, policy, False)
+def compare(
+    declared: Sequence[Declaration],
+    remote: RemoteState,
+    policy: Policy,
+    *,
+    warnings: Sequence[Diagnostic] = (),
+) -> Plan:
+    """Classify every declared alias (and every remote one when the listing is complete).
+    `warnings` (load warnings of the declarations) travel with the plan."""
+    changes = _classify(declared, remote, policy)
+    return _finish(changes, declared, remote, policy, base_compared=False, warnings=warnings)
 
 
 def compare_pr(
@@ -57,11 +66,14 @@ def compare_pr(
     base: Sequence[Declaration],
     remote: RemoteState,
     policy: Policy,
+    *,
+    warnings: Sequence[Diagnostic] = (),
 ) -> Plan:
     """Plan head and base against the same remote; split PR changes from pre-existing ones."""
     changes = mark_origins(_classify(head, remote, policy), _classify(base, remote, policy))
     changes = block_pr_edits(changes, head, base)
-    return _finish(changes, [*head, *base], remote, policy, True)
+    declared = [*head, *base]
+    return _finish(changes, declared, remote, policy, base_compared=True, warnings=warnings)
 
 
 def _finish(
@@ -69,8 +81,11 @@ def _finish(
     declared: Sequence[Declaration],
     remote: RemoteState,
     policy: Policy,
+    *,
     base_compared: bool,
+    warnings: Sequence[Diagnostic],
 ) -> Plan:
+    changes = [c for c in changes if policy.shows(c.alias)]
     changes, budget = apply_budget(changes, policy.max_credits, remote.credits_remaining)
     return Plan(
         target=policy.target,
@@ -83,6 +98,7 @@ def _finish(
         remote_fingerprint=remote_fingerprint(declared, remote),
         base_compared=base_compared,
         complete_listing=remote.complete_listing,
+        diagnostics=tuple(warnings),
     )
 
 

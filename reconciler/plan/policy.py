@@ -26,6 +26,12 @@ class Policy:
     scope: tuple[str, ...] = ()  # alias globs; empty: what this repo declares or stamps
     max_credits: int | None = None  # None: no cap besides the remote balance
     retry_failed: bool = False
+    # declared but not selected (another target, a selector): never orphans, not shown
+    hidden: frozenset[str] = frozenset()
+    only: frozenset[str] | None = None  # with `--only`: the only aliases the plan shows
+
+    def shows(self, alias: str) -> bool:
+        return alias not in self.hidden and (self.only is None or alias in self.only)
 
     @property
     def marker(self) -> str:

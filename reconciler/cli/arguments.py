@@ -1,0 +1,82 @@
+"""The flags the commands share and their typed values: argparse stops here.
+
+`add_target_arguments` / `add_plan_arguments` register the flags; `target_options` and
+`selection_of` turn a parsed Namespace into TargetOptions and Selection, which is all the
+layers below ever see.
+"""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import dataclass
+
+from reconciler.orchestration.selection import Selection
+
+
+@dataclass(frozen=True, slots=True)
+class TargetOptions:
+    """`--api`, `--target`, `--allow-host`, `--max-credits` (and apply's `--concurrency`,
+    and `--base` whose targets a pull request must not change)."""
+
+    api: str | None = None
+    target: str | None = None
+    allow_hosts: tuple[str, ...] = ()
+    max_credits: int | None = None
+    concurrency: int = 4
+    base: str | None = None
+
+
+def add_target_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--api",
+        metavar="URL|emulator",
+        help="override the target: an API base URL, or `emulator` for the embedded emulator",
+    )
+    parser.add_argument("--target", metavar="NAME", help="a target from voicectl.yaml")
+    parser.add_argument(
+        "--allow-host",
+        action="append",
+        metavar="HOST",
+        help="also allow sending the key to HOST (repeatable; also VOICECTL_ALLOW_HOSTS)",
+    )
+    parser.add_argument("--max-credits", type=int, metavar="N", help="budget for this run")
+
+
+def add_plan_arguments(parser: argparse.ArgumentParser) -> None:
+    add_target_arguments(parser)
+    parser.add_argument(
+        "--only", action="append", metavar="GLOB", help="only aliases matching GLOB (repeatable)"
+    )
+    parser.add_argument("--base", metavar="REF", help="also plan the declarations at git REF")
+    parser.add_argument(
+        "--changed", action="store_true", help="only declarations changed against --base"
+    )
+    parser.add_argument(
+        "--retry-failed", action="store_true", help="plan a new create for failed clones"
+    )
+    parser.add_argument(
+        "--detail", choices=("summary", "changes", "full"), default="changes", help="how much"
+    )
+
+
+def target_options(args: argparse.Namespace, *, target: str | None = None) -> TargetOptions:
+    """The target flags of a command registered with add_target_arguments; `target`
+    replaces a missing --target (a saved plan knows the target it was made for)."""
+    return TargetOptions(
+        api=args.api,
+        target=args.target if args.target is not None else target,
+        allow_hosts=tuple(args.allow_host or ()),
+        max_credits=args.max_credits,
+        concurrency=getattr(args, "concurrency", 4) or 4,  # apply's flag only
+        base=getattr(args, "base", None),  # the plan commands' flag only
+    )
+
+
+def selection_of(args: argparse.Namespace) -> Selection:
+    """The Selection of a command registered with add_plan_arguments."""
+    return Selection(
+        only=tuple(args.only or ()),
+        changed=args.changed,
+        base=args.base,
+        retry_failed=args.retry_failed,
+    )
