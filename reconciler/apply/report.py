@@ -1,7 +1,7 @@
 """The apply report: what happened to each voice, credits and uploads, and the exit code.
 
 Frozen values and their JSON shape only (stdlib + model). Writing files lives in
-render/journal.py; the terminal table in render/report.py.
+render/journal.py; the terminal table in render/applyreport.py.
 """
 
 from __future__ import annotations

@@ -30,7 +30,15 @@ from reconciler.audiostack.envelope import (
     read_data,
 )
 from reconciler.audiostack.exchange import RequestRecord, send_once
-from reconciler.audiostack.retry import Clock, Cooldown, Outcome, Pacer, Random, RetryPolicy, Sleep
+from reconciler.audiostack.retry import (
+    AttemptResult,
+    Clock,
+    Cooldown,
+    Pacer,
+    Random,
+    RetryPolicy,
+    Sleep,
+)
 from reconciler.audiostack.uploadbody import await_uploaded, hashed_chunks, measure_file
 from reconciler.model.errors import AuthError, BadRequestError, ConflictError, NotFoundError
 from reconciler.model.values import (
@@ -254,7 +262,7 @@ class AudioStackClient:
     ) -> Any:
         """One call, retried by the pacer when `retry`; returns the decoded JSON body."""
 
-        def attempt() -> Outcome:
+        def attempt() -> AttemptResult:
             return send_once(
                 self._http,
                 build(),

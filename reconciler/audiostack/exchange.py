@@ -20,7 +20,7 @@ from reconciler.audiostack.httperrors import (
     find_retry_after,
     scrub_chain,
 )
-from reconciler.audiostack.retry import Outcome
+from reconciler.audiostack.retry import AttemptResult
 from reconciler.model.errors import ServerError, TransportError
 
 MAX_BODY = 64 * 1024 * 1024
@@ -91,7 +91,7 @@ def send_once(
     expect_json: bool,
     on_request: Callable[[RequestRecord], None] | None,
     path: str,
-) -> Outcome:
+) -> AttemptResult:
     """One attempt → (error or None, decoded JSON, Retry-After seconds), reported to
     `on_request`. `path` is what messages show (never an upload URL's signed query)."""
     method = request.method

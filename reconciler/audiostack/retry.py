@@ -21,7 +21,7 @@ from reconciler.model.errors import ApiError, RateLimitedError
 Sleep = Callable[[float], None]
 Clock = Callable[[], float]
 Random = Callable[[], float]  # uniform in [0, 1), like random.random
-Outcome = tuple[ApiError | None, Any, float | None]  # (error, payload, Retry-After seconds)
+AttemptResult = tuple[ApiError | None, Any, float | None]  # (error, payload, Retry-After seconds)
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,7 +226,9 @@ class Pacer:
             waited_for = target
         return None
 
-    def run(self, attempt: Callable[[], Outcome], *, retry: bool, method: str, path: str) -> Any:
+    def run(
+        self, attempt: Callable[[], AttemptResult], *, retry: bool, method: str, path: str
+    ) -> Any:
         """Call `attempt` until it succeeds; retry only when `retry` and the error is
         transient, at most `max_attempts` times, within the wait budget."""
         tries = 0

@@ -190,8 +190,8 @@ def _execute(
     from reconciler.apply.events import FanoutSink
     from reconciler.apply.journal import JournalSink, write_report
     from reconciler.orchestration.git import head_commit
+    from reconciler.render.applyreport import render_report
     from reconciler.render.progress import open_progress
-    from reconciler.render.report import render_report
 
     stop = threading.Event()
     journal_path = ws.root / JOURNAL

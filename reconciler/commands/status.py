@@ -27,7 +27,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     from reconciler.model.values import current_record
     from reconciler.orchestration.repository import plan_repository
     from reconciler.redact import clean
-    from reconciler.render.report import print_table
+    from reconciler.render.applyreport import print_table
 
     ws = open_workspace(ctx, target_options(args))
     ctx.notice(ws.settings.banner)

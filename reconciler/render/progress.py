@@ -83,7 +83,7 @@ def _heartbeat(event: Heartbeat) -> str:
     return f"{clean(event.kind)}: {body} {format_elapsed(event.elapsed_s)}"
 
 
-def describe(event: Event) -> str | None:
+def event_line(event: Event) -> str | None:
     """The plain line for one event, or None when the event has no line of its own."""
     match event:
         case FolderReady(name=name, created=True):
@@ -149,7 +149,7 @@ class PlainProgress:
         self.close()
 
     def emit(self, event: Event) -> None:
-        line = describe(event)
+        line = event_line(event)
         with self._lock:
             alias = getattr(event, "alias", None)
             if self._github and isinstance(event, VoiceStarted):
@@ -216,12 +216,12 @@ class LiveProgress:
                 self._rows[event.alias] = ("starting", self._clock())
             elif isinstance(event, _FINAL) and alias is not None:
                 self._rows.pop(alias, None)
-                self._done[alias] = describe(event) or ""
-            elif alias is not None and (line := describe(event)) is not None:
+                self._done[alias] = event_line(event) or ""
+            elif alias is not None and (line := event_line(event)) is not None:
                 started = self._rows.get(alias, ("", self._clock()))[1]
                 self._rows[alias] = (_without_alias(line, alias), started)
         if isinstance(event, _FINAL) and self._live is not None:
-            self._live.console.print(_text(describe(event) or ""))
+            self._live.console.print(_text(event_line(event) or ""))
 
     def _table(self) -> Table:
         table = Table(box=None, show_header=True, header_style="bold")

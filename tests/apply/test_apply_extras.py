@@ -13,8 +13,8 @@ from rich.console import Console
 from reconciler.apply.events import FanoutSink
 from reconciler.apply.journal import JournalSink, write_report
 from reconciler.model.values import FolderId, RemoteState
+from reconciler.render.applyreport import render_report
 from reconciler.render.progress import LiveProgress, PlainProgress, open_progress
-from reconciler.render.report import render_report
 from tests.apply.conftest import Rig
 
 CANARY = "sk-CANARY-0123456789abcdef"

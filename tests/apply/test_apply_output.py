@@ -15,8 +15,8 @@ from reconciler.apply.events import FanoutSink, RecordingSink
 from reconciler.apply.journal import JournalSink, write_report
 from reconciler.apply.report import ApplyReport, Outcome, VoiceResult
 from reconciler.model.values import Alias
+from reconciler.render.applyreport import render_report
 from reconciler.render.progress import PlainProgress
-from reconciler.render.report import render_report
 from tests.apply.conftest import Rig
 
 GOLDEN = Path(__file__).parent / "golden"

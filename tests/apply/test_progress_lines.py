@@ -24,7 +24,7 @@ from reconciler.apply.events import (
     WaitStarted,
 )
 from reconciler.model.values import Alias, CloneId, FileId, FolderId
-from reconciler.render.progress import PlainProgress, describe, format_elapsed, format_size
+from reconciler.render.progress import PlainProgress, event_line, format_elapsed, format_size
 
 A = Alias("anna-en-warm")
 B = Alias("bob-fr")
@@ -37,55 +37,55 @@ def _console() -> tuple[Console, io.StringIO]:
 
 def test_describe_uses_the_documented_plain_lines() -> None:
     assert (
-        describe(Uploaded(A, "voices/anna/01.wav", 1_200_000, FileId("f1"), 3, 12))
+        event_line(Uploaded(A, "voices/anna/01.wav", 1_200_000, FileId("f1"), 3, 12))
         == "[3/12] uploaded voices/anna/01.wav (1.2 MB)"
     )
     assert (
-        describe(Submitted(A, CloneId("c1"), "voice_engine_3", 300))
+        event_line(Submitted(A, CloneId("c1"), "voice_engine_3", 300))
         == "created anna-en-warm (300 credits on success)"
     )
     assert (
-        describe(StatusChanged(A, CloneId("c1"), "in_progress", 40.2))
+        event_line(StatusChanged(A, CloneId("c1"), "in_progress", 40.2))
         == "anna-en-warm: in_progress 40 s"
     )
     beat = Heartbeat("waiting", ((A, "in_progress"), (B, "in_progress")), 270)
-    assert describe(beat) == "waiting: 2 clones in_progress (anna-en-warm, bob-fr) 4m30s"
+    assert event_line(beat) == "waiting: 2 clones in_progress (anna-en-warm, bob-fr) 4m30s"
 
 
 def test_describe_names_every_outcome() -> None:
-    assert describe(VoiceSucceeded(A, CloneId("c"), adopted=True, discarded=2)) == (
+    assert event_line(VoiceSucceeded(A, CloneId("c"), adopted=True, discarded=2)) == (
         "anna-en-warm: succeeded (adopted, 2 files discarded)"
     )
-    assert describe(VoicePending(A, CloneId("c"), "in_progress", 600)) == (
+    assert event_line(VoicePending(A, CloneId("c"), "in_progress", 600)) == (
         "anna-en-warm: pending (still in_progress after 10m00s; the next plan or apply picks it up)"
     )
-    assert describe(VoiceFailed(A, "alias taken (held by voicectl:other)")) == (
+    assert event_line(VoiceFailed(A, "alias taken (held by voicectl:other)")) == (
         "anna-en-warm: failed: alias taken (held by voicectl:other)"
     )
-    assert describe(NotAttempted(B, "insufficient credits (HTTP 402)")) == (
+    assert event_line(NotAttempted(B, "insufficient credits (HTTP 402)")) == (
         "bob-fr: not attempted: insufficient credits (HTTP 402)"
     )
-    assert describe(Adopted(A, CloneId("c"), "succeeded", "already exists")) == (
+    assert event_line(Adopted(A, CloneId("c"), "succeeded", "already exists")) == (
         "adopted anna-en-warm (already exists, succeeded)"
     )
-    assert describe(UploadSkipped(A, "v/a.wav", FileId("f"), "already uploaded", 1, 2)) == (
+    assert event_line(UploadSkipped(A, "v/a.wav", FileId("f"), "already uploaded", 1, 2)) == (
         "[1/2] reused v/a.wav (already uploaded)"
     )
-    assert describe(WaitStarted(2, 600)) == "waiting for 2 clones (up to 10m00s)"
-    assert describe(Interrupted((A,), 10)) == (
+    assert event_line(WaitStarted(2, 600)) == "waiting for 2 clones (up to 10m00s)"
+    assert event_line(Interrupted((A,), 10)) == (
         "interrupted: starting nothing new; waiting up to 10 s for 1 voice in flight (anna-en-warm)"
     )
-    assert describe(FolderReady("voicectl", FolderId("d"), created=False)) is None
-    assert describe(VoiceStarted(A, "voice_engine_3", 1, 2)) is None
+    assert event_line(FolderReady("voicectl", FolderId("d"), created=False)) is None
+    assert event_line(VoiceStarted(A, "voice_engine_3", 1, 2)) is None
 
 
 def test_heartbeat_groups_statuses_and_caps_the_names() -> None:
     entries = (*((Alias(f"v{i}"), "in_progress") for i in range(7)), (A, "preparing"))
-    assert describe(Heartbeat("waiting", entries, 3725)) == (
+    assert event_line(Heartbeat("waiting", entries, 3725)) == (
         "waiting: 7 clones in_progress (v0, v1, v2, v3, v4, +2 more), "
         "1 clone preparing (anna-en-warm) 1h02m"
     )
-    assert describe(Heartbeat("working", ((A, "uploading"),), 31)) == (
+    assert event_line(Heartbeat("working", ((A, "uploading"),), 31)) == (
         "working: 1 voice uploading (anna-en-warm) 31 s"
     )
 
