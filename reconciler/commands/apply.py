@@ -235,6 +235,14 @@ def _execute(
             resume=_left_pending(plan),
         )
     render_report(report, ctx.out)
+    if ctx.in_github_actions:  # the reviewers' record of what happened, not only the plan
+        from reconciler.render.gha import append_step_summary, write_outputs
+        from reconciler.render.reportmd import report_markdown
+
+        append_step_summary(ctx.environ, report_markdown(report.to_dict(), target=plan.target))
+        write_outputs(
+            ctx.environ, {"credits": report.credits_spent, "credits_spent": report.credits_spent}
+        )
     report_file = _at_cwd(args.report, ctx)
     if report_file:
         try:

@@ -29,7 +29,26 @@ def register(sub: Any, name: str, common: argparse.ArgumentParser) -> None:
             "GITHUB_TOKEN, GITHUB_REPOSITORY, GITHUB_API_URL and GITHUB_EVENT_PATH."
         ),
     )
-    parser.add_argument("plans", nargs="+", metavar="PLAN.json", help="saved plan files")
+    parser.add_argument("plans", nargs="*", metavar="PLAN.json", help="saved plan files")
+    parser.add_argument(
+        "--failed",
+        choices=("validate", "plan"),
+        help="the step failed: replace the comment with its first errors (from --log)",
+    )
+    parser.add_argument("--log", type=Path, metavar="FILE", help="the failed step's output")
+    parser.add_argument(
+        "--applied",
+        nargs="+",
+        type=Path,
+        metavar="REPORT.json",
+        help="after merge: post the apply reports on the pull request merged as GITHUB_SHA",
+    )
+    parser.add_argument(
+        "--environment",
+        default="production",
+        metavar="NAME",
+        help="the environment whose approval applies a merged plan (default: production)",
+    )
     parser.add_argument("--pr", type=int, metavar="N", help="pull request number (default: event)")
     parser.add_argument(
         "--dry-run", action="store_true", help="print the comment body instead of posting it"
@@ -49,12 +68,22 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     import httpx
 
     from reconciler.github.comment import GitHubError
+    from reconciler.model.errors import ConfigError
 
+    modes = sum(bool(x) for x in (args.failed, args.applied, args.check_reviewed))
+    wants_plans = not (args.failed or args.applied)
+    if modes > 1 or wants_plans != bool(args.plans):
+        raise ConfigError(
+            "comment takes PLAN.json files, or --failed STEP --log FILE, or --applied "
+            "REPORT.json (one of them)"
+        )
     plans = [_load_plan(ctx.cwd / path) for path in args.plans]
     try:
         with httpx.Client() as http:
             if args.check_reviewed:
                 return _check_reviewed(plans, ctx, http)
+            if args.applied:
+                return _post_applied(args, ctx, http)
             return _post(plans, args, ctx, http)
     except GitHubError as exc:
         _print_error(ctx, str(exc), exc.hint)
@@ -66,7 +95,7 @@ def _post(
 ) -> int:
     from rich.text import Text
 
-    from reconciler.github.body import compose_comment, plan_head
+    from reconciler.github.body import MARKER_PREFIX, compose_comment, plan_head
     from reconciler.github.comment import PrContext, load_pr_context, post_for_context
     from reconciler.render.gha import write_outputs
     from reconciler.render.markdown import render_markdown
@@ -79,7 +108,14 @@ def _post(
     def render(plan: Mapping[str, Any], max_chars: int) -> str:
         return render_markdown(plan, max_chars=max_chars, head_sha=plan_head(plan, head_sha))
 
-    body = compose_comment(plans, render=render, head_sha=head_sha)
+    facts = run_facts(ctx, args)
+    if args.failed:
+        from reconciler.github.failure import failure_comment
+
+        log = _read_log(ctx, args.log)
+        body = failure_comment(args.failed, log, head_sha=head_sha, facts=facts)
+    else:
+        body = compose_comment(plans, render=render, head_sha=head_sha, facts=facts)
     if args.dry_run or gh is None:
         ctx.out.print(Text(body.text), soft_wrap=True)
         return ExitCode.SUCCESS
@@ -87,7 +123,7 @@ def _post(
         from dataclasses import replace
 
         gh = replace(gh, pr_number=args.pr)
-    result = post_for_context(http, gh, body=body.text, marker=body.marker)
+    result = post_for_context(http, gh, body=body.text, marker=MARKER_PREFIX)  # legacy too
     ctx.out.print(Text(f"comment {result.action}: {result.url}"), soft_wrap=True)
     write_outputs(
         ctx.environ,
@@ -136,6 +172,80 @@ def _check_reviewed(plans: Sequence[Mapping[str, Any]], ctx: Context, http: http
         return ExitCode.STALE_PLAN
     ctx.out.print(Text(f"plan matches the one reviewed on pull request #{number}"), soft_wrap=True)
     return ExitCode.SUCCESS
+
+
+APPLIED_MARKER = "<!-- voicectl:applied -->"
+
+
+def _post_applied(args: argparse.Namespace, ctx: Context, http: httpx.Client) -> int:
+    """Results of the apply on the pull request merged as GITHUB_SHA (one comment, edited
+    in place by a later apply of the same merge)."""
+    import json
+
+    from rich.text import Text
+
+    from reconciler.github.comment import (
+        GitHubApi,
+        find_merged_pull,
+        load_pr_context,
+        post_sticky_comment,
+    )
+    from reconciler.model.errors import ConfigError
+    from reconciler.redact import scrub
+    from reconciler.render.reportmd import report_markdown
+
+    parts = [APPLIED_MARKER]
+    for path in args.applied:
+        try:
+            report = json.loads((ctx.cwd / path).read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise ConfigError(f"cannot read the apply report {path}: {exc}") from None
+        target = path.stem.removeprefix("report-") if path.stem != "report" else None
+        parts.append(report_markdown(report, target=target))
+    facts = run_facts(ctx, args)
+    if facts.run_url:
+        parts.append(f"[Workflow run]({facts.run_url})")
+    body = scrub("\n".join(parts))
+    gh = load_pr_context(ctx.environ, require_pr=False)
+    if not gh.sha:
+        raise ConfigError("GITHUB_SHA is not set: --applied runs on a push to main")
+    pull = find_merged_pull(GitHubApi(http, gh.api_url, gh.repository, gh.token), gh.sha)
+    if pull is None:
+        ctx.err.print(Text(f"commit {gh.sha[:7]} is not the merge of a pull request: no comment"))
+        return ExitCode.SUCCESS
+    result = post_sticky_comment(
+        http,
+        api_url=gh.api_url,
+        repository=gh.repository,
+        pr_number=int(pull["number"]),
+        token=gh.token,
+        body=body,
+        marker=APPLIED_MARKER,
+    )
+    ctx.out.print(Text(f"comment {result.action}: {result.url}"), soft_wrap=True)
+    return ExitCode.SUCCESS
+
+
+def run_facts(ctx: Context, args: argparse.Namespace) -> Any:
+    """The workflow run's link (GITHUB_SERVER_URL/…/actions/runs/GITHUB_RUN_ID) and the
+    environment whose approval applies."""
+    from reconciler.github.body import CommentFacts
+
+    env = ctx.environ
+    server = env.get("GITHUB_SERVER_URL", "https://github.com").rstrip("/")
+    repo, run = env.get("GITHUB_REPOSITORY", ""), env.get("GITHUB_RUN_ID", "")
+    url = f"{server}/{repo}/actions/runs/{run}" if repo and run.isdigit() else None
+    return CommentFacts(run_url=url, environment=args.environment)
+
+
+def _read_log(ctx: Context, path: Path | None) -> str:
+    """The failed step's output; a missing log still gives a failure comment."""
+    if path is None:
+        return ""
+    try:
+        return (ctx.cwd / path).read_text(encoding="utf-8", errors="replace")[-200_000:]
+    except OSError:
+        return ""
 
 
 def _load_plan(path: Path) -> Mapping[str, Any]:

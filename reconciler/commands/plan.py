@@ -77,7 +77,10 @@ def show_plan(plan: Plan, args: argparse.Namespace, ctx: Context, ws: Workspace)
             {
                 "has_changes": plan.has_changes,
                 "checksum": plan.checksum(),
-                "credits": plan.cost,
+                # apply writes the credits it spent instead (commands/apply.py)
+                (
+                    "credits_planned" if getattr(args, "command", "") == "apply" else "credits"
+                ): plan.cost,
                 "exit_reason": plan.exit_reason,
             },
         )

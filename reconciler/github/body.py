@@ -15,7 +15,8 @@ from typing import Any
 from reconciler.redact import clean, scrub
 
 MAX_COMMENT_CHARS = 60_000  # GitHub refuses bodies over 65,536; keep a margin
-MARKER_PREFIX = "<!-- voicectl:plan target="
+MARKER = "<!-- voicectl:plan -->"  # one per repository, whatever its targets
+MARKER_PREFIX = "<!-- voicectl:plan"  # also finds the older `target=…` markers
 CUT_RESERVE = 100
 _RECORD = re.compile(
     r"^<!-- voicectl:reviewed target=(?P<target>[A-Za-z0-9_.-]+) "
@@ -52,9 +53,13 @@ def safe_target(name: object) -> str:
     return text or "default"
 
 
-def comment_marker(targets: Sequence[str]) -> str:
-    """`<!-- voicectl:plan target=default -->`; several targets are joined by commas."""
-    return f"{MARKER_PREFIX}{','.join(safe_target(t) for t in targets)} -->"
+@dataclass(frozen=True, slots=True)
+class CommentFacts:
+    """What the comment says around the plans: where the run is, who approves the apply."""
+
+    run_url: str | None = None
+    environment: str = "production"
+    artifact: str = "voicectl-plan"
 
 
 def plan_target(plan: Mapping[str, Any]) -> str:
@@ -104,6 +109,7 @@ def compose_comment(
     render: RenderFn,
     head_sha: str | None = None,
     limit: int = MAX_COMMENT_CHARS,
+    facts: CommentFacts = CommentFacts(),
 ) -> CommentBody:
     """One comment for every target: marker, review records, then one section per plan.
 
@@ -116,17 +122,54 @@ def compose_comment(
     duplicates = sorted({t for t in targets if targets.count(t) > 1})
     if duplicates:
         raise ValueError(f"more than one plan for target {duplicates[0]!r}")
-    marker = comment_marker(targets)
+    marker = MARKER
     header = "\n".join([marker, *(review_record(p, head_sha) for p in plans)]) + "\n"
+    header += _totals(plans) if len(plans) > 1 else ""
+    footer = "\n" + next_steps(plans, facts)
     headings = [_heading(p, several=len(plans) > 1) for p in plans]
-    fixed = len(header) + sum(len(h) for h in headings)
+    fixed = len(header) + len(footer) + sum(len(h) for h in headings)
     shares = share_budget([_size_wanted(render, p, limit) for p in plans], limit - fixed)
     sections = [
         heading + _fit(scrub(render(plan, share)), share)
         for plan, heading, share in zip(plans, headings, shares, strict=True)
     ]
-    text = header + "\n".join(sections)
+    text = header + "\n".join(sections) + footer
     return CommentBody(marker=marker, text=text[:limit], targets=targets)
+
+
+def _cost(plan: Mapping[str, Any]) -> int:
+    return sum(int(a["credits"]) for a in plan["actions"] if a["action"] in ("create", "replace"))
+
+
+def _totals(plans: Sequence[Mapping[str, Any]]) -> str:
+    """`**Total: 2,700 credits** for 2 targets (prod 1,500 · staging 1,200)`."""
+    each = " · ".join(f"{plan_target(p)} {_cost(p):,}" for p in plans)
+    total = sum(_cost(p) for p in plans)
+    return f"\n**Total: {total:,} credits** for {len(plans)} targets ({each})\n\n"
+
+
+def next_steps(plans: Sequence[Mapping[str, Any]], facts: CommentFacts) -> str:
+    """The run link, what merging does, and the full checksums (short ones are shown above)."""
+    lines = ["---"]
+    if facts.run_url:
+        lines.append(
+            f"[Workflow run]({facts.run_url}) · full plan: the `{facts.artifact}` artifact "
+            "and the job summary"
+        )
+    env = f"`{safe_target(facts.environment)}`"
+    if any(p.get("blocked") for p in plans):
+        lines.append("**Next:** the plan is blocked: fix the `!` lines above and push again.")
+    elif any(_writes(p) for p in plans):
+        lines.append(f"**Next:** merging applies this plan after approval of {env}.")
+    else:
+        lines.append("**Next:** nothing to apply; merging creates no voice.")
+    sums = [f"- `{plan_target(p)}`: `{plan_checksum(p) or 'none'}`" for p in plans]
+    lines.append("<details><summary>Checksums</summary>\n\n" + "\n".join(sums) + "\n</details>")
+    return "\n\n".join(lines) + "\n"
+
+
+def _writes(plan: Mapping[str, Any]) -> bool:
+    return any(a["action"] in ("create", "replace") for a in plan["actions"])
 
 
 def share_budget(wanted: Sequence[int], room: int) -> list[int]:

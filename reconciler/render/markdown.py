@@ -49,9 +49,36 @@ def code_span(text: object) -> str:
     return f"{fence}{pad}{body}{pad}{fence}"
 
 
-def _row(action: ActionData) -> str:
+_BUDGET = "over budget: "
+_TICKED = re.compile(r"`([^`]+)`")
+
+
+def cell_text(text: object) -> str:
+    """Escaped cell text whose `backticked` parts become <code> (hints read as code)."""
+    line = one_line(text)
+    pieces, last = [], 0
+    for match in _TICKED.finditer(line):
+        pieces.append(escape_text(line[last : match.start()]))
+        pieces.append(f"<code>{escape_text(match[1])}</code>")
+        last = match.end()
+    pieces.append(escape_text(line[last:]))
+    return "".join(pieces)
+
+
+def _details(action: ActionData, budget_stated: bool) -> list[str]:
+    lines = detail_lines(action)
+    if budget_stated:  # the plan-level budget reason is stated once, above the tables
+        lines = [
+            "blocked: over budget (see above)" if x.startswith("blocked: " + _BUDGET) else x
+            for x in lines
+        ]
+    return lines
+
+
+def _row(action: ActionData, budget_stated: bool = False) -> str:
     word = str(action["action"])
-    cells = [escape_text(describe(action)), *(escape_text(x) for x in detail_lines(action))]
+    details = _details(action, budget_stated)
+    cells = [escape_text(describe(action)), *(cell_text(x) for x in details)]
     symbol = f"`{SYMBOLS.get(word, '?')}`"
     alias = escape_text(action["alias"])
     return f"| {symbol} | {escape_text(word)} | {alias} | {'<br>'.join(cells)} |\n"
@@ -64,15 +91,54 @@ def _opener(title: str, count: int) -> str:
     return f"<details{is_open}>\n<summary>{name} ({count})</summary>\n\n{body}"
 
 
+def short_checksum(checksum: object) -> str:
+    """`sha256:e262d281d62a…`: the full one is in the comment's hidden review record."""
+    text = str(checksum)
+    return text[:19] + "…" if len(text) > 20 else text
+
+
+def credits_line(data: Mapping[str, Any]) -> str:
+    """`Cost: 1,500 + 1,200 = **2,700 credits** · balance 10,000 → 7,300 credits`."""
+    credits = data["credits"]
+    parts = [int(a["credits"]) for a in data["actions"] if a["action"] in ("create", "replace")]
+    total = sum(parts)
+    sums = " + ".join(f"{n:,}" for n in parts) + " = " if len(parts) > 1 else ""
+    line = f"Cost: {sums}**{total:,} credits**"
+    remaining, after = credits["remaining"], credits["balance_after"]
+    if remaining is not None:
+        end = int(after if after is not None else remaining)
+        line += f" · balance {int(remaining):,} → {end:,} credits"
+    if credits.get("reserved"):
+        line += f" ({int(credits['reserved']):,} reserved by clones still running)"
+    return line
+
+
+def _warnings(data: Mapping[str, Any]) -> list[str]:
+    found = [d for d in data["diagnostics"] if d["severity"] == "warning"]
+    if not found:
+        return []
+    lines = [f"**Warnings ({len(found)})**\n"]
+    for d in found[:20]:
+        where = f"{d['path']}:{d['line']}:{d['col']}"
+        hint = f" — hint: {cell_text(d['hint'])}" if d.get("hint") else ""
+        lines.append(f"- {code_span(where)} {cell_text(d['message'])}{hint}")
+    if len(found) > 20:
+        lines.append(f"- … {len(found) - 20} more in the job summary")
+    return ["\n".join(lines) + "\n"]
+
+
 def _header(data: Mapping[str, Any], marker: str | None, head_sha: str | None) -> str:
     lines = [marker] if marker else []
     lines.append(f"**{escape_text(summary_line(data))}**\n")
     facts = [f"Target {code_span(data['target']['name'])}"]
     if head_sha:
-        facts.append(f"head {code_span(head_sha)}")
-    facts.append(f"checksum {code_span(data['checksum'])}")
+        facts.append(f"head {code_span(head_sha[:7])}")
+    facts.append(f"checksum {code_span(short_checksum(data['checksum']))}")
     lines.append(" · ".join(facts) + "\n")
+    if data.get("exit_reason") not in ("drift", "no_drift"):
+        lines.append(credits_line(data) + "\n")
     lines.extend(f"> Note: {escape_text(note)}\n" for note in data["notes"])
+    lines.extend(_warnings(data))
     return "\n".join(lines) + "\n"
 
 
@@ -99,7 +165,7 @@ def render_markdown(
         pieces.append(opener)
         used += len(opener) + len(closer)
         for index, action in enumerate(actions):
-            row = _row(action)
+            row = _row(action, budget_stated=bool(data["blocked_reasons"]))
             if used + len(row) + reserve > limit:
                 omitted += len(actions) - index
                 break

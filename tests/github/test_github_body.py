@@ -7,7 +7,6 @@ from planvalues import HEAD, make_plan, plan_dict
 from reconciler.github.body import (
     MAX_COMMENT_CHARS,
     ReviewedTarget,
-    comment_marker,
     compose_comment,
     parse_review_records,
     review_problems,
@@ -26,18 +25,20 @@ def _render(plan, max_chars):
 def test_body_starts_with_the_marker_and_records_checksum_and_head():
     data = plan_dict(make_plan(2))
     body = compose_comment([data], render=_render, head_sha=PR_HEAD)
-    assert body.marker == "<!-- voicectl:plan target=default -->"
+    assert body.marker == "<!-- voicectl:plan -->"
     assert body.text.startswith(body.marker + "\n")
     assert parse_review_records(body.text) == {
         "default": ReviewedTarget("default", data["checksum"], PR_HEAD)
     }
     assert "**Plan: 2 to create (600 credits)" in body.text
-    assert data["checksum"] in body.text.split("-->", 2)[2]  # visible too, not only hidden
+    assert (
+        data["checksum"] in body.text.split("-->", 2)[2]
+    )  # visible too (Checksums), not only hidden
 
 
 def test_no_changes_body_keeps_the_marker():
     body = compose_comment([plan_dict(make_plan(0, noop=12))], render=_render)
-    assert body.text.startswith("<!-- voicectl:plan target=default -->\n")
+    assert body.text.startswith("<!-- voicectl:plan -->\n")
     assert "No changes. 12 voices up to date." in body.text
 
 
@@ -56,7 +57,7 @@ def test_two_targets_share_one_comment_and_both_summaries_fit():
     big = plan_dict(make_plan(5000, target="prod"))
     small = plan_dict(make_plan(1, target="staging"))
     body = compose_comment([big, small], render=_render, head_sha=PR_HEAD)
-    assert body.marker == "<!-- voicectl:plan target=prod,staging -->"
+    assert body.marker == "<!-- voicectl:plan -->"  # one per repository, whatever its targets
     assert len(body.text) < MAX_COMMENT_CHARS
     assert "### Target `prod`" in body.text and "### Target `staging`" in body.text
     assert "Plan: 1 to create (300 credits)" in body.text
@@ -82,7 +83,6 @@ def test_markdown_and_html_in_aliases_and_metadata_are_inert():
 
 def test_target_names_cannot_break_out_of_the_marker():
     assert safe_target("prod --> <b>x</b>") == "prod_--___b_x__b_"
-    assert comment_marker(["a b"]) == "<!-- voicectl:plan target=a_b -->"
 
 
 def test_review_problems_compare_checksum_and_head():

@@ -55,7 +55,7 @@ def test_three_pushes_one_comment_then_no_changes_is_an_edit(github, tmp_path):
         f"comment updated: {url}\n",
     ]
     body = comments[0]["body"]
-    assert body.startswith("<!-- voicectl:plan target=default -->\n")
+    assert body.startswith("<!-- voicectl:plan -->\n")
     assert "No changes. 3 voices up to date." in body
     assert f"head={PR_HEAD}" in body
     assert "comment_action<<" in Path(env["GITHUB_OUTPUT"]).read_text()
@@ -77,7 +77,7 @@ def test_two_targets_make_one_comment(github, tmp_path):
     staging = save_plan(make_plan(1, target="staging"), tmp_path / "plan-staging.json")
     assert _run(["comment", str(prod), str(staging)], env, tmp_path)[0] == 0
     [comment] = github.pr_comments(7)
-    assert comment["body"].startswith("<!-- voicectl:plan target=prod,staging -->\n")
+    assert comment["body"].startswith("<!-- voicectl:plan -->\n")
 
 
 def test_missing_token_is_a_one_line_error(github, tmp_path):
@@ -110,7 +110,7 @@ def test_dry_run_prints_the_body_without_a_token(github, tmp_path):
     plan = save_plan(make_plan(1), tmp_path / "plan.json")
     code, out, _ = _run(["comment", "--dry-run", str(plan)], {}, tmp_path)
     assert code == 0
-    assert out.startswith("<!-- voicectl:plan target=default -->\n")
+    assert out.startswith("<!-- voicectl:plan -->\n")
     assert github.requests == []
 
 
@@ -156,7 +156,7 @@ def test_check_reviewed_ignores_a_review_record_typed_by_an_outsider(github, tmp
     _merged(github, None)
     github.add_comment(
         7,
-        "<!-- voicectl:plan target=default -->\n"
+        "<!-- voicectl:plan -->\n"
         f"<!-- voicectl:reviewed target=default checksum={checksum} head={PR_HEAD} -->",
         user={"login": "mallory", "type": "User"},
         association="CONTRIBUTOR",

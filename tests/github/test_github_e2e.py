@@ -243,7 +243,7 @@ def test_pull_request_plans_the_merge_applies_and_drift_is_clean(
         assert [j.result for j in pr.values()] == ["success", "success"], _explain(pr)
     [comment] = github.pr_comments(7)
     body = comment["body"]
-    assert body.startswith("<!-- voicectl:plan target=default -->\n")
+    assert body.startswith("<!-- voicectl:plan -->\n")
     assert "| `+` | create | anna-en |" in body
     assert "@octocat" not in body and "<b>" not in body
     assert f"head={pr_head}" in body

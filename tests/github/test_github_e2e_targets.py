@@ -167,7 +167,7 @@ def test_two_targets_get_one_comment_both_are_applied_and_drift_is_clean(
     assert plan_step["credits"] == "600"
     [comment] = github.pr_comments(7)
     body = comment["body"]
-    assert body.startswith("<!-- voicectl:plan target=prod,staging -->\n")
+    assert body.startswith("<!-- voicectl:plan -->\n")
     prod, staging = body.split("### Target `prod`")[1].split("### Target `staging`")
     assert "| `+` | create | anna-prod |" in prod and "anna-stg" not in prod
     assert "| `+` | create | anna-stg |" in staging and "anna-prod" not in staging

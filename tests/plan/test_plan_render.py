@@ -148,7 +148,9 @@ def test_markdown_keeps_the_summary_first_and_carries_checksum_and_head() -> Non
     lines = out.splitlines()
     assert lines[0] == "<!-- m -->"
     assert lines[1] == f"**{escape_text(summary(plan))}**"
-    assert f"head `abc1234` · checksum `{plan.checksum()}`" in out
+    # short SHAs in the text (the full ones live in the comment's review record)
+    assert f"head `abc1234` · checksum `{plan.checksum()[:19]}…`" in out
+    assert render_markdown(plan, head_sha="4be1c0d2f9a8e7b6c5d4").count("head `4be1c0d`") == 1
     assert render_markdown(plan, detail="summary").count("<details") == 0
 
 

@@ -1,0 +1,164 @@
+"""What a reviewer sees, end to end against the fake GitHub API: totals and balance, run
+link, short SHAs with full ones hidden, next steps, hints as code, warnings, a budget
+reason stated once, one stable marker per repository, failures posted in place, and the
+"Applied" comment on the merged pull request."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+
+from fakegithub import FakeGitHub
+from planvalues import make_plan, save_plan
+from test_github_command import MERGE_SHA, PR_HEAD, _env, _merged, _run
+
+from reconciler.model.errors import Diagnostic, Location, Severity
+from reconciler.plan.policy import apply_budget
+
+RUN = {"GITHUB_SERVER_URL": "https://github.test", "GITHUB_RUN_ID": "4242"}
+RUN_URL = "https://github.test/acme/voices/actions/runs/4242"
+
+
+def _comment(github: FakeGitHub) -> str:
+    (comment,) = github.pr_comments(7)
+    return str(comment["body"])
+
+
+def test_two_targets_one_comment_with_totals_balance_run_link_and_next_steps(github, tmp_path):
+    env = _env(github, tmp_path, **RUN)
+    prod = save_plan(make_plan(5, target="prod"), tmp_path / "plan-prod.json")
+    staging = save_plan(make_plan(4, target="staging"), tmp_path / "plan-staging.json")
+    assert _run(["comment", str(prod), str(staging)], env, tmp_path)[0] == 0
+    body = _comment(github)
+    lines = body.splitlines()
+    assert lines[0] == "<!-- voicectl:plan -->"
+    assert "**Total: 2,700 credits** for 2 targets (prod 1,500 · staging 1,200)" in lines
+    assert (
+        "Cost: 300 + 300 + 300 + 300 + 300 = **1,500 credits** · balance 10,000,000 → "
+        "9,998,500 credits" in lines
+    )
+    head = f"head `{PR_HEAD[:7]}`"
+    assert sum(head in line for line in lines) == 2  # short SHAs in the text …
+    assert PR_HEAD not in body.split("-->\n", 3)[-1].split("<details><summary>Checksums")[0]
+    assert f"head={PR_HEAD}" in body  # … the full ones in the hidden review records
+    checksum = json.loads(prod.read_text())["checksum"]
+    assert f"- `prod`: `{checksum}`" in lines
+    assert (
+        f"[Workflow run]({RUN_URL}) · full plan: the `voicectl-plan` artifact and the job "
+        "summary" in lines
+    )
+    assert "**Next:** merging applies this plan after approval of `production`." in lines
+    # adding a target later edits the same comment: the marker does not carry the targets
+    third = save_plan(make_plan(1, target="eu"), tmp_path / "plan-eu.json")
+    assert _run(["comment", str(prod), str(staging), str(third)], env, tmp_path)[0] == 0
+    assert "for 3 targets (prod 1,500 · staging 1,200 · eu 300)" in _comment(github)
+
+
+def test_an_older_per_target_marker_is_edited_in_place(github, tmp_path):
+    github.add_comment(7, "<!-- voicectl:plan target=prod,staging -->\nold plan")
+    env = _env(github, tmp_path)
+    plan = save_plan(make_plan(1), tmp_path / "plan.json")
+    assert _run(["comment", str(plan)], env, tmp_path)[0] == 0
+    assert _comment(github).startswith("<!-- voicectl:plan -->\n")
+
+
+def test_a_budget_block_states_its_reason_once_and_hints_read_as_code(github, tmp_path):
+    plan = make_plan(140)
+    changes, reasons = apply_budget(plan.changes, 3_000, plan.credits_remaining)
+    blocked = dataclasses.replace(plan, changes=tuple(changes), blocked_reasons=reasons)
+    warning = Diagnostic(
+        Location("voices/voice-00001.yaml", 4, 11),
+        Severity.WARNING,
+        "non-English voice_engine_2 voice under 45 minutes",
+        hint="record more, or use `voice_engine_3`",
+    )
+    blocked = dataclasses.replace(blocked, diagnostics=(warning,))
+    saved = save_plan(blocked, tmp_path / "plan.json")
+    env = _env(github, tmp_path, **RUN)
+    assert _run(["comment", str(saved), "--environment", "voices-prod"], env, tmp_path)[0] == 0
+    body = _comment(github)
+    assert body.count("exceeds max credits 3,000") == 1  # the summary line, not 140 rows
+    assert body.count("blocked: over budget (see above)") > 100
+    assert "**Next:** the plan is blocked: fix the `!` lines above and push again." in body
+    assert (
+        "**Warnings (1)**\n\n- `voices/voice-00001.yaml:4:11` non-English voice\\_engine\\_2 "
+        "voice under 45 minutes — hint: record more, or use <code>voice\\_engine\\_3</code>" in body
+    )
+
+
+def test_a_failed_plan_replaces_the_comment_in_place_and_is_not_reviewable(github, tmp_path):
+    env = _env(github, tmp_path, **RUN)
+    plan = save_plan(make_plan(2), tmp_path / "plan.json")
+    assert _run(["comment", str(plan)], env, tmp_path)[0] == 0
+    log = tmp_path / "plan.log"
+    log.write_text(
+        "target: default (https://v2.api.audio)\n"
+        "voices/anna.yaml:7:9: error[engine]: unknown engine 'voice_engine_9'\n"
+        "  hint: use voice_engine_2 or voice_engine_3\n"
+        "1 error, 0 warnings\n"
+    )
+    code, out, _ = _run(["comment", "--failed", "plan", "--log", str(log)], env, tmp_path)
+    assert code == 0 and out.startswith("comment updated: ")
+    assert _comment(github) == (
+        "<!-- voicectl:plan -->\n\n"
+        f"**❌ voicectl plan failed** on commit `{PR_HEAD[:7]}`: the plan shown here before is "
+        "out of date, and merging now would apply nothing.\n\n"
+        "First errors:\n\n"
+        "```text\n"
+        "voices/anna.yaml:7:9: error[engine]: unknown engine 'voice_engine_9'\n"
+        "  hint: use voice_engine_2 or voice_engine_3\n"
+        "```\n\n"
+        f"[Workflow run]({RUN_URL}) · all errors in the job summary\n\n"
+        "**Next:** fix the errors and push again; this comment is updated in place.\n"
+    )
+    _merged(github, None)
+    code, _, err = _run(["comment", "--check-reviewed", str(plan)], env, tmp_path)
+    assert code == 3
+    assert err.startswith("error: no plan for target default was reviewed on pull request #7")
+
+
+def test_the_merged_pull_request_gets_one_applied_comment(github, tmp_path):
+    _merged(github, None)
+    report = {
+        "format_version": 1,
+        "exit_code": 5,
+        "interrupted": False,
+        "stopped_reason": None,
+        "summary": {"succeeded": 1, "failed": 1, "pending": 0},
+        "credits": {"spent": 300, "remaining": 9_700},
+        "voices": [
+            {"alias": "anna-en", "result": "succeeded", "status": "succeeded", "reason": None,
+             "credits": 300, "discarded": [{"file_id": "f1", "path": "voices/a/short.wav",
+                                              "reason": "too short: 1.2 s < 1.5 s"}]},
+            {"alias": "bob-en", "result": "failed", "status": "failed", "reason": "noisy audio",
+             "credits": 0, "discarded": []},
+        ],
+    }  # fmt: skip
+    path = tmp_path / "report-prod.json"
+    path.write_text(json.dumps(report))
+    env = {**_env(github, tmp_path, **RUN), "GITHUB_EVENT_NAME": "push", "GITHUB_SHA": MERGE_SHA}
+    for _ in range(2):  # a re-run of the apply job edits the same comment
+        code, out, _ = _run(["comment", "--applied", str(path)], env, tmp_path)
+        assert code == 0, out
+    assert _comment(github) == (
+        "<!-- voicectl:applied -->\n"
+        "**❌ Apply of target `prod`: 1 succeeded, 1 failed · 300 credits spent · 9,700 "
+        "remaining**\n\n"
+        "| | Voice | Result | Credits | Details |\n| --- | --- | --- | --- | --- |\n"
+        "| ✓ | anna-en | succeeded | 300 |  |\n"
+        "| ✗ | bob-en | failed | 0 | noisy audio |\n\n"
+        "**Discarded files (1)**\n\n"
+        "- anna-en: voices/a/short.wav (too short: 1.2 s &lt; 1.5 s)\n\n"
+        f"[Workflow run]({RUN_URL})"
+    )
+
+
+def test_comment_modes_do_not_mix(github, tmp_path: Path):
+    env = _env(github, tmp_path)
+    code, _, err = _run(["comment"], env, tmp_path)
+    assert (code, err) == (
+        1,
+        "error: comment takes PLAN.json files, or --failed STEP --log FILE, or --applied "
+        "REPORT.json (one of them)\n",
+    )
