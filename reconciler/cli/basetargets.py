@@ -30,7 +30,7 @@ def _base_targets(root: Path, ref: str) -> Mapping[str, TargetConfig]:
     doc = parse_yaml(data, PROJECT_FILE)
     if not isinstance(doc, LocatedDoc) or not isinstance(doc.data, dict):
         return {}
-    if check_document("project", doc):
+    if doc.problems or check_document("project", doc):
         return {}  # an invalid base has no usable targets: any target at head differs
     return project_from_data(doc.data, PROJECT_FILE).targets
 

@@ -51,7 +51,7 @@ def declared_aliases(root: Path, voices_dir: str) -> dict[str, str]:
     found: dict[str, str] = {}
     replaced: dict[str, str] = {}
     for rel in find_voice_files(root, voices_dir):
-        doc = read_yaml(root / rel, rel)
+        doc = read_yaml(root / rel, rel, root)
         data = doc.data if isinstance(doc, LocatedDoc) and isinstance(doc.data, dict) else {}
         alias, old = data.get("alias"), data.get("replaces")
         if isinstance(alias, str):

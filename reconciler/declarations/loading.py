@@ -22,6 +22,7 @@ from reconciler.declarations.voicefile import FileResult, check_voice_file
 from reconciler.declarations.yamlsrc import read_yaml
 from reconciler.model.errors import DeclarationError, Diagnostic, Location, Severity
 from reconciler.model.values import AudioInfo, Declaration, DeclaredFile
+from reconciler.safeopen import UnsafeFile, shown, walk_files
 
 PARALLEL_MIN = 1500  # below this, forking a second process costs more than it saves
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -38,13 +39,14 @@ class Declarations:
 
 def load_project(root: Path) -> ProjectConfig:
     """voicectl.yaml at `root` (defaults when absent); DeclarationError when invalid."""
+    root = root.resolve()
     file = root / PROJECT_FILE
-    if not file.is_file():
+    if not os.path.lexists(file):
         return ProjectConfig()
-    doc = read_yaml(file, PROJECT_FILE)
+    doc = read_yaml(file, PROJECT_FILE, root)
     if isinstance(doc, Diagnostic):
         raise DeclarationError((doc,))
-    problems = [] if doc.data is None else check_document("project", doc)
+    problems = [*doc.problems, *([] if doc.data is None else check_document("project", doc))]
     voices_dir = doc.data.get("voices_dir") if isinstance(doc.data, dict) else None
     if isinstance(voices_dir, str) and not problems:
         normal = posixpath.normpath(voices_dir)
@@ -57,15 +59,13 @@ def load_project(root: Path) -> ProjectConfig:
 
 
 def find_voice_files(root: Path, folder: str) -> list[str]:
-    """Repo-relative POSIX paths of every .yaml/.yml under `folder`, hidden folders skipped."""
-    top = root / folder
-    found: list[str] = []
-    for current, dirs, names in os.walk(top):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        rel = Path(current).relative_to(root).as_posix()
-        prefix = "" if rel == "." else rel + "/"
-        found.extend(prefix + n for n in names if n.endswith(YAML_SUFFIXES) and n[0] != ".")
-    return sorted(found)
+    """Repo-relative POSIX paths of every .yaml/.yml under `folder`, hidden entries skipped;
+    a folder outside the repository or with more than WALK_LIMIT entries is an error."""
+    try:
+        return sorted(p for p in walk_files(root, folder) if p.endswith(YAML_SUFFIXES))
+    except UnsafeFile as exc:
+        where = Location(shown(folder), 1, 1)
+        raise DeclarationError((_error(where, exc.message, exc.hint),)) from None
 
 
 def load_declarations(

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reconciler.model.errors import Diagnostic, Location, Severity
+from reconciler.safeopen import UnsafeFile, has_control, inside, shown, walk_files
 
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 _DRIVE = re.compile(r"^[A-Za-z]:")
@@ -50,7 +51,11 @@ def resolve_reference(
         found = _check_file(root, joined, ref, location)
         return found if isinstance(found, Diagnostic) else (found,)
     files: list[ResolvedFile] = []
-    for rel in _expand_glob(root, joined):
+    try:
+        matched = _expand_glob(root, joined)
+    except UnsafeFile as exc:
+        return _error(location, exc.message, exc.hint)
+    for rel in matched:
         found = _check_file(root, rel, ref, location)
         if isinstance(found, Diagnostic):
             return found
@@ -61,35 +66,60 @@ def resolve_reference(
 
 
 def _expand_glob(root: Path, pattern: str) -> list[str]:
-    """Repo-relative files matching `pattern`, walking without following directory symlinks
-    (glob.glob would follow a link to / forever)."""
-    parts = pattern.split("/")
+    """Repo-relative files matching `pattern`: a bounded walk that never follows a
+    directory symlink (safeopen.walk_files), matched in linear time (`_match`)."""
+    parts: list[str] = []
+    for part in pattern.split("/"):
+        if not (part == "**" and parts and parts[-1] == "**"):  # `**/**` is one `**`
+            parts.append(part)
     split = next(i for i, part in enumerate(parts) if _MAGIC.search(part))
     base = "/".join(parts[:split])
-    top = root / base
-    real_top = Path(os.path.realpath(top))
-    if real_top != root and root not in real_top.parents:
+    real_top = Path(os.path.realpath(root / base))
+    if not inside(root, real_top):
         return [base]  # reported by _check_file as a symlink escape
-    found: list[str] = []
-    for folder, dirs, names in os.walk(top, followlinks=False):
-        dirs.sort()
-        rel_folder = Path(folder).relative_to(root).as_posix() if folder != str(root) else ""
-        for name in names:
-            rel = f"{rel_folder}/{name}" if rel_folder else name
-            if _match(rel.split("/")[split:], parts[split:]):
-                found.append(rel)
-    return sorted(found)
+    if not real_top.is_dir():
+        return []
+    return [
+        rel
+        for rel in walk_files(root, base)
+        if _match(rel.split("/")[split:] if base else rel.split("/"), parts[split:])
+    ]
 
 
 def _match(names: list[str], patterns: list[str]) -> bool:
-    if not patterns:
-        return not names
-    head = patterns[0]
-    if head == "**":
-        return any(_match(names[i:], patterns[1:]) for i in range(len(names) + 1))
-    if not names or (names[0].startswith(".") and not head.startswith(".")):
-        return False
-    return fnmatch.fnmatchcase(names[0], head) and _match(names[1:], patterns[1:])
+    """Whether path segments `names` match `patterns` (`**`: zero or more segments).
+
+    A set of pattern positions advances once per segment, so the time is linear in
+    len(names) × len(patterns) however many `**` there are (no backtracking)."""
+    states = _closure({0}, patterns)
+    for name in names:
+        following = set()
+        for i in states:
+            if i == len(patterns):
+                continue
+            head = patterns[i]
+            if head == "**":
+                if not name.startswith("."):
+                    following.add(i)  # ** swallows this segment and stays
+            elif (not name.startswith(".") or head.startswith(".")) and fnmatch.fnmatchcase(
+                name, head
+            ):
+                following.add(i + 1)
+        states = _closure(following, patterns)
+        if not states:
+            return False
+    return len(patterns) in states
+
+
+def _closure(states: set[int], patterns: list[str]) -> set[int]:
+    """Add the positions reachable by letting a `**` match zero segments."""
+    found = set(states)
+    for start in sorted(states):
+        i = start
+        while i < len(patterns) and patterns[i] == "**":
+            i += 1
+            found.add(i)
+    return found
 
 
 def _reference_problem(ref: str) -> tuple[str, str | None] | None:
@@ -111,9 +141,12 @@ def _reference_problem(ref: str) -> tuple[str, str | None] | None:
 
 
 def _check_file(root: Path, rel: str, ref: str, location: Location) -> ResolvedFile | Diagnostic:
+    if has_control(rel):  # a globbed name: apply would fail on it every run
+        message = f"file name contains control characters: {shown(rel)!r}"
+        return _error(location, message, "rename the file")
     candidate = root / rel
     real = Path(os.path.realpath(candidate))
-    if real != root and root not in real.parents:
+    if not inside(root, real):
         return _error(
             location,
             f"'{ref}' points outside the repository through a symlink ({rel})",
@@ -122,7 +155,8 @@ def _check_file(root: Path, rel: str, ref: str, location: Location) -> ResolvedF
     try:
         info = os.stat(real)
     except OSError:
-        return _error(location, f"file not found: {rel}", None, code="missing-file")
+        hint = "paths are relative to the YAML file; check the spelling and the folder"
+        return _error(location, f"file not found: {shown(rel)}", hint, code="missing-file")
     if stat.S_ISDIR(info.st_mode):
         return _error(location, f"'{ref}' is a directory", f"use a glob such as {ref}/*.wav")
     if not stat.S_ISREG(info.st_mode):

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from reconciler.model.engines import ENGINES, MB, EngineLimits
+from reconciler.model.durations import exact_secs, limit_text, micros, secs, span
+from reconciler.model.engines import ENGINES, MB, EngineLimits, total_hint
 from reconciler.model.errors import Diagnostic, Location, Severity
 from reconciler.model.values import Declaration
 
@@ -28,41 +29,45 @@ def check_engine_rules(decl: Declaration, where: Mapping[str, Location]) -> list
             _error(
                 at["files"],
                 f"{name} allows at most {limits.max_files} files, this voice has {count}",
+                "keep the longest, cleanest takes (or join short ones into one file)",
             )
         )
     local = [f for f in decl.files if f.audio is not None]
     for item in local:
         assert item.audio is not None
-        if item.audio.duration_s < limits.min_file_s:
+        if item.audio.duration_us < micros(limits.min_file_s):
             message = (
-                f"{item.path} is {_secs(item.audio.duration_s)} s long; "
-                f"{name} needs at least {_secs(limits.min_file_s)} s per file"
+                f"{item.path} is {exact_secs(item.audio.duration_us)} s long; "
+                f"{name} needs at least {secs(limits.min_file_s)} s per file"
             )
-            found.append(_error(item.location, message))
+            found.append(_error(item.location, message, SHORT_FILE_HINT))
     total_bytes = sum(f.audio.bytes for f in local if f.audio is not None)
     if total_bytes > limits.max_total_bytes:
         message = (
             f"{name} allows at most {limits.max_total_bytes // MB} MB of audio in total, "
             f"this voice has {total_bytes / MB:.2f} MB ({total_bytes:,} bytes)"
         )
-        found.append(_error(at["files"], message))
+        found.append(_error(at["files"], message, "compress the audio (e.g. to MP3 or FLAC)"))
     if len(local) < count:
         return found  # durations of file_id entries are known only to `plan`
-    total = sum(f.audio.duration_s for f in local if f.audio is not None)
-    if total < limits.min_total_s:
+    total = sum(f.audio.duration_us for f in local if f.audio is not None)
+    if total < micros(limits.min_total_s):
         message = (
-            f"{name} needs at least {_limit(limits.min_total_s)} of audio in total, "
-            f"this voice has {_span(total)}"
+            f"{name} needs at least {limit_text(limits.min_total_s)} of audio in total, "
+            f"this voice has {span(total)}"
         )
-        found.append(_error(at["files"], message))
+        found.append(_error(at["files"], message, total_hint(limits)))
     elif _needs_more(decl.language, total, limits):
         assert limits.recommended_non_english_s is not None
         message = (
-            f"{name} recommends at least {_limit(limits.recommended_non_english_s)} of audio "
-            f"for non-English voices, this voice has {_span(total)}"
+            f"{name} recommends at least {limit_text(limits.recommended_non_english_s)} of "
+            f"audio for non-English voices, this voice has {span(total)}"
         )
         found.append(Diagnostic(at["language"], Severity.WARNING, message, code="engine"))
     return found
+
+
+SHORT_FILE_HINT = "record a longer take, or remove the file from `files:`"
 
 
 def _consent_rules(
@@ -87,28 +92,10 @@ def _consent_rules(
     return []
 
 
-def _needs_more(language: str, total: float, limits: EngineLimits) -> bool:
+def _needs_more(language: str, total_us: int, limits: EngineLimits) -> bool:
     recommended = limits.recommended_non_english_s
     english = language.split("-", 1)[0].lower() == "en"
-    return recommended is not None and not english and total < recommended
-
-
-def _secs(value: float) -> str:
-    return f"{value:.2f}".rstrip("0").rstrip(".")
-
-
-def _span(seconds: float) -> str:
-    seconds = round(seconds, 2)
-    if seconds < 60:
-        return f"{_secs(seconds)} s"
-    minutes, rest = divmod(seconds, 60)
-    return f"{int(minutes)} min {_secs(rest)} s"
-
-
-def _limit(seconds: float) -> str:
-    if seconds >= 60 and seconds % 60 == 0:
-        return f"{seconds / 60:g} minutes"
-    return f"{seconds:g} seconds"
+    return recommended is not None and not english and total_us < micros(recommended)
 
 
 def _error(location: Location, message: str, hint: str | None = None) -> Diagnostic:

@@ -26,6 +26,7 @@ from reconciler.model.values import (
     DeclaredFile,
     FileId,
 )
+from reconciler.safeopen import has_control, shown
 
 
 @dataclass(slots=True)
@@ -50,7 +51,11 @@ def check_voice_file(
     alias_only: bool = False,
 ) -> FileResult:
     """Check one file (read from `root/rel`, or `text` when given)."""
-    doc = parse_yaml(text, rel) if text is not None else read_yaml(root / rel, rel)
+    if has_control(rel):  # apply would trip over the name on every run
+        message = f"file name contains control characters: {shown(rel)!r}"
+        hint = "rename the file"
+        return FileResult(rel, diagnostics=[_error(Location(shown(rel), 1, 1), message, hint)])
+    doc = parse_yaml(text, rel) if text is not None else read_yaml(root / rel, rel, root)
     if isinstance(doc, Diagnostic):
         return FileResult(rel, diagnostics=[doc])
     result = FileResult(rel)
@@ -62,8 +67,9 @@ def check_voice_file(
             result.replaces_at = doc.locate(("replaces",))
     if alias_only:
         return result
-    result.diagnostics = check_document("voice", doc)
-    if result.diagnostics:
+    result.diagnostics = [*doc.problems, *check_document("voice", doc)]
+    if result.diagnostics:  # still report every path and audio problem of this file
+        result.diagnostics.extend(_file_problems(root, doc, data, cache))
         return result
     result.diagnostics.extend(_project_rules(doc, data, project))
     built = _build(root, doc, data, cache)
@@ -75,6 +81,22 @@ def check_voice_file(
     else:
         result.diagnostics.extend(built)
     return result
+
+
+def _file_problems(root: Path, doc: LocatedDoc, data: Any, cache: AudioCache) -> list[Diagnostic]:
+    """Path and audio errors of the string entries of a schema-invalid document."""
+    problems: list[Diagnostic] = []
+    if not isinstance(data, dict):
+        return problems
+    files = data.get("files")
+    listed: list[tuple[tuple[str | int, ...], Any]] = (
+        [(("files", i), item) for i, item in enumerate(files)] if isinstance(files, list) else []
+    )
+    listed.append((("consent",), data.get("consent")))
+    for where, item in listed:
+        if isinstance(item, str) and item.strip():
+            _entries(root, doc, where, item, cache=cache, problems=problems)
+    return problems
 
 
 def _project_rules(

@@ -32,6 +32,7 @@ from reconciler.declarations.yamldialect import (
     show_tag,
 )
 from reconciler.model.errors import Diagnostic, Location, Severity
+from reconciler.safeopen import TooLarge, UnsafeFile, read_bounded
 
 MAX_BYTES = 256 * 1024
 
@@ -47,6 +48,7 @@ class LocatedDoc:
     marks: Mapping[PathKey, tuple[int, int]]
     key_marks: Mapping[PathKey, tuple[int, int]]
     raw: Mapping[PathKey, str]  # source text of non-string scalars (for "quote it" hints)
+    problems: tuple[Diagnostic, ...] = ()  # non-fatal: duplicate keys (first value kept)
 
     def locate(self, where: PathKey = (), *, key: bool = False) -> Location:
         """Location of the value (or key) at `where`, else of its nearest ancestor."""
@@ -60,18 +62,20 @@ class LocatedDoc:
             key = False
 
 
-def read_yaml(path: Path, display: str) -> LocatedDoc | Diagnostic:
-    """Read and parse one file; `display` is the repo-relative path used in locations."""
+def read_yaml(path: Path, display: str, root: Path) -> LocatedDoc | Diagnostic:
+    """Read and parse one file; `display` is the repo-relative path used in locations.
+
+    The file must be a regular file inside `root` (resolved) of at most 256 KiB, checked
+    with stat before it is opened (safeopen.py): a FIFO or /dev/stdin never blocks."""
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            return _error(
-                display, 0, 0, f"file is too large ({size:,} bytes; the limit is 256 KiB)"
-            )
-        with path.open("rb") as handle:
-            data = handle.read(MAX_BYTES + 1)
+        data = read_bounded(root, path, display, MAX_BYTES)
+    except TooLarge as exc:
+        message = f"file is too large ({exc.size:,} bytes; the limit is 256 KiB)"
+        return _error(display, 1, 1, message, "split it into smaller files")
+    except UnsafeFile as exc:
+        return _error(display, 1, 1, exc.message, exc.hint)
     except OSError as exc:
-        return _error(display, 0, 0, f"cannot read file: {exc.strerror or exc}")
+        return _error(display, 1, 1, f"cannot read file: {exc.strerror or exc}")
     return parse_yaml(data, display)
 
 
@@ -79,7 +83,7 @@ def parse_yaml(data: bytes | str, display: str) -> LocatedDoc | Diagnostic:
     """Parse YAML bytes (UTF-8, optional BOM) or text into a LocatedDoc, or a Diagnostic."""
     if len(data) > MAX_BYTES:
         return _error(
-            display, 0, 0, f"file is too large ({len(data):,} bytes; the limit is 256 KiB)"
+            display, 1, 1, f"file is too large ({len(data):,} bytes; the limit is 256 KiB)"
         )
     if isinstance(data, bytes):
         try:
@@ -120,7 +124,9 @@ def parse_yaml(data: bytes | str, display: str) -> LocatedDoc | Diagnostic:
         return _error(display, 1, 1, f"invalid YAML: {_first_line(str(exc))}")
     except RecursionError:
         return _error(display, 1, 1, f"nesting is deeper than {MAX_DEPTH} levels")
-    return LocatedDoc(display, value, builder.marks, builder.key_marks, builder.raw)
+    return LocatedDoc(
+        display, value, builder.marks, builder.key_marks, builder.raw, tuple(builder.problems)
+    )
 
 
 class _Builder:
@@ -133,6 +139,7 @@ class _Builder:
         self.key_marks: dict[PathKey, tuple[int, int]] = {}
         self.raw: dict[PathKey, str] = {}
         self.seen: set[int] = set()
+        self.problems: list[Diagnostic] = []  # found without stopping the walk
 
     def build(self, node: Node, path: PathKey, depth: int) -> Any:
         if id(node) in self.seen:  # the composer shares a node only through an alias
@@ -161,13 +168,19 @@ class _Builder:
             else:
                 key = self._key(key_node)
             child = (*path, key)
-            if key in result:
+            if key in result:  # reported, the first value kept: the rest is still checked
                 first = key_marks[child][0]
-                raise RejectedNodeError(
-                    key_node,
-                    f"duplicate key '{key}' (first defined on line {first})",
-                    "remove one of them",
+                mark = key_node.start_mark
+                self.problems.append(
+                    _error(
+                        self.display,
+                        mark.line + 1,
+                        mark.column + 1,
+                        f"duplicate key '{key}' (first defined on line {first})",
+                        "remove one of them",
+                    )
                 )
+                continue
             mark = key_node.start_mark
             key_marks[child] = (mark.line + 1, mark.column + 1)
             if value_node.__class__ is ScalarNode and value_node.tag == STR:
@@ -203,7 +216,14 @@ class _Builder:
             )
         self.raw[path] = value
         if tag == INT:
-            return int(value)
+            try:
+                return int(value)
+            except ValueError:  # over Python's 4,300-digit conversion limit
+                raise RejectedNodeError(
+                    node,
+                    f"number has {len(value):,} digits; numbers here have at most 4,300",
+                    "use a smaller number",
+                ) from None
         if tag == FLOAT:
             return float(value)
         if tag == BOOL:

@@ -71,7 +71,7 @@ def step(
         clone["files_used"], clone["discarded"] = json.dumps(used), json.dumps(discarded)
         if to == "failed":
             _finish(clone, "failed", at, fail_reason or ADMIN_FAIL_REASON)
-        elif total < rules.min_total_s and to != "succeeded":
+        elif _us(total) < _us(rules.min_total_s) and to != "succeeded":
             required = f"{rules.min_total_s:g}"
             # INVENTED: api-contract.md E9 (failReason wording)
             reason = f"not enough audio: {seconds_text(total, rules.min_total_s)} s used,"
@@ -106,7 +106,7 @@ def assess_files(
     used: list[str] = []
     discarded: dict[str, str] = {}
     first_by_content: dict[str, str] = {}
-    total = 0.0
+    total_us = 0
     for file_id in json.loads(clone["file_ids"]):
         row = conn.execute(
             "SELECT status, duration, sha256 FROM files WHERE file_id = ? AND org_id = ?",
@@ -119,15 +119,21 @@ def assess_files(
             discarded[file_id] = "unreadable audio"
         elif row["sha256"] in first_by_content:
             discarded[file_id] = f"duplicate content of {first_by_content[row['sha256']]}"
-        elif row["duration"] < rules.min_file_s:
+        elif _us(row["duration"]) < _us(rules.min_file_s):
             shown = seconds_text(row["duration"], rules.min_file_s)
             discarded[file_id] = f"too short: {shown} s < {rules.min_file_s:g} s"
         else:
             used.append(file_id)  # INVENTED: api-contract.md E6 (input order, ids as sent)
-            total += float(row["duration"])
+            total_us += _us(row["duration"])
         if row is not None and row["sha256"] and row["sha256"] not in first_by_content:
             first_by_content[row["sha256"]] = file_id
-    return used, discarded, total
+    return used, discarded, total_us / 1_000_000
+
+
+def _us(seconds: float) -> int:
+    """Exact integer microseconds (durations are stored with 6 decimals): a float sum of
+    500 × 2.4 s would miss 20 minutes by a rounding error."""
+    return round(float(seconds) * 1_000_000)
 
 
 def seconds_text(value: float, limit: float) -> str:

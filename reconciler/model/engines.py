@@ -65,3 +65,11 @@ ENGINE_NAMES: tuple[str, ...] = tuple(sorted(ENGINES))
 
 def engine_limits(name: str) -> EngineLimits | None:
     return ENGINES.get(name)
+
+
+def total_hint(limits: EngineLimits) -> str:
+    """The fix for a voice with too little audio."""
+    return (
+        f"add recordings until the files add up to at least {limits.min_total_s:g} s "
+        f"(files under {limits.min_file_s:g} s do not count)"
+    )

@@ -80,9 +80,14 @@ class AudioInfo:
     sha256: Sha256
     bytes: int
     container: str  # "wav" | "mp3" | "flac" | "ogg" | "m4a"
-    duration_s: float
+    duration_s: float  # rounded to 6 decimals (whole microseconds)
     sample_rate: int = 0
     channels: int = 0
+
+    @property
+    def duration_us(self) -> int:
+        """Exact integer microseconds: what every engine rule compares (durations.py)."""
+        return round(self.duration_s * 1_000_000)
 
 
 @dataclass(frozen=True, slots=True)

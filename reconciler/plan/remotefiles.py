@@ -6,6 +6,8 @@ already exist are left alone, whatever happened to their files since.
 
 from __future__ import annotations
 
+from reconciler.model.durations import exact_secs, limit_text, micros, span
+from reconciler.model.engines import engine_limits, total_hint
 from reconciler.model.errors import DeclarationError, Diagnostic, Severity
 from reconciler.model.values import Declaration, DeclaredFile, FileId, FileStatus, RemoteState
 from reconciler.plan.plan import WRITE_ACTIONS, Plan
@@ -57,7 +59,41 @@ def _voice_problems(decl: Declaration, remote: RemoteState) -> list[Diagnostic]:
         if found is not None:
             message, hint = found
             problems.append(Diagnostic(entry.location, Severity.ERROR, message, hint, "file_id"))
+    if not problems:
+        problems.extend(_engine_problems(decl, remote))
     return problems
+
+
+def _engine_problems(decl: Declaration, remote: RemoteState) -> list[Diagnostic]:
+    """The engine's duration rules over local and uploaded files together (validate knows
+    only the local durations): the server would fail the clone after the uploads."""
+    limits = engine_limits(decl.engine)
+    remote_ids = [f for f in decl.files if f.file_id is not None]
+    if limits is None or not remote_ids:
+        return []
+    found, total = [], 0
+    for entry in decl.files:
+        if entry.audio is not None:
+            us = entry.audio.duration_us
+        else:
+            item = remote.files_by_id.get(entry.file_id) if entry.file_id else None
+            us = micros(item.duration_s) if item is not None and item.duration_s else 0
+            if us < micros(limits.min_file_s):
+                message = (
+                    f"file_id {entry.file_id} is {exact_secs(us)} s long; {limits.name} needs "
+                    f"at least {limits.min_file_s:g} s per file"
+                )
+                hint = "list a longer recording instead"
+                found.append(Diagnostic(entry.location, Severity.ERROR, message, hint, "engine"))
+        total += us if us >= micros(limits.min_file_s) else 0
+    if total < micros(limits.min_total_s):
+        message = (
+            f"{limits.name} needs at least {limit_text(limits.min_total_s)} of audio in "
+            f"total, this voice has {span(total)} (its local and uploaded files)"
+        )
+        where = remote_ids[0].location
+        found.append(Diagnostic(where, Severity.ERROR, message, total_hint(limits), "engine"))
+    return found
 
 
 def _remote_problem(entry: DeclaredFile, remote: RemoteState) -> tuple[str, str] | None:

@@ -78,6 +78,8 @@ def test_imported_metadata_shows_invisible_characters_as_escapes(tmp_path: Path)
     assert all(c.isprintable() or c == "\n" for c in text)
     path = tmp_path / "tricky.yaml"
     path.write_text(text, encoding="utf-8")
-    doc = read_yaml(path, "voices/tricky.yaml")  # the strict loader validate uses
+    doc = read_yaml(
+        path, "voices/tricky.yaml", tmp_path.resolve()
+    )  # the strict loader validate uses
     assert isinstance(doc, LocatedDoc)
     assert doc.data["metadata"] == tricky

@@ -99,3 +99,26 @@ def test_a_negative_budget_is_a_usage_error_not_a_blocked_plan(repo: Repo) -> No
     run = repo.run("plan", "--max-credits", "-1")
     assert run.code == 1
     assert run.err == "error: --max-credits must be 0 or more, not -1\n"
+
+
+def test_plan_applies_the_engine_rules_to_file_id_entries(repo: Repo) -> None:
+    assert repo.run("apply", "--yes").code == 0
+    ids = _uploaded_ids(repo)  # alpha-en's two uploaded files, a few seconds each
+    write_wav(repo.root / "voices/audio/consent.wav", 3.0, seed=77)
+    repo.write(
+        "voices/std.yaml",
+        "version: 1\nalias: std-en\nengine: voice_engine_2\nlanguage: en-GB\nfiles:\n"
+        + "".join(f"  - file_id: {fid}\n" for fid in ids.values())
+        + "consent: audio/consent.wav\n",
+    )
+    run = repo.run("plan")
+    assert run.code == 1
+    lines = run.err.splitlines()
+    assert lines[1].startswith("voices/std.yaml:6:5: error: voice_engine_2 needs at least 20 ")
+    assert lines[1].endswith(
+        " of audio in total, this voice has 7 s (its local and uploaded files)"
+    )
+    assert lines[2] == (
+        "  hint: add recordings until the files add up to at least 1200 s "
+        "(files under 1.5 s do not count)"
+    )

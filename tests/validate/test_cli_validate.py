@@ -53,6 +53,7 @@ def test_errors_are_sorted_with_hints_and_a_count(repo: Repo, run_cli: Run) -> N
         "voices/a.yaml:3:9: error: unknown engine 'voice_engine_9' "
         "(expected voice_engine_2, voice_engine_3)\n"
         "voices/b.yaml:6:5: error: file not found: voices/missing.wav\n"
+        "  hint: paths are relative to the YAML file; check the spelling and the folder\n"
         "3 errors, 0 warnings\n"
     )
 
@@ -67,6 +68,7 @@ def test_github_actions_adds_escaped_annotations_for_the_first_ten(
     assert len(annotations) == 10
     assert annotations[0] == (
         "::error file=voices/v00.yaml,line=6,col=5::file not found: voices/missing-0%25.wav"
+        "%0Ahint: paths are relative to the YAML file; check the spelling and the folder"
     )
     assert outcome.err.endswith("12 errors, 0 warnings\n")
 
@@ -83,7 +85,8 @@ def test_github_actions_lists_every_problem_in_the_job_summary(
     rows = [line for line in summary.read_text().splitlines() if "file not found" in line]
     assert len(rows) == 12  # all of them, not only the ten annotations
     assert rows[0] == (
-        "| voices/v00.yaml:6:5 | error | file not found: voices/missing-0\\|&lt;b&gt;.wav |"
+        "| voices/v00.yaml:6:5 | error | file not found: voices/missing-0\\|&lt;b&gt;.wav "
+        "(hint: paths are relative to the YAML file; check the spelling and the folder) |"
     )
 
 
@@ -118,6 +121,8 @@ def test_engine_2_with_nineteen_minutes_and_no_consent(repo: Repo, run_cli: Run)
         "  hint: add `consent: <path>`: a recording of the speaker agreeing to be cloned\n"
         "voices/en.yaml:5:1: error: voice_engine_2 needs at least 20 minutes of audio in "
         "total, this voice has 19 min 0 s\n"
+        "  hint: add recordings until the files add up to at least 1200 s "
+        "(files under 1.5 s do not count)\n"
         "2 errors, 0 warnings\n",
     )
 
@@ -134,7 +139,9 @@ def test_engine_3_with_26_files_and_over_ten_megabytes(repo: Repo, run_cli: Run)
         1,
         "voices/big.yaml:5:1: error: voice_engine_3 allows at most 10 MB of audio in total, "
         "this voice has 10.00 MB (10,000,001 bytes)\n"
+        "  hint: compress the audio (e.g. to MP3 or FLAC)\n"
         "voices/many.yaml:5:1: error: voice_engine_3 allows at most 25 files, this voice has 26\n"
+        "  hint: keep the longest, cleanest takes (or join short ones into one file)\n"
         "2 errors, 0 warnings\n",
     )
     (repo.root / "voices/many/25.wav").unlink()
@@ -160,6 +167,7 @@ def test_bad_audio_and_paths_end_to_end(repo: Repo, run_cli: Run, tmp_path: Path
         "  hint: copy the file into the repository\n"
         "voices/a.yaml:10:5: error: voices/cut.wav is truncated: its header announces 4.0 s, "
         "only 2.5 s is present\n"
+        "  hint: the file is cut short: re-export or copy it again\n"
         "3 errors, 0 warnings\n",
     )
 

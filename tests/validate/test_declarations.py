@@ -57,7 +57,8 @@ def test_every_file_is_checked_before_raising(repo: Repo) -> None:
     repo.voice3("one", "anna-en", ["missing.wav"])
     repo.write("voices/two.yaml", "alias: [\n")
     assert _errors(repo) == [
-        "voices/one.yaml:6:5: error: file not found: voices/missing.wav",
+        "voices/one.yaml:6:5: error: file not found: voices/missing.wav\n"
+        "  hint: paths are relative to the YAML file; check the spelling and the folder",
         "voices/two.yaml:2:1: error: invalid YAML: did not find expected node content",
     ]
 

@@ -62,7 +62,8 @@ def test_relative_path_resolves_from_the_yaml_folder(repo: Repo) -> None:
 
 def test_missing_file_is_reported(repo: Repo) -> None:
     assert _resolve(repo, "audio/nope.wav") == (
-        "voices/anna.yaml:7:5: error: file not found: voices/audio/nope.wav"
+        "voices/anna.yaml:7:5: error: file not found: voices/audio/nope.wav\n"
+        "  hint: paths are relative to the YAML file; check the spelling and the folder"
     )
 
 

@@ -48,7 +48,8 @@ CONSENT = DeclaredFile(
 def test_engine_3_allows_25_files_but_not_26() -> None:
     assert _voice("voice_engine_3", [_file(i, 2.0) for i in range(25)]) == []
     assert _voice("voice_engine_3", [_file(i, 2.0) for i in range(26)]) == [
-        "voices/v.yaml:5:1: error: voice_engine_3 allows at most 25 files, this voice has 26"
+        "voices/v.yaml:5:1: error: voice_engine_3 allows at most 25 files, this voice has 26\n"
+        "  hint: keep the longest, cleanest takes (or join short ones into one file)"
     ]
 
 
@@ -56,7 +57,8 @@ def test_engine_2_allows_500_files_but_not_501() -> None:
     files = [_file(i, 3.0) for i in range(500)]
     assert _voice("voice_engine_2", files, consent=CONSENT) == []
     assert _voice("voice_engine_2", [*files, _file(500, 3.0)], consent=CONSENT) == [
-        "voices/v.yaml:5:1: error: voice_engine_2 allows at most 500 files, this voice has 501"
+        "voices/v.yaml:5:1: error: voice_engine_2 allows at most 500 files, this voice has 501\n"
+        "  hint: keep the longest, cleanest takes (or join short ones into one file)"
     ]
 
 
@@ -65,7 +67,8 @@ def test_file_ids_count_toward_the_file_limit() -> None:
         DeclaredFile(SRC, file_id=FileId(f"{i:08d}-0000-0000-0000-000000000000")) for i in range(26)
     ]
     assert _voice("voice_engine_3", ids) == [
-        "voices/v.yaml:5:1: error: voice_engine_3 allows at most 25 files, this voice has 26"
+        "voices/v.yaml:5:1: error: voice_engine_3 allows at most 25 files, this voice has 26\n"
+        "  hint: keep the longest, cleanest takes (or join short ones into one file)"
     ]
 
 
@@ -73,13 +76,15 @@ def test_each_file_needs_one_and_a_half_seconds_on_both_engines() -> None:
     assert _voice("voice_engine_3", [_file(0, 1.5)]) == []
     assert _voice("voice_engine_3", [_file(0, 1.49), _file(1, 2.0)]) == [
         "voices/v.yaml:6:5: error: voices/a/0.wav is 1.49 s long; "
-        "voice_engine_3 needs at least 1.5 s per file"
+        "voice_engine_3 needs at least 1.5 s per file\n"
+        "  hint: record a longer take, or remove the file from `files:`"
     ]
     long = _file(1, 1200.0)
     assert _voice("voice_engine_2", [_file(0, 1.5), long], consent=CONSENT) == []
     assert _voice("voice_engine_2", [_file(0, 1.49), long], consent=CONSENT) == [
         "voices/v.yaml:6:5: error: voices/a/0.wav is 1.49 s long; "
-        "voice_engine_2 needs at least 1.5 s per file"
+        "voice_engine_2 needs at least 1.5 s per file\n"
+        "  hint: record a longer take, or remove the file from `files:`"
     ]
 
 
@@ -87,7 +92,9 @@ def test_engine_2_needs_twenty_minutes_in_total() -> None:
     assert _voice("voice_engine_2", [_file(0, 600.0), _file(1, 600.0)], consent=CONSENT) == []
     assert _voice("voice_engine_2", [_file(0, 600.0), _file(1, 599.9)], consent=CONSENT) == [
         "voices/v.yaml:5:1: error: voice_engine_2 needs at least 20 minutes of audio in total, "
-        "this voice has 19 min 59.9 s"
+        "this voice has 19 min 59.9 s\n"
+        "  hint: add recordings until the files add up to at least 1200 s "
+        "(files under 1.5 s do not count)"
     ]
 
 
@@ -95,9 +102,12 @@ def test_engine_3_needs_one_and_a_half_seconds_in_total() -> None:
     assert _voice("voice_engine_3", [_file(0, 1.5)]) == []
     assert _voice("voice_engine_3", [_file(0, 1.4)]) == [
         "voices/v.yaml:6:5: error: voices/a/0.wav is 1.4 s long; "
-        "voice_engine_3 needs at least 1.5 s per file",
+        "voice_engine_3 needs at least 1.5 s per file\n"
+        "  hint: record a longer take, or remove the file from `files:`",
         "voices/v.yaml:5:1: error: voice_engine_3 needs at least 1.5 seconds of audio in total, "
-        "this voice has 1.4 s",
+        "this voice has 1.4 s\n"
+        "  hint: add recordings until the files add up to at least 1.5 s "
+        "(files under 1.5 s do not count)",
     ]
 
 
@@ -105,7 +115,8 @@ def test_engine_3_allows_ten_megabytes_in_total() -> None:
     assert _voice("voice_engine_3", [_file(0, 60.0, 6_000_000), _file(1, 60.0, 4_000_000)]) == []
     assert _voice("voice_engine_3", [_file(0, 60.0, 6_000_000), _file(1, 60.0, 4_000_001)]) == [
         "voices/v.yaml:5:1: error: voice_engine_3 allows at most 10 MB of audio in total, "
-        "this voice has 10.00 MB (10,000,001 bytes)"
+        "this voice has 10.00 MB (10,000,001 bytes)\n"
+        "  hint: compress the audio (e.g. to MP3 or FLAC)"
     ]
 
 
@@ -115,7 +126,8 @@ def test_engine_2_allows_five_hundred_megabytes_in_total() -> None:
     files.append(_file(2, 600.0, 1))
     assert _voice("voice_engine_2", files, consent=CONSENT) == [
         "voices/v.yaml:5:1: error: voice_engine_2 allows at most 500 MB of audio in total, "
-        "this voice has 500.00 MB (500,000,001 bytes)"
+        "this voice has 500.00 MB (500,000,001 bytes)\n"
+        "  hint: compress the audio (e.g. to MP3 or FLAC)"
     ]
 
 
@@ -160,3 +172,15 @@ def test_unknown_engine_is_left_to_the_schema() -> None:
 def test_durations_of_file_ids_are_unknown_offline() -> None:
     remote = DeclaredFile(SRC, file_id=FileId("6f1d2c1e-8a4b-4f7e-9a51-2a3e0c9d7b10"))
     assert _voice("voice_engine_2", [_file(0, 60.0), remote], consent=CONSENT) == []
+
+
+def test_limits_are_exact_500_files_of_2_4_seconds_are_twenty_minutes() -> None:
+    files = [_file(i, 2.4) for i in range(500)]  # a float sum gives 1199.9999999999 s
+    assert _voice("voice_engine_2", files, consent=CONSENT) == []
+    short = [_file(i, 2.4) for i in range(499)] + [_file(499, 2.399875)]
+    assert _voice("voice_engine_2", short, consent=CONSENT) == [
+        "voices/v.yaml:5:1: error: voice_engine_2 needs at least 20 minutes of audio in total, "
+        "this voice has 19 min 59.999875 s\n"
+        "  hint: add recordings until the files add up to at least 1200 s "
+        "(files under 1.5 s do not count)"
+    ]

@@ -114,9 +114,10 @@ def test_more_than_ten_thousand_nodes_is_rejected() -> None:
 def test_file_over_256_kib_is_rejected_before_parsing(tmp_path: Path) -> None:
     big = tmp_path / "big.yaml"
     big.write_bytes(b"a: " + b"x" * (10 * 1024 * 1024))
-    found = read_yaml(big, "voices/big.yaml")
+    found = read_yaml(big, "voices/big.yaml", tmp_path.resolve())
     assert str(found) == (
-        "voices/big.yaml: error: file is too large (10,485,763 bytes; the limit is 256 KiB)"
+        "voices/big.yaml:1:1: error: file is too large (10,485,763 bytes; the limit is 256 KiB)"
+        "\n  hint: split it into smaller files"
     )
 
 
