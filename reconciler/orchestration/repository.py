@@ -87,7 +87,11 @@ def plan_repository(source: PlanSource, selection: Selection, api: VoiceApi) -> 
         if base is not None
         else compare(declared, remote, policy, warnings=loaded.warnings)
     )
-    check_file_ids(plan, remote)  # an unknown or repeated file_id: refused before any upload
+    # an unknown or repeated file_id, or too little audio in total: refused before any
+    # upload; a short uploaded file (the server discards it) is a warning of the plan
+    discards = check_file_ids(plan, remote)
+    if discards:
+        plan = dataclasses.replace(plan, diagnostics=(*plan.diagnostics, *discards))
     return RepositoryPlan(declared=declared, remote=remote, plan=plan)
 
 

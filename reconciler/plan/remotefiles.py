@@ -18,16 +18,19 @@ UNKNOWN_HINT = (
 )
 
 
-def check_file_ids(plan: Plan, remote: RemoteState) -> None:
+def check_file_ids(plan: Plan, remote: RemoteState) -> tuple[Diagnostic, ...]:
     """Raise DeclarationError (every problem at once) when a voice to be written names a
-    file_id that is not an uploaded file of the organisation, or that is the upload of
-    one of its local files (the API refuses a fileId listed twice)."""
+    file_id that is not an uploaded file of the organisation, that is the upload of one of
+    its local files (the API refuses a fileId listed twice), or whose audio, local and
+    uploaded together, misses the engine's minimum. Returns the warnings (short uploaded
+    files the server will discard)."""
     problems: list[Diagnostic] = []
     for change in plan.changes:
         if change.declared is not None and change.effective in WRITE_ACTIONS:
             problems.extend(_voice_problems(change.declared, remote))
-    if problems:
+    if any(p.is_error for p in problems):
         raise DeclarationError(tuple(problems))
+    return tuple(problems)
 
 
 def _uploads(decl: Declaration, remote: RemoteState) -> dict[FileId, str]:
@@ -81,10 +84,10 @@ def _engine_problems(decl: Declaration, remote: RemoteState) -> list[Diagnostic]
             if us < micros(limits.min_file_s):
                 message = (
                     f"file_id {entry.file_id} is {exact_secs(us)} s long; {limits.name} needs "
-                    f"at least {limits.min_file_s:g} s per file"
+                    f"at least {limits.min_file_s:g} s per file; the server will discard it"
                 )
                 hint = "list a longer recording instead"
-                found.append(Diagnostic(entry.location, Severity.ERROR, message, hint, "engine"))
+                found.append(Diagnostic(entry.location, Severity.WARNING, message, hint, "engine"))
         total += us if us >= micros(limits.min_file_s) else 0
     if total < micros(limits.min_total_s):
         message = (

@@ -6,13 +6,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
+import time
 
 from applyclirig import CLONES, one_record_per_alias, writes
 from clirig import Emu, Repo, write_wav
 
 from reconciler.audiostack.client import AudioStackClient
 
-FAIL_REASON = "not enough audio: 0.0 s used, 1.5 s required"
+FAIL_REASON = "speaker not recognisable"
 
 
 def remote_short_file(emu: Emu, repo: Repo) -> str:
@@ -24,12 +26,39 @@ def remote_short_file(emu: Emu, repo: Repo) -> str:
         return str(client.upload(folder, "short.wav", path, sha).file_id)
 
 
-def declare_by_file_id(repo: Repo, alias: str, file_id: str) -> None:
+def declare_by_file_id(repo: Repo, alias: str, *file_ids: str) -> None:
+    listed = "".join(f"  - file_id: {file_id}\n" for file_id in file_ids)
     repo.write(
         f"voices/{alias}.yaml",
-        f"version: 1\nalias: {alias}\nengine: voice_engine_3\nlanguage: en-GB\n"
-        f"files:\n  - file_id: {file_id}\n",
+        f"version: 1\nalias: {alias}\nengine: voice_engine_3\nlanguage: en-GB\nfiles:\n{listed}",
     )
+
+
+def remote_file(emu: Emu, repo: Repo, seconds: float, seed: int) -> str:
+    path = repo.root.parent / f"remote-{seed}.wav"
+    sha = hashlib.sha256(write_wav(path, seconds, seed=seed)).hexdigest()
+    with AudioStackClient(emu.base_url, "emulator", key_is_secret=False) as client:
+        folder = client.find_folder("elsewhere") or client.create_folder("elsewhere")
+        return str(client.upload(folder, path.name, path, sha).file_id)
+
+
+def server_decides(emu: Emu, verdicts: dict[str, dict[str, str]]) -> threading.Thread:
+    """In manual clock mode, once every alias has a running clone, the server settles each
+    as told (plan-time engine rules leave no short voice for it to fail on its own)."""
+
+    def run() -> None:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            running = {c["alias"] for c in emu.clones() if c["status"] == "preparing"}
+            if set(verdicts) <= running:
+                for alias, verdict in verdicts.items():
+                    emu.admin("POST", "/advance", {"alias": alias, **verdict})
+                return
+            time.sleep(0.05)
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    return thread
 
 
 def test_one_failed_clone_exits_5_names_it_in_the_report_and_spares_the_others(
@@ -38,9 +67,15 @@ def test_one_failed_clone_exits_5_names_it_in_the_report_and_spares_the_others(
     repo.voice("anna-en")
     repo.voice("bob-en")
     short = remote_short_file(emu, repo)
-    declare_by_file_id(repo, "cara-en", short)
+    declare_by_file_id(repo, "cara-en", short, remote_file(emu, repo, 2.0, seed=98))
     emu.clear_requests()
+    emu.admin("POST", "/clock", {"mode": "manual"})
+    done = {"to": "succeeded"}
+    failed = {"to": "failed", "failReason": FAIL_REASON}
+    judge = server_decides(emu, {"anna-en": done, "bob-en": done, "cara-en": failed})
     applied = repo.run("apply", "--yes", "--report", "r.json")
+    judge.join()
+    emu.admin("POST", "/clock", {"mode": "immediate"})
     assert applied.code == 5, applied.text
     assert f"cara-en: failed: {FAIL_REASON}\n" in applied.err
     assert f"✗   cara-en   failed      {FAIL_REASON}" in applied.out
