@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from reconciler.apply.control import RunControl, Voice
 from reconciler.apply.creating import VoiceRunner
@@ -33,9 +34,11 @@ from reconciler.redact import safe
 @dataclass(frozen=True, slots=True)
 class ApplyTiming:
     """How many voices at once and how long apply waits (the CLI's --concurrency,
-    --wait-timeout and --api-down-after; the poll interval and the grace are fixed there)."""
+    --wait-timeout and --api-down-after; the poll interval and the grace are fixed there).
+    `concurrency` caps the worker threads; the voices in progress follow the limiter's
+    adaptive limit below that."""
 
-    concurrency: int = 4
+    concurrency: int = 16
     wait_timeout_s: float = 600.0
     poll_interval_s: float = 5.0
     interrupt_grace_s: float = 10.0  # real seconds in-flight requests get after a stop
@@ -101,8 +104,8 @@ def execute(
         last_request_id=trail.last,
         known=KnownHistories.of(remote),
     )
-    workers = _Workers(runner, control, voices, trail=trail, clock=clock)
-    workers.start(max(1, timing.concurrency))
+    workers = _Workers(runner, control, voices, trail=trail, clock=clock, limit=limiter)
+    workers.start(max(1, min(timing.concurrency, limiter.ceiling)))
     workers.watch(timing.interrupt_grace_s)
     final = sorted([*control.freeze(voices), *_resumed(resume, remote)], key=lambda v: v.alias)
     waited = None
@@ -172,9 +175,14 @@ class _GatedSink:
                 )
 
 
+class _Limit(Protocol):
+    @property
+    def limit(self) -> int: ...
+
+
 class _Workers:
-    """`concurrency` threads taking voices in alias order (requests in flight are bounded
-    by GatedApi, which follows the 429 limiter)."""
+    """Up to `concurrency` threads taking voices in alias order; the voices in progress
+    follow the limiter's adaptive limit, as the requests in flight do (GatedApi)."""
 
     def __init__(
         self,
@@ -184,9 +192,12 @@ class _Workers:
         *,
         trail: RequestTrail,
         clock: Callable[[], float],
+        limit: _Limit,
     ) -> None:
         self._runner, self._control, self._voices = runner, control, voices
-        self._trail, self._clock = trail, clock
+        self._trail, self._clock, self._limit = trail, clock, limit
+        self._active = 0
+        self._room = threading.Condition()
         self._next = 0
         self._threads: list[threading.Thread] = []
 
@@ -224,15 +235,26 @@ class _Workers:
             return self._next, self._voices[self._next - 1]
 
     def _work(self) -> None:
-        while (taken := self._take()) is not None:
-            index, voice = taken
-            if self._skip_if_halted(voice):
-                continue
-            self._trail.bind(voice.alias)
+        while True:
+            with self._room:  # the limit changes elsewhere: look again every 50 ms
+                while self._active >= self._limit.limit and not self._control.stop.is_set():
+                    self._room.wait(0.05)
+                self._active += 1
             try:
-                self._runner.run(voice, index, len(self._voices))
+                if (taken := self._take()) is None:
+                    return
+                index, voice = taken
+                if self._skip_if_halted(voice):
+                    continue
+                self._trail.bind(voice.alias)
+                try:
+                    self._runner.run(voice, index, len(self._voices))
+                finally:
+                    self._trail.bind(None)
             finally:
-                self._trail.bind(None)
+                with self._room:
+                    self._active -= 1
+                    self._room.notify()
 
     def _skip_if_halted(self, voice: Voice) -> bool:
         reason = self._control.halted()

@@ -15,7 +15,7 @@ from reconciler.model.voiceapi import CloneListing, CloneRequest, VoiceApi
 
 class GatedApi:
     """The VoiceApi with every call inside one limiter slot, so requests in flight never
-    exceed the limiter's current limit (4, then 2 after a 429, ...). Calls do not nest.
+    exceed the limiter's current (adaptive) limit. Calls do not nest.
 
     `gate` says why writes must not start any more (interrupt, 402...): it is asked again
     once the slot is held, since a worker may wait for its slot while the run stops."""

@@ -199,7 +199,9 @@ class AudioStackClient:
         size = measure_file(path, name)
         body = {"file_name": name, "folder_id": folder}
         file_id, url, mime = parse_upload_slot(
-            self._api("POST", "/files", json=body, retry=False), "/files"
+            # not retried (a new slot each time), but sent again after a 429's Retry-After
+            self._api("POST", "/files", json=body, retry=False, pace=True),
+            "/files",
         )
         target = httpx.URL(url)
         headers = {"Content-Type": mime, "Content-Length": str(size)}  # no key, no trace id
@@ -239,6 +241,7 @@ class AudioStackClient:
         params: dict[str, Any] | None = None,
         json: Any = None,
         retry: bool = True,
+        pace: bool = False,
     ) -> Any:
         headers = {"x-api-key": self._key, "x-customer-trace-id": self.trace_id}
         if self._org_id:
@@ -248,7 +251,7 @@ class AudioStackClient:
         def build() -> httpx.Request:
             return self._http.build_request(method, path, params=params, json=json, headers=headers)
 
-        return self._send(build, method, shown, retry=retry, expect_json=True)
+        return self._send(build, method, shown, retry=retry, expect_json=True, pace=pace)
 
     def _send(
         self,
@@ -259,6 +262,7 @@ class AudioStackClient:
         retry: bool,
         expect_json: bool,
         deadline_s: float | None = None,
+        pace: bool = False,
     ) -> Any:
         """One call, retried by the pacer when `retry`; returns the decoded JSON body."""
 
@@ -273,7 +277,7 @@ class AudioStackClient:
                 path=path,
             )
 
-        payload = self._pacer.run(attempt, retry=retry, method=method, path=path)
+        payload = self._pacer.run(attempt, retry=retry, method=method, path=path, pace=pace)
         credits = read_credits(payload)
         if credits is not None:
             self._credits = credits

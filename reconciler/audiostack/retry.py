@@ -1,5 +1,5 @@
-"""When to try an HTTP call again: full-jitter backoff, Retry-After, the per-run wait budget,
-and the shared 429 cooldown with its concurrency limiter.
+"""When to try an HTTP call again: full-jitter backoff, Retry-After, the per-run wait budget.
+The shared 429 cooldown and its adaptive (AIMD) concurrency limit live in cooldown.py.
 
 No httpx and no I/O except the injected `sleep`: the client turns each attempt into
 (error, payload, Retry-After); `Pacer.run` decides whether, and how long, to wait.
@@ -10,13 +10,26 @@ from __future__ import annotations
 import random
 import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from typing import Any
 
+from reconciler.audiostack.cooldown import Cooldown
 from reconciler.model.errors import ApiError, RateLimitedError
+
+__all__ = [
+    "AttemptResult",
+    "Clock",
+    "Cooldown",
+    "Pacer",
+    "Random",
+    "RetryPolicy",
+    "Sleep",
+    "WaitBudget",
+    "compute_backoff",
+    "parse_retry_after",
+]
 
 Sleep = Callable[[float], None]
 Clock = Callable[[], float]
@@ -32,8 +45,9 @@ class RetryPolicy:
     base_s: float = 0.5
     cap_s: float = 30.0
     budget_s: float = 300.0  # total time one run may spend waiting for retries
-    max_concurrency: int = 4
-    restore_after: int = 20  # consecutive successes that give back one slot
+    max_concurrency: int = 16  # the ceiling (`--concurrency`); never more in flight
+    start_concurrency: int = 8  # the limit a run starts with (at most the ceiling)
+    slow_factor: float = 3.0  # an answer slower than this × the fastest one does not count
 
 
 def compute_backoff(attempt: int, policy: RetryPolicy, rand: Random = random.random) -> float:
@@ -85,103 +99,6 @@ class WaitBudget:
             return True
 
 
-class Cooldown:
-    """Shared reaction to 429: nobody starts a request before `not_before`, and the number
-    of concurrent voices (`slot()`) and of requests on the wire (`request()`) halves,
-    4 → 2 → 1; `restore_after` consecutive successes give back one slot.
-    """
-
-    def __init__(
-        self, policy: RetryPolicy = RetryPolicy(), *, clock: Clock = time.monotonic
-    ) -> None:
-        self._max = max(1, policy.max_concurrency)
-        self._restore_after = policy.restore_after
-        self._clock = clock
-        self._limit = self._max
-        self._in_flight = 0
-        self._requests = 0
-        self._streak = 0
-        self._not_before = 0.0
-        self._cond = threading.Condition()
-
-    @property
-    def limit(self) -> int:
-        with self._cond:
-            return self._limit
-
-    @property
-    def in_flight(self) -> int:
-        with self._cond:
-            return self._in_flight
-
-    @property
-    def not_before(self) -> float:
-        with self._cond:
-            return self._not_before
-
-    def wait_needed(self) -> float:
-        """Seconds until new requests may start (0 when they may start now)."""
-        with self._cond:
-            return max(0.0, self._not_before - self._clock())
-
-    def record_rate_limited(self, delay_s: float) -> None:
-        """A 429 arrived: block everyone for `delay_s`; halve the limit once per block."""
-        with self._cond:
-            now = self._clock()
-            if now >= self._not_before:  # a new signal, not an echo of the current block
-                self._limit = max(1, self._limit // 2)
-            self._not_before = max(self._not_before, now + delay_s)
-            self._streak = 0
-
-    def record_success(self) -> None:
-        with self._cond:
-            self._streak += 1
-            if self._streak >= self._restore_after and self._limit < self._max:
-                self._limit += 1
-                self._streak = 0
-                self._cond.notify_all()
-
-    def drain(self) -> None:
-        """Wait until the requests already on the wire are below the current limit: a
-        429 block is waited out only after the excess has landed, so nothing sent before the
-        429 is still in flight when the block ends."""
-        with self._cond:
-            while self._requests >= self._limit:
-                self._cond.wait()
-
-    @contextmanager
-    def request(self, seen_block: float) -> Iterator[bool]:
-        """Hold one of the `limit` request slots; yields False when a new 429 block (later
-        than `seen_block`) began while this request waited: the caller waits it out and
-        asks again. A call that held its voice slot before a 429 halved the limit therefore
-        still sends under the new limit."""
-        with self._cond:
-            while self._requests >= self._limit:
-                self._cond.wait()
-            self._requests += 1
-            clear = self._not_before <= seen_block or self._clock() >= self._not_before
-        try:
-            yield clear
-        finally:
-            with self._cond:
-                self._requests -= 1
-                self._cond.notify_all()
-
-    @contextmanager
-    def slot(self) -> Iterator[None]:
-        """Hold one of the `limit` concurrent slots (apply wraps each voice in this)."""
-        with self._cond:
-            while self._in_flight >= self._limit:
-                self._cond.wait()
-            self._in_flight += 1
-        try:
-            yield
-        finally:
-            with self._cond:
-                self._in_flight -= 1
-                self._cond.notify_all()
-
-
 class Pacer:
     """One run's retry timing: policy + budget + cooldown + injected sleep/clock/random."""
 
@@ -196,6 +113,7 @@ class Pacer:
         self.policy = policy or RetryPolicy()
         self.budget = WaitBudget(self.policy.budget_s)
         self.cooldown = Cooldown(self.policy, clock=clock)
+        self._clock = clock
         self._sleep = sleep
         self._rand = rand
 
@@ -227,11 +145,21 @@ class Pacer:
         return None
 
     def run(
-        self, attempt: Callable[[], AttemptResult], *, retry: bool, method: str, path: str
+        self,
+        attempt: Callable[[], AttemptResult],
+        *,
+        retry: bool,
+        method: str,
+        path: str,
+        pace: bool = False,
     ) -> Any:
         """Call `attempt` until it succeeds; retry only when `retry` and the error is
-        transient, at most `max_attempts` times, within the wait budget."""
-        tries = 0
+        transient, at most `max_attempts` times, within the wait budget. A 429 with a
+        Retry-After is pacing, not failure: up to `2 × max_attempts` of them do not count
+        (with many requests in flight one request may meet several blocks in a row).
+        `pace`: a call not retried otherwise (a POST whose duplicate is harmless) is still
+        sent again after such a 429, which the server refused without processing it."""
+        tries = paced = 0
         while True:
             seen_block = self.cooldown.not_before
             self._check_cooldown(method, path)
@@ -239,20 +167,28 @@ class Pacer:
                 if not clear:
                     continue
                 tries += 1
+                started, epoch = self._clock(), self.cooldown.epoch
                 error, payload, wait = attempt()
                 if error is None:
-                    self.cooldown.record_success()
+                    self.cooldown.record_success(self._clock() - started, epoch)
                     return payload
                 if isinstance(error, RateLimitedError):  # before the slot is free again
                     self.cooldown.record_rate_limited(
                         wait if wait is not None else self.backoff(tries - 1)
                     )
+                elif error.transient:  # 5xx, timeout, reset: the server is struggling
+                    self.cooldown.record_overloaded()
+            limited = isinstance(error, RateLimitedError) and wait is not None
+            if limited and (retry or pace) and paced < 2 * self.policy.max_attempts:
+                paced += 1
+                tries -= 1
+                continue  # `_check_cooldown` at the top of the loop does the waiting
             if not (retry and error.transient):
                 raise error
             if tries >= self.policy.max_attempts:
-                if tries == 1:
+                if tries + paced == 1:
                     raise error
-                raise _with_note(error, f"(gave up after {tries} attempts)") from error
+                raise _with_note(error, f"(gave up after {tries + paced} attempts)") from error
             if isinstance(error, RateLimitedError):
                 continue  # `_check_cooldown` at the top of the loop does the waiting
             delay = wait if wait is not None else self.backoff(tries - 1)

@@ -22,7 +22,7 @@ class TargetOptions:
     target: str | None = None
     allow_hosts: tuple[str, ...] = ()
     max_credits: int | None = None
-    concurrency: int = 4
+    concurrency: int = 16  # the ceiling of the adaptive limit
     base: str | None = None
 
 
@@ -67,7 +67,7 @@ def target_options(args: argparse.Namespace, *, target: str | None = None) -> Ta
         target=args.target if args.target is not None else target,
         allow_hosts=tuple(args.allow_host or ()),
         max_credits=args.max_credits,
-        concurrency=getattr(args, "concurrency", 4) or 4,  # apply's flag only
+        concurrency=getattr(args, "concurrency", 16) or 16,  # apply's flag only
         base=getattr(args, "base", None),  # the plan commands' flag only
     )
 

@@ -44,7 +44,14 @@ def register(sub: Any, name: str, common: argparse.ArgumentParser) -> None:
     parser.add_argument("--yes", "-y", action="store_true", help="do not ask for confirmation")
     parser.add_argument("--expect-checksum", metavar="SHA", help="refuse unless the plan has it")
     parser.add_argument("--report", type=Path, metavar="REPORT.json", help="write the report")
-    parser.add_argument("--concurrency", type=int, default=4, metavar="N", help="voices at once")
+    parser.add_argument(
+        "--concurrency",
+        type=int,
+        default=16,
+        metavar="N",
+        help="ceiling of requests and voices at once (starts at 8, grows while answers are "
+        "fast and clean, halves on 429/5xx)",
+    )
     parser.add_argument(
         "--wait-timeout",
         "--timeout",

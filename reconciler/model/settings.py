@@ -43,7 +43,7 @@ class Settings:
     org_id: str | None = None
     remote_folder: str = "voicectl"
     max_credits: int | None = None
-    concurrency: int = 4
+    concurrency: int = 16  # the ceiling of the adaptive limit (retry.Cooldown)
     why_embedded: str = f"no {KEY_VARIABLE}"
 
     @property
@@ -98,7 +98,7 @@ def resolve_settings(
     project_owner: str | None = None,
     remote_folder: str = "voicectl",
     max_credits: int | None = None,
-    concurrency: int = 4,
+    concurrency: int = 16,
     policy: EndpointPolicy | None = None,
 ) -> Settings:
     """Pick the target: `--api emulator`, else a key in the environment, else the emulator

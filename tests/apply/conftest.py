@@ -173,8 +173,8 @@ class Rig:
             self.transport.base_url,
             options.pop("api_key", KEY),
             transport=self.transport,
-            sleep=self.clock.sleep,
-            clock=self.clock,
+            sleep=options.pop("sleep", self.clock.sleep),
+            clock=options.pop("clock", self.clock),
             rand=random.Random(7).random,
             **options,
         )

@@ -1,38 +1,46 @@
-"""Bounded concurrency (≤ 4 requests in flight, ≤ 2 after a 429: a request gate, and the block
-is waited out only once the excess requests landed) and two executes racing on overlapping
-voices: each clone exists once and is charged once."""
+"""Adaptive concurrency (AIMD: starts at 8, grows while answers are clean up to the
+ceiling, halves on a 429) and two executes racing on overlapping voices: each clone
+exists once and is charged once."""
 
 from __future__ import annotations
 
 import threading
+import time
 
 from reconciler.apply.report import ApplyReport, Outcome
+from reconciler.audiostack.retry import RetryPolicy
 from tests.apply.conftest import Rig, one_record_per_alias, plan_writes
 
 
-def test_requests_in_flight_never_exceed_four(rig: Rig) -> None:
+def test_requests_in_flight_grow_from_eight_to_the_ceiling_and_never_past_it(rig: Rig) -> None:
     rig.fault(delay_s=0.004)  # every request takes a little real time, so they overlap
-    aliases = [f"voice-{n:02d}" for n in range(12)]
-    report, _ = rig.execute([rig.declare(a, 1) for a in aliases], concurrency=8)
+    aliases = [f"voice-{n:02d}" for n in range(30)]
+    client = rig.client(retry=RetryPolicy(budget_s=600, max_concurrency=12))
+    report, _ = rig.execute([rig.declare(a, 1) for a in aliases], client=client, concurrency=12)
     assert report.exit_code == 0
     in_flight = [r["inFlight"] for r in rig.requests()]
-    assert max(in_flight) == 4
+    assert max(in_flight[:8]) <= 8  # the start: 8
+    assert max(in_flight) == 12
+    assert client.cooldown.limit == 12
 
 
-def test_a_429_halves_the_requests_in_flight(rig: Rig) -> None:
-    rig.sync_emulator_clock()
+def test_a_429_halves_the_requests_in_flight_and_clean_answers_restore_them(rig: Rig) -> None:
     rig.fault(method="POST", route="/speech/voice-cloning", status=429, retry_after=1, times=1)
     rig.fault(delay_s=0.004)  # the first matching rule fires: the 429 rule comes first
-    aliases = [f"voice-{n:02d}" for n in range(12)]
-    report, _ = rig.execute([rig.declare(a, 1) for a in aliases])
+    aliases = [f"voice-{n:02d}" for n in range(30)]
+    # real time: the requests in flight when the 429 came finish during the 1 s block
+    client = rig.client(
+        retry=RetryPolicy(budget_s=600, max_concurrency=8), sleep=time.sleep, clock=time.monotonic
+    )
+    report, _ = rig.execute([rig.declare(a, 1) for a in aliases], client=client, concurrency=8)
     assert report.exit_code == 0
     log = rig.requests()
     (hit,) = [r for r in log if r["status"] == 429]
     before = [r["inFlight"] for r in log if r["time"] < hit["time"]]
-    # requests started after the Retry-After; 20 successes later a slot comes back
-    after = [r["inFlight"] for r in log if r["time"] >= hit["time"] + 1][:15]
-    assert max(before) == 4
-    assert len(after) == 15 and max(after) <= 2
+    after = [r["inFlight"] for r in log if r["time"] >= hit["time"] + 1]
+    assert 4 < max(before) <= 8
+    assert max(after[:4]) <= 4  # halved: 8 → 4
+    assert max(after) > 4 and client.cooldown.limit == 8  # grown back, one per window
     one_record_per_alias(rig, aliases)
 
 

@@ -74,7 +74,7 @@ def test_killed_applies_converge_to_one_clone_per_alias_and_one_upload_per_file(
 ) -> None:
     aliases = [f"voice-{n:02d}" for n in range(10)]
     spec, declared = _spec(rig, aliases)
-    rig.fault(delay_s=0.02)  # a full run takes ~0.5 s, so the kills land mid-way
+    rig.fault(delay_s=0.08)  # a full run takes ~0.5 s at 8 in flight: the kills land mid-way
     chance = random.Random(SEED)
     progress: list[tuple[int, int]] = []
     for _ in range(KILLS):

@@ -106,7 +106,8 @@ def test_a_429_storm_with_retry_after_creates_every_voice_once(rig: Rig) -> None
     # no request started while a Retry-After was running. Requests that were already on
     # their way when the 429 was answered may still arrive inside the window (under load,
     # later than its timestamp): at most the other slots in flight, never a new wave.
-    in_flight_elsewhere = 4 - 1
+    # the limit starts at 8 and at 5 requests a second no clean window lets it grow
+    in_flight_elsewhere = 8 - 1
     for hit in limited:
         early = [r for r in log if hit["time"] + 1e-3 < r["time"] < hit["time"] + 1 - 1e-3]
         assert len(early) <= in_flight_elsewhere, (hit, early)

@@ -165,7 +165,7 @@ def test_a_429_retry_after_is_honoured_before_the_next_request(rig: EmulatorRig)
     client.get_clones(Alias("anna"))
     assert rig.clock.sleeps == [2.0]
     assert [r["status"] for r in rig.requests()] == [429, 200]
-    assert client.cooldown.limit == 2
+    assert client.cooldown.limit == 4  # 8 → 4
 
 
 def test_a_hanging_get_is_retried(rig: EmulatorRig) -> None:

@@ -63,28 +63,55 @@ def test_wait_budget_refuses_what_it_cannot_cover_without_spending() -> None:
     assert budget.remaining_s == 0
 
 
-def test_cooldown_halves_once_per_block_and_restores_after_20_successes(clock: FakeClock) -> None:
-    cooldown = Cooldown(RetryPolicy(max_concurrency=4, restore_after=20), clock=clock)
+def test_cooldown_starts_at_8_and_grows_by_one_per_clean_window_up_to_the_ceiling(
+    clock: FakeClock,
+) -> None:
+    cooldown = Cooldown(RetryPolicy(max_concurrency=10), clock=clock)
+    assert (cooldown.limit, cooldown.ceiling) == (8, 10)
+    for _ in range(7):
+        cooldown.record_success(0.1)
+    assert cooldown.limit == 8
+    cooldown.record_success(0.1)  # a full window of 8 fast, clean answers
+    assert cooldown.limit == 9
+    for _ in range(9 + 10 + 10):
+        cooldown.record_success(0.1)
+    assert cooldown.limit == 10  # never above the ceiling
+    assert Cooldown(RetryPolicy(max_concurrency=3)).limit == 3  # the start is at most it
+
+
+def test_slow_answers_do_not_grow_the_limit(clock: FakeClock) -> None:
+    cooldown = Cooldown(RetryPolicy(), clock=clock)
+    cooldown.record_success(0.1)  # the fastest answer so far
+    for _ in range(20):
+        cooldown.record_success(0.1)
+        cooldown.record_success(0.6)  # more than 3 × 0.1 s + 50 ms: breaks the streak
+    assert cooldown.limit == 8
+
+
+def test_cooldown_halves_once_per_429_block_and_once_per_window_of_5xx(clock: FakeClock) -> None:
+    cooldown = Cooldown(RetryPolicy(), clock=clock)
     cooldown.record_rate_limited(2)
     cooldown.record_rate_limited(2)  # an echo inside the same block: no second halving
-    assert (cooldown.limit, cooldown.wait_needed()) == (2, 2)
+    assert (cooldown.limit, cooldown.wait_needed()) == (4, 2)
     clock.now += 2
     cooldown.record_rate_limited(1)
-    assert cooldown.limit == 1
-    clock.now += 1
-    cooldown.record_rate_limited(1)
-    assert cooldown.limit == 1  # never below one
-    for _ in range(19):
-        cooldown.record_success()
-    assert cooldown.limit == 1
-    cooldown.record_success()
     assert cooldown.limit == 2
-    for _ in range(40):
-        cooldown.record_success()
-    assert cooldown.limit == 4
-    for _ in range(40):
-        cooldown.record_success()
-    assert cooldown.limit == 4  # never above the maximum
+    for _ in range(2):
+        cooldown.record_success(0.1)
+    assert cooldown.limit == 3
+    cooldown.record_overloaded()  # a 5xx 2 answers after the cut: an echo of that signal
+    assert cooldown.limit == 3
+    cooldown.record_success(0.1)
+    cooldown.record_overloaded()  # a full window (3 answers) since the cut
+    assert cooldown.limit == 1
+    cooldown.record_overloaded()  # the same burst
+    assert cooldown.limit == 1  # never below one
+    for _ in range(1 + 2 + 3 + 4):
+        cooldown.record_success(0.1)
+    assert cooldown.limit == 5
+    cooldown.record_overloaded()
+    cooldown.record_overloaded()  # an echo: fewer than 2 answers since the cut
+    assert cooldown.limit == 2
 
 
 def test_cooldown_slots_bound_concurrency() -> None:
@@ -144,7 +171,7 @@ def test_pacer_blocks_every_caller_until_the_retry_after_of_a_429(clock: FakeClo
     attempt = _outcomes((limited, None, 3.0), (None, "done", None), (None, "other", None))
     assert pacer.run(attempt, retry=True, method="GET", path="/x") == "done"  # type: ignore[arg-type]
     assert clock.sleeps == [3.0]
-    assert pacer.cooldown.limit == 2
+    assert pacer.cooldown.limit == 4  # 8 → 4
     clock.now -= 1  # another worker starting "before T" waits for the rest of the block
     assert pacer.run(attempt, retry=True, method="GET", path="/y") == "other"  # type: ignore[arg-type]
     assert clock.sleeps == [3.0, 1.0]

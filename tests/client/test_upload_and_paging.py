@@ -12,7 +12,12 @@ import pytest
 
 from reconciler.audiostack.retry import RetryPolicy
 from reconciler.audiostack.uploadbody import hashed_chunks
-from reconciler.model.errors import BadRequestError, TransportError, UploadMismatchError
+from reconciler.model.errors import (
+    BadRequestError,
+    ServerError,
+    TransportError,
+    UploadMismatchError,
+)
 from reconciler.model.values import FolderId, Sha256
 from tests.client.conftest import KEY, envelope, reply
 
@@ -160,3 +165,28 @@ def test_deadline_bounds_a_slow_exchange_even_with_mock_transport(
     assert str(caught.value) == (
         "GET /speech/voice-cloning?alias=anna: no complete response within 12 s"
     )
+
+
+def test_a_file_slot_refused_with_429_is_asked_for_again_after_its_retry_after(
+    make_client: MakeClient, tmp_path: Path, clock: Any
+) -> None:
+    path, sha = _audio(tmp_path)
+    client, peer = make_client(
+        reply(429, {"message": "Too Many Requests"}, retry_after="2"),
+        reply(200, SLOT),
+        reply(200),
+    )
+    remote = client.upload(FolderId("fold-1"), "x-take.wav", path, sha, confirm=False)
+    assert (remote.file_id, remote.status) == ("file-1", "pending")
+    assert peer.paths == ["POST /files", "POST /files", "PUT /bucket/file-1"]
+    assert clock.sleeps == [2.0]
+
+
+def test_a_file_slot_that_fails_with_500_is_not_asked_for_again(
+    make_client: MakeClient, tmp_path: Path
+) -> None:
+    path, sha = _audio(tmp_path)
+    client, peer = make_client(reply(500, {"message": "boom"}), reply(200, SLOT))
+    with pytest.raises(ServerError, match="HTTP 500"):
+        client.upload(FolderId("fold-1"), "x-take.wav", path, sha, confirm=False)
+    assert peer.paths == ["POST /files"]  # it may have landed: uploads.py re-lists first
