@@ -21,6 +21,12 @@ def register(sub: Any, name: str, common: argparse.ArgumentParser) -> None:
     )
     add_plan_arguments(parser)
     parser.add_argument("--format", choices=("text", "json", "markdown"), default="text")
+    parser.add_argument(
+        "--issue",
+        action="store_true",
+        help="keep one GitHub issue per target: open it on drift, edit it while drift lasts, "
+        "close it when drift clears (GITHUB_TOKEN, GITHUB_REPOSITORY)",
+    )
     parser.set_defaults(handler=run)
 
 
@@ -41,4 +47,37 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     data = show_plan(checked, args, ctx, ws)
     if getattr(args, "format", "text") != "text":  # stdout is JSON/Markdown: say it on stderr
         ctx.err.print(drift_line(data), markup=False, highlight=False, soft_wrap=True)
+    if getattr(args, "issue", False):
+        _sync_issue(ctx, data, drifted=bool(checked.drifted))
     return ExitCode.CHANGES if checked.drifted else ExitCode.SUCCESS
+
+
+def _sync_issue(ctx: Context, data: dict[str, Any], *, drifted: bool) -> None:
+    """Open, edit or close this target's drift issue (github/issues.py)."""
+    import httpx
+
+    from reconciler.github.api import GitHubApi
+    from reconciler.github.context import load_pr_context
+    from reconciler.github.issues import drift_marker, sync_drift_issue
+    from reconciler.redact import scrub
+    from reconciler.render.markdown import render_markdown
+
+    target = str(data["target"]["name"])
+    body = None
+    if drifted:
+        env = ctx.environ
+        run = env.get("GITHUB_RUN_ID", "")
+        server = env.get("GITHUB_SERVER_URL", "https://github.com").rstrip("/")
+        link = (
+            f"\n[Workflow run]({server}/{env.get('GITHUB_REPOSITORY', '')}/actions/runs/{run})\n"
+            if run.isdigit()
+            else ""
+        )
+        body = scrub(f"{drift_marker(target)}\n{render_markdown(data, max_chars=60_000)}{link}")
+    gh = load_pr_context(ctx.environ, require_pr=False)
+    with httpx.Client() as http:
+        result = sync_drift_issue(
+            GitHubApi(http, gh.api_url, gh.repository, gh.token), target, body
+        )
+    shown = f" #{result.number}" if result.number else ""
+    ctx.err.print(f"drift issue{shown}: {result.action}", markup=False, highlight=False)

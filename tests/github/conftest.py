@@ -26,6 +26,7 @@ def github(_served_github: FakeGitHub) -> Iterator[FakeGitHub]:
     with fake.lock:
         fake.comments.clear()
         fake.pulls_by_commit.clear()
+        fake.issues.clear()
         fake.requests.clear()
         fake.faults.clear()
         fake.commit_then_fail.clear()

@@ -1,8 +1,9 @@
 """A loopback fake of the few GitHub REST endpoints voicectl calls.
 
-Issue comments (list with Link pagination, create, update), the pull requests of a commit,
-and a request log. Every call must carry `Authorization: Bearer <token>`; faults can be
-queued per method. Stdlib only (ThreadingHTTPServer on 127.0.0.1, port 0).
+Issue comments (list with Link pagination, create, update), issues (list the open ones,
+create, edit, close), the pull requests of a commit, and a request log. Every call must
+carry `Authorization: Bearer <token>`; faults can be queued per method. Stdlib only
+(ThreadingHTTPServer on 127.0.0.1, port 0).
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ class FakeGitHub:
     repository: str = "acme/voices"
     comments: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
     pulls_by_commit: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    issues: dict[int, dict[str, Any]] = field(default_factory=dict)
     requests: list[Recorded] = field(default_factory=list)
     faults: list[tuple[str, int]] = field(default_factory=list)  # (method, status) consumed once
     # methods whose next call is carried out, then answered 502 (a lost reply)
@@ -110,6 +112,30 @@ class FakeGitHub:
                         comment["body"] = body["body"]
                         return 200, {}, comment
             return 404, {}, {"message": "Not Found"}
+        if path == f"/repos/{self.repository}/issues":
+            if method == "GET":  # GitHub's default: open issues only
+                open_ones = [i for i in self.issues.values() if i["state"] == "open"]
+                return self._list(path, open_ones, query)
+            if method == "POST":
+                self.next_id += 1
+                number = self.next_id
+                self.issues[number] = {
+                    "number": number,
+                    "title": body["title"],
+                    "body": body["body"],
+                    "labels": [{"name": n} for n in body.get("labels", [])],
+                    "state": "open",
+                    "user": dict(BOT),
+                    "author_association": "NONE",
+                    "html_url": f"https://github.test/{self.repository}/issues/{number}",
+                }
+                return 201, {}, self.issues[number]
+        if (m := re.fullmatch(rf"/repos/{repo}/issues/(\d+)", path)) and method == "PATCH":
+            issue = self.issues.get(int(m[1]))
+            if issue is None:
+                return 404, {}, {"message": "Not Found"}
+            issue.update({k: v for k, v in body.items() if k in ("body", "state", "title")})
+            return 200, {}, issue
         if (m := re.fullmatch(rf"/repos/{repo}/commits/([0-9a-f]+)/pulls", path)) and (
             method == "GET"
         ):

@@ -56,6 +56,20 @@ def test_every_uses_is_pinned_to_a_full_commit_sha_with_a_version_comment():
                 assert re.search(r"@[0-9a-f]{40} # v\d+\.\d+\.\d+$", line), f"{path.name}: {line}"
 
 
+WRITES = {
+    ("voices-plan.yml", "plan", "pull-requests"),
+    ("voices-drift.yml", "drift", "issues"),
+}
+
+
+def test_the_drift_job_keeps_one_issue_per_target():
+    drift = _workflows()["voices-drift.yml"]["jobs"]["drift"]
+    (step,) = [s for s in drift["steps"] if s.get("with", {}).get("command") == "drift"]
+    assert step["with"]["args"] == "--issue"
+    assert step["env"]["GITHUB_TOKEN"] == "${{ github.token }}"
+    assert drift["permissions"] == {"contents": "read", "issues": "write"}
+
+
 def test_every_job_has_explicit_least_privilege_permissions():
     for name, doc in _workflows().items():
         assert doc["permissions"] == {}, f"{name}: workflow-level permissions must be {{}}"
@@ -63,8 +77,8 @@ def test_every_job_has_explicit_least_privilege_permissions():
             assert "permissions" in job, f"{name}: job {job_name} has no permissions"
             for scope, level in job["permissions"].items():
                 assert level in ("read", "write"), f"{name}: {job_name}.{scope}={level}"
-                if level == "write":
-                    assert (name, job_name, scope) == ("voices-plan.yml", "plan", "pull-requests")
+                if level == "write":  # the sticky plan comment and the drift issue only
+                    assert (name, job_name, scope) in WRITES, (name, job_name, scope)
 
 
 def test_no_pull_request_target_anywhere():
