@@ -26,7 +26,7 @@ class TargetOptions:
     base: str | None = None
 
 
-def add_target_arguments(parser: argparse.ArgumentParser) -> None:
+def add_target_arguments(parser: argparse.ArgumentParser, *, budget: bool = True) -> None:
     parser.add_argument(
         "--api",
         metavar="URL|emulator",
@@ -39,7 +39,8 @@ def add_target_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="HOST",
         help="also allow sending the key to HOST (repeatable; also VOICECTL_ALLOW_HOSTS)",
     )
-    parser.add_argument("--max-credits", type=int, metavar="N", help="budget for this run")
+    if budget:  # not for commands that spend nothing (status)
+        parser.add_argument("--max-credits", type=int, metavar="N", help="budget for this run")
 
 
 def add_plan_arguments(parser: argparse.ArgumentParser) -> None:
@@ -55,7 +56,11 @@ def add_plan_arguments(parser: argparse.ArgumentParser) -> None:
         "--retry-failed", action="store_true", help="plan a new create for failed clones"
     )
     parser.add_argument(
-        "--detail", choices=("summary", "changes", "full"), default="changes", help="how much"
+        "--detail",
+        choices=("summary", "changes", "full"),
+        default="changes",
+        help="summary: the summary line only; changes (default): every change, unchanged and "
+        "adopted voices counted; full: every voice",
     )
 
 
@@ -66,7 +71,7 @@ def target_options(args: argparse.Namespace, *, target: str | None = None) -> Ta
         api=args.api,
         target=args.target if args.target is not None else target,
         allow_hosts=tuple(args.allow_host or ()),
-        max_credits=args.max_credits,
+        max_credits=getattr(args, "max_credits", None),
         concurrency=getattr(args, "concurrency", 16) or 16,  # apply's flag only
         base=getattr(args, "base", None),  # the plan commands' flag only
     )
@@ -75,8 +80,8 @@ def target_options(args: argparse.Namespace, *, target: str | None = None) -> Ta
 def selection_of(args: argparse.Namespace) -> Selection:
     """The Selection of a command registered with add_plan_arguments."""
     return Selection(
-        only=tuple(args.only or ()),
-        changed=args.changed,
-        base=args.base,
-        retry_failed=args.retry_failed,
+        only=tuple(getattr(args, "only", None) or ()),
+        changed=getattr(args, "changed", False),
+        base=getattr(args, "base", None),
+        retry_failed=getattr(args, "retry_failed", False),
     )

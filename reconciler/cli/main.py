@@ -95,6 +95,7 @@ def _make_consoles(environ: Mapping[str, str], stdout: TextIO, stderr: TextIO, n
             file=stream,
             highlight=False,
             no_color=plain,
+            color_system=None if plain else "auto",  # plain: no bold either, no ANSI at all
             width=width,
             emoji=False,
             markup=False,
@@ -103,6 +104,19 @@ def _make_consoles(environ: Mapping[str, str], stdout: TextIO, stderr: TextIO, n
         )
 
     return console(stdout), console(stderr)
+
+
+def _parse(parser: argparse.ArgumentParser, argv: Sequence[str] | None) -> argparse.Namespace:
+    """parse_args, except that an option the subcommand does not take is reported with
+    that subcommand's usage (`voicectl status: error: unrecognized arguments: --format`)."""
+    args, extra = parser.parse_known_args(argv)
+    if extra:
+        commands = next(
+            (a for a in parser._actions if isinstance(a, argparse._SubParsersAction)), None
+        )
+        chosen = commands.choices.get(getattr(args, "command", None) or "") if commands else None
+        (chosen or parser).error(f"unrecognized arguments: {' '.join(extra)}")
+    return args
 
 
 def main(
@@ -127,7 +141,7 @@ def main(
     parser = build_parser()
     try:  # usage errors and --help go to the streams this call was given
         with contextlib.redirect_stderr(err_stream), contextlib.redirect_stdout(out_stream):
-            args = parser.parse_args(argv)
+            args = _parse(parser, argv)
     except SystemExit as exc:
         return int(exc.code or 0)
     for flag in ("debug", "no_color", "quiet"):

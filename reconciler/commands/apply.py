@@ -38,8 +38,18 @@ NO_TTY_HINT = (
 
 
 def register(sub: Any, name: str, common: argparse.ArgumentParser) -> None:
-    parser = sub.add_parser(name, parents=[common], help="upload, create and wait (writes)")
-    parser.add_argument("plan_file", nargs="?", type=Path, metavar="PLAN.json")
+    from reconciler.cli.helptext import parser_options
+
+    parser = sub.add_parser(
+        name, parents=[common], help="upload, create and wait (writes)", **parser_options(name)
+    )
+    parser.add_argument(
+        "plan_file",
+        nargs="?",
+        type=Path,
+        metavar="PLAN.json",
+        help="a plan saved by `voicectl plan --out`: apply refuses (exit 3) if it is stale",
+    )
     add_plan_arguments(parser)
     parser.add_argument("--yes", "-y", action="store_true", help="do not ask for confirmation")
     parser.add_argument("--expect-checksum", metavar="SHA", help="refuse unless the plan has it")

@@ -12,12 +12,16 @@ from typing import Any
 
 from reconciler.cli.arguments import add_plan_arguments
 from reconciler.cli.context import Context
+from reconciler.cli.helptext import parser_options
 from reconciler.model.exitcodes import ExitCode
 
 
 def register(sub: Any, name: str, common: argparse.ArgumentParser) -> None:
     parser = sub.add_parser(
-        name, parents=[common], help="check the remote against the declarations (0 ok, 2 drift)"
+        name,
+        parents=[common],
+        help="check the remote against the declarations (0 ok, 2 drift)",
+        **parser_options(name),
     )
     add_plan_arguments(parser)
     parser.add_argument("--format", choices=("text", "json", "markdown"), default="text")

@@ -10,7 +10,11 @@ from reconciler.model.exitcodes import ExitCode
 
 
 def register(sub: Any, name: str, common: argparse.ArgumentParser) -> None:
-    parser = sub.add_parser(name, parents=[common], help="print the engine rules table")
+    from reconciler.cli.helptext import parser_options
+
+    parser = sub.add_parser(
+        name, parents=[common], help="print the engine rules table", **parser_options(name)
+    )
     parser.set_defaults(handler=run)
 
 

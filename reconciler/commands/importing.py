@@ -9,6 +9,7 @@ from typing import Any
 
 from reconciler.cli.arguments import add_target_arguments
 from reconciler.cli.context import Context
+from reconciler.cli.helptext import parser_options
 from reconciler.cli.workspace import Workspace
 from reconciler.model.errors import ConfigError, SelectorError
 from reconciler.model.exitcodes import ExitCode
@@ -16,7 +17,10 @@ from reconciler.model.exitcodes import ExitCode
 
 def register(sub: Any, name: str, common: argparse.ArgumentParser) -> None:
     parser = sub.add_parser(
-        name, parents=[common], help="write declarations for clones that already exist remotely"
+        name,
+        parents=[common],
+        help="write declarations for clones that already exist remotely",
+        **parser_options(name),
     )
     add_target_arguments(parser)
     parser.add_argument("aliases", nargs="*", metavar="ALIAS", help="aliases to import")

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from reconciler.cli.arguments import add_plan_arguments
 from reconciler.cli.context import Context
+from reconciler.cli.helptext import parser_options
 from reconciler.model.errors import ConfigError
 from reconciler.model.exitcodes import ExitCode
 
@@ -20,7 +21,10 @@ if TYPE_CHECKING:
 
 def register(sub: Any, name: str, common: argparse.ArgumentParser) -> None:
     parser = sub.add_parser(
-        name, parents=[common], help="show what apply would do and what it costs (GET only)"
+        name,
+        parents=[common],
+        help="show what apply would do and what it costs (GET only)",
+        **parser_options(name),
     )
     add_plan_arguments(parser)
     parser.add_argument("--format", choices=("text", "json", "markdown"), default="text")

@@ -5,16 +5,23 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from reconciler.cli.arguments import add_plan_arguments
+from reconciler.cli.arguments import add_target_arguments
 from reconciler.cli.context import Context
+from reconciler.cli.helptext import parser_options
 from reconciler.model.exitcodes import ExitCode
 
 
 def register(sub: Any, name: str, common: argparse.ArgumentParser) -> None:
     parser = sub.add_parser(
-        name, parents=[common], help="remote status of every declared voice (GET only)"
+        name,
+        parents=[common],
+        help="remote status of every declared voice (GET only)",
+        **parser_options(name),
     )
-    add_plan_arguments(parser)
+    add_target_arguments(parser, budget=False)  # status spends nothing: no --max-credits
+    parser.add_argument(
+        "--only", action="append", metavar="GLOB", help="only aliases matching GLOB (repeatable)"
+    )
     parser.set_defaults(handler=run)
 
 

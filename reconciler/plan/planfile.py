@@ -89,6 +89,11 @@ def validate_plan_data(data: object, where: str = "plan") -> None:
     if not isinstance(data, dict):
         raise PlanFileError(f"{where}: not a voicectl plan (expected a JSON object)")
     version = data.get("format_version")
+    if version is None:  # some other JSON file, not an old or new plan
+        raise PlanFileError(
+            f"{where}: not a voicectl plan (no format_version)\n"
+            "  hint: make one with `voicectl plan --out plan.json`"
+        )
     if version != FORMAT_VERSION:
         raise PlanFileError(
             f"{where}: unsupported plan format_version {version!r} "
