@@ -96,7 +96,7 @@ def test_only_glob_matching_no_alias_exits_1(repo: Repo, emu: Emu) -> None:
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        (("plan", "--bogus"), "voicectl: error: unrecognized arguments: --bogus\n"),
+        (("plan", "--bogus"), "voicectl plan: error: unrecognized arguments: --bogus\n"),
         (
             ("plan", "--format", "yaml"),
             "voicectl plan: error: argument --format: invalid choice: 'yaml' "

@@ -79,4 +79,4 @@ def test_targets_with_broken_yaml_fails_without_a_traceback(tmp_path: Path) -> N
 def test_targets_rejects_arguments(tmp_path: Path) -> None:
     code, out, err = _run(tmp_path, "prod")
     assert (code, out) == (1, "")
-    assert err.splitlines()[-1] == "voicectl: error: unrecognized arguments: prod"
+    assert err.splitlines()[-1] == "voicectl targets: error: unrecognized arguments: prod"
