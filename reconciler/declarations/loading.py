@@ -17,10 +17,12 @@ from typing import Any
 
 from reconciler.audio.cache import AudioCache
 from reconciler.declarations.project import PROJECT_FILE, ProjectConfig, project_from_data
+from reconciler.declarations.quality import ProgressFn, assess_results
 from reconciler.declarations.schema import check_document
 from reconciler.declarations.voicefile import FileResult, check_voice_file
 from reconciler.declarations.yamlsrc import read_yaml
 from reconciler.model.errors import DeclarationError, Diagnostic, Location, Severity
+from reconciler.model.quality import VoiceQuality
 from reconciler.model.values import AudioInfo, Declaration, DeclaredFile
 from reconciler.safeopen import UnsafeFile, shown, walk_files
 
@@ -35,6 +37,7 @@ class Declarations:
     voices: tuple[Declaration, ...]
     warnings: tuple[Diagnostic, ...] = ()
     checked: int = 0  # YAML files checked and reported on
+    quality: tuple[VoiceQuality, ...] = ()  # per reported voice, sorted by alias
 
 
 def load_project(root: Path) -> ProjectConfig:
@@ -75,11 +78,14 @@ def load_declarations(
     project: ProjectConfig | None = None,
     cache_dir: Path | None = None,
     parallel_min: int = PARALLEL_MIN,
+    assess: bool = True,
+    progress: ProgressFn | None = None,
 ) -> Declarations:
     """Check the voices directory (or only `paths`, with cross-file rules still seeing the
     whole directory) and return the declarations, or raise DeclarationError.
 
-    From `parallel_min` files on, half of the files are checked in a forked process."""
+    From `parallel_min` files on, half of the files are checked in a forked process.
+    `assess`: also measure the audio of the reported voices (quality.py)."""
     root = root.resolve()
     project = project or load_project(root)
     tree = find_voice_files(root, project.voices_dir)
@@ -98,7 +104,9 @@ def load_declarations(
     with _no_cyclic_gc():
         results = _check_all(root, jobs, project, cache, {}, parallel_min=parallel_min)
     cache.save()
-    return _conclude(results, chosen, problems)
+    reported = [r for r in results if r.path in chosen]
+    quality = assess_results(root, reported, project, cache_dir, progress) if assess else ()
+    return _conclude(results, chosen, problems, quality)
 
 
 def load_declarations_from_texts(
@@ -221,7 +229,10 @@ def _run_jobs(
 
 
 def _conclude(
-    results: list[FileResult], chosen: set[str], problems: list[Diagnostic]
+    results: list[FileResult],
+    chosen: set[str],
+    problems: list[Diagnostic],
+    quality: tuple[VoiceQuality, ...] = (),
 ) -> Declarations:
     by_alias: dict[str, list[FileResult]] = {}
     for result in results:
@@ -254,7 +265,7 @@ def _conclude(
         raise DeclarationError(tuple(problems))
     voices = sorted((r.declaration for r in reported if r.declaration), key=lambda d: d.alias)
     warnings = tuple(sorted(problems, key=Diagnostic.sort_key))
-    return Declarations(tuple(voices), warnings, len(reported))
+    return Declarations(tuple(voices), warnings, len(reported), quality)
 
 
 def _error(location: Location, message: str, hint: str | None = None) -> Diagnostic:

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from reconciler.declarations.qualityconfig import merge_quality
+from reconciler.model.quality import QualitySettings
 from reconciler.model.settings import TargetConfig
 
 PROJECT_FILE = "voicectl.yaml"
@@ -29,6 +31,7 @@ class ProjectConfig:
     scope: tuple[str, ...] = ()
     targets: Mapping[str, TargetConfig] = field(default_factory=dict)
     source: str | None = None  # repo-relative path of the file, None when absent
+    quality: QualitySettings = field(default_factory=QualitySettings)
 
     @property
     def target_names(self) -> tuple[str, ...]:
@@ -58,6 +61,7 @@ def project_from_data(data: Mapping[str, Any] | None, source: str | None) -> Pro
         scope=tuple(data.get("scope", ())),
         targets=targets,
         source=source,
+        quality=merge_quality(QualitySettings(), data.get("quality")),
     )
 
 

@@ -39,6 +39,8 @@ class FileResult:
     alias: str | None = None  # also set when the file has errors, for the duplicate check
     alias_at: Location | None = None
     replaces_at: Location | None = None
+    quality: Any = None  # the voice's `quality:` value (schema-valid), for quality.py
+    files_at: Location | None = None  # the `files:` key: where voice-wide findings point
 
 
 def check_voice_file(
@@ -77,6 +79,7 @@ def check_voice_file(
         result.declaration = built
         where = {name: doc.locate((name,)) for name in ("engine", "consent", "language")}
         where["files"] = doc.locate(("files",), key=True)
+        result.quality, result.files_at = data.get("quality"), where["files"]
         result.diagnostics.extend(check_engine_rules(built, where))
     else:
         result.diagnostics.extend(built)
