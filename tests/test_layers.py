@@ -61,6 +61,11 @@ THIRD_PARTY: dict[str, set[str]] = {
     "mutagen": {"audio", "emulator"},
     "httpx": {"audiostack", "github", "cli", "commands", "emulator.transport"},
     "rich": {"render", "cli", "commands"},
+    # the audio-quality measures (reconciler/audio only; the emulator has its own checks)
+    "numpy": {"audio"},
+    "soundfile": {"audio.decode"},
+    "soxr": {"audio.vad"},
+    "webrtcvad": {"audio.vad"},
 }
 # Rule 6: the pure core does no I/O.
 PURE = {"plan.diff", "plan.plan", "plan.change", "plan.planjson", "plan.essence", "plan.policy"}

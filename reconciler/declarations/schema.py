@@ -125,6 +125,7 @@ def _fast_checker() -> Callable[[Any], bool]:
             and ("replaces" not in d or _str_ok(d["replaces"], alias))
             and ("adopt" not in d or d["adopt"] == "force")
             and ("targets" not in d or _list_ok(d["targets"], target, empty=False))
+            and "quality" not in d  # rare: jsonschema checks its nested shape
         )
 
     return check

@@ -72,6 +72,8 @@ def plan_repository(source: PlanSource, selection: Selection, api: VoiceApi) -> 
     remote = fetch_state(
         api, sorted(wanted), folder_name=source.remote_folder, declared_file_ids=file_ids
     )
+    shown = {v.alias for v in declared}
+    quality = tuple(q for q in loaded.quality if q.alias in shown)
     policy = Policy(
         owner=source.owner,
         target=source.target,
@@ -83,9 +85,9 @@ def plan_repository(source: PlanSource, selection: Selection, api: VoiceApi) -> 
         only=frozenset(wanted) if selection.only else None,
     )
     plan = (
-        compare_pr(declared, base, remote, policy, warnings=loaded.warnings)
+        compare_pr(declared, base, remote, policy, warnings=loaded.warnings, quality=quality)
         if base is not None
-        else compare(declared, remote, policy, warnings=loaded.warnings)
+        else compare(declared, remote, policy, warnings=loaded.warnings, quality=quality)
     )
     # an unknown or repeated file_id, or too little audio in total: refused before any
     # upload; a short uploaded file (the server discards it) is a warning of the plan

@@ -11,6 +11,7 @@ from dataclasses import replace
 
 from reconciler.model.engines import engine_limits
 from reconciler.model.errors import Diagnostic
+from reconciler.model.quality import VoiceQuality
 from reconciler.model.values import (
     LANGUAGE_KEY,
     MANAGED_BY_KEY,
@@ -54,11 +55,15 @@ def compare(
     policy: Policy,
     *,
     warnings: Sequence[Diagnostic] = (),
+    quality: Sequence[VoiceQuality] = (),
 ) -> Plan:
     """Classify every declared alias (and every remote one when the listing is complete).
-    `warnings` (load warnings of the declarations) travel with the plan."""
+    `warnings` (load warnings of the declarations) and `quality` (their audio figures)
+    travel with the plan."""
     changes = _classify(declared, remote, policy)
-    return _finish(changes, declared, remote, policy, base_compared=False, warnings=warnings)
+    return _finish(
+        changes, declared, remote, policy, base_compared=False, warnings=warnings, quality=quality
+    )
 
 
 def compare_pr(
@@ -68,12 +73,15 @@ def compare_pr(
     policy: Policy,
     *,
     warnings: Sequence[Diagnostic] = (),
+    quality: Sequence[VoiceQuality] = (),
 ) -> Plan:
     """Plan head and base against the same remote; split PR changes from pre-existing ones."""
     changes = mark_origins(_classify(head, remote, policy), _classify(base, remote, policy))
     changes = block_pr_edits(changes, head, base)
     declared = [*head, *base]
-    return _finish(changes, declared, remote, policy, base_compared=True, warnings=warnings)
+    return _finish(
+        changes, declared, remote, policy, base_compared=True, warnings=warnings, quality=quality
+    )
 
 
 def _finish(
@@ -84,6 +92,7 @@ def _finish(
     *,
     base_compared: bool,
     warnings: Sequence[Diagnostic],
+    quality: Sequence[VoiceQuality],
 ) -> Plan:
     changes = [c for c in changes if policy.shows(c.alias)]
     changes, budget = apply_budget(changes, policy.max_credits, remote.credits_remaining)
@@ -99,6 +108,7 @@ def _finish(
         base_compared=base_compared,
         complete_listing=remote.complete_listing,
         diagnostics=tuple(warnings),
+        quality=tuple(q for q in quality if policy.shows(q.alias)),
     )
 
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from reconciler import __version__
 from reconciler.model.errors import Diagnostic
+from reconciler.model.quality import VoiceQuality
 from reconciler.model.values import Discard
 from reconciler.plan.change import (
     WRITE_ACTIONS,
@@ -22,6 +23,7 @@ from reconciler.plan.change import (
     FieldValue,
     Origin,
 )
+from reconciler.plan.qualityjson import voice_quality_dict
 from reconciler.plan.planjson import (
     FORMAT_VERSION,
     action_dict,
@@ -72,6 +74,7 @@ class Plan:
     base_compared: bool = False  # two sections: PR changes and pre-existing
     complete_listing: bool = True
     drift_check: bool = False  # `voicectl drift`: exit_reason drift / no_drift
+    quality: tuple[VoiceQuality, ...] = ()  # audio figures of the declared voices
 
     def __post_init__(self) -> None:
         ordered = tuple(sorted(self.changes, key=lambda c: (c.alias, c.action.value)))
@@ -169,4 +172,5 @@ class Plan:
             "remote_fingerprint": self.remote_fingerprint,
             "exit_reason": self.exit_reason,
             "checksum": checksum_of(self.target, actions),
+            "quality": [voice_quality_dict(q) for q in self.quality],
         }

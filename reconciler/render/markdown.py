@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from reconciler.plan.plan import Plan
+from reconciler.render.qualitytext import discard_lines, level, span, written_quality
 from reconciler.render.wording import (
     SECTION_PR,
     SYMBOLS,
@@ -174,4 +175,33 @@ def render_markdown(
         pieces.append(closer)
     if omitted:
         pieces.append(_MORE.format(n=f"{omitted:,}", s="" if omitted == 1 else "s"))
+    table = quality_table(data)
+    if table and used + len(table) <= limit:
+        pieces.append(table)
     return "".join(pieces)
+
+
+def quality_table(data: Mapping[str, Any]) -> str:
+    """Collapsible "Audio quality" table: one row per voice the plan would create."""
+    quality = written_quality(data)
+    if not quality:
+        return ""
+    rows = [
+        "<details>\n<summary>Audio quality ("
+        + f"{len(quality)} voice{'s' if len(quality) != 1 else ''})</summary>\n\n",
+        "| Voice | Files | Speech | Loudness | Peak | Worst finding |\n",
+        "|---|---|---|---|---|---|\n",
+    ]
+    for alias, voice in quality.items():
+        worst = [voice["worst"] or "none", *discard_lines(voice)]
+        cells = [
+            escape_text(alias),
+            str(len([f for f in voice["files"] if not f["consent"]])),
+            escape_text(span(voice["audio_s"], voice["speech_s"])),
+            escape_text(level(voice["loudness_lufs"], "LUFS")),
+            escape_text(level(voice["peak_dbfs"], "dBFS")),
+            "<br>".join(escape_text(w) for w in worst),
+        ]
+        rows.append("| " + " | ".join(cells) + " |\n")
+    return "".join(rows) + "\n</details>\n\n"
+

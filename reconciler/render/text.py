@@ -23,6 +23,7 @@ from reconciler.render.wording import (
     sections,
     summary_line,
 )
+from reconciler.render.qualitytext import discard_lines, quality_line, written_quality
 
 __all__ = ["STYLES", "SYMBOLS", "plan_lines", "render_plan"]
 
@@ -66,11 +67,16 @@ def plan_lines(plan: Plan | Mapping[str, Any], detail: str = "changes") -> list[
     blocks = sections(data, detail) if detail != "summary" else []
     aliases = [len(one_line(a["alias"])) for _, actions in blocks for a in actions]
     width = min(max(aliases, default=0), _ALIAS_WIDTH)
+    quality = written_quality(data)
     for title, actions in blocks:
         if title:
             out.append(Text(f"{title} ({len(actions)})", style="bold underline"))
         for action in actions:
             out.extend(_action_lines(action, width))
+            if action["alias"] in quality:
+                voice = quality[action["alias"]]
+                lines = [f"quality: {quality_line(voice)}", *discard_lines(voice)]
+                out.extend(Text(_INDENT + one_line(line)) for line in lines)
         if title and not actions:
             out.append(Text("    none"))
     out.extend(Text("note: " + one_line(note)) for note in data["notes"])
