@@ -40,6 +40,7 @@ from reconciler.model.values import (
 from reconciler.plan.change import Change
 from reconciler.plan.diff import compare
 from reconciler.plan.policy import Policy
+from tests.support.sound import speechlike
 
 OWNER = "acme"
 MARKER = f"voicectl:{OWNER}"
@@ -70,7 +71,7 @@ class FakeClock:
 def write_wav(path: Path, seconds: float, seed: int, rate: int = 8000) -> bytes:
     """Mono 8-bit noise: distinct bytes per seed, a few KB per second."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    noise = random.Random(seed).randbytes(int(seconds * rate))
+    noise = speechlike(random.Random(seed).randbytes(int(seconds * rate)))
     with wave.open(str(path), "wb") as out:
         out.setnchannels(1)
         out.setsampwidth(1)

@@ -26,6 +26,7 @@ import pytest
 from reconciler.cli.main import main
 from reconciler.emulator.core import Emulator
 from reconciler.emulator.server import RunningServer, serve_in_thread
+from tests.support.sound import speechlike
 
 CHECKOUT = Path(__file__).resolve().parents[2]
 DEFAULT_KEY = "emulator"
@@ -113,10 +114,14 @@ def emu_fixture(served_emulator: Emu) -> Iterator[Emu]:
     assert served_emulator.emulator.internal_errors == []
 
 
+# the quality line plan prints under a rig voice (two 2 s files of write_wav)
+RIG_QUALITY = "              quality: speech 4.0 of 4.0 s · −18.2 LUFS · peak −13.8 dBFS\n"
+
+
 def write_wav(path: Path, seconds: float, seed: int, rate: int = 8000) -> bytes:
     """Mono 8-bit noise: distinct bytes per seed, 8 KB per second."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    noise = random.Random(seed).randbytes(int(seconds * rate))
+    noise = speechlike(random.Random(seed).randbytes(int(seconds * rate)))
     with wave.open(str(path), "wb") as out:
         out.setnchannels(1)
         out.setsampwidth(1)

@@ -12,7 +12,9 @@ from planschema import assert_valid_plan_json
 
 EXAMPLE_PLAN = (
     "  + create    anna-en-instant  voice_engine_3, 2 files, 9.2 s, 300 credits\n"
+    "              quality: speech 7.7 of 9.2 s · −20.3 LUFS · peak −3.7 dBFS\n"
     "  + create    bob-de-instant   voice_engine_3, 2 files, 8.5 s, 300 credits\n"
+    "              quality: speech 6.9 of 8.3 s · −20.1 LUFS · peak −3.6 dBFS\n"
     "Plan: 2 to create (600 credits), 0 unchanged. Balance after: 9,400 credits.\n"
 )
 

@@ -7,11 +7,11 @@ import json
 from pathlib import Path
 
 import pytest
-from clirig import Emu, Repo, seed_outside
+from clirig import RIG_QUALITY, Emu, Repo, seed_outside
 from planschema import assert_valid_plan_json
 
-ANNA = "  + create    anna-en  voice_engine_3, 2 files, 4.0 s, 300 credits\n"
-BOB = "  + create    bob-en   voice_engine_3, 2 files, 4.0 s, 300 credits\n"
+ANNA = "  + create    anna-en  voice_engine_3, 2 files, 4.0 s, 300 credits\n" + RIG_QUALITY
+BOB = "  + create    bob-en   voice_engine_3, 2 files, 4.0 s, 300 credits\n" + RIG_QUALITY
 
 
 def banner(emu: Emu) -> str:
@@ -126,8 +126,10 @@ def test_over_max_credits_renders_everything_blocked_and_exits_4(repo: Repo, emu
     assert outcome.out == (
         "  ! blocked   anna-en  would create: voice_engine_3, 2 files, 4.0 s, 300 credits\n"
         + reason
+        + RIG_QUALITY
         + "  ! blocked   bob-en   would create: voice_engine_3, 2 files, 4.0 s, 300 credits\n"
         + reason
+        + RIG_QUALITY
         + "Plan blocked: 2 blocked (600 credits), 0 unchanged. Blocked: cost 600 credits "
         "exceeds max credits 300. Nothing will be written.\n"
     )

@@ -7,7 +7,7 @@ from __future__ import annotations
 import shutil
 from collections.abc import Callable
 
-from clirig import Emu, Repo
+from clirig import RIG_QUALITY, Emu, Repo
 
 Team = Callable[..., Repo]
 
@@ -135,7 +135,8 @@ def test_replace_costs_one_create_and_orphans_the_old_alias(team: Team, emu: Emu
         orphan("bob-en", 9)
         + "-/+ replace   bob-en-v2  voice_engine_3, 2 files, 4.0 s, 300 credits\n"
         "              replaces bob-en; bob-en becomes an orphan\n"
-        "Plan: 1 to replace (300 credits), 1 orphaned, 1 unchanged. "
+        + RIG_QUALITY
+        + "Plan: 1 to replace (300 credits), 1 orphaned, 1 unchanged. "
         "Balance after: 9,100 credits.\n",
     )
     emu.clear_requests()

@@ -9,7 +9,7 @@ import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
-from clirig import CHECKOUT, Emu, Repo, seed_outside
+from clirig import CHECKOUT, RIG_QUALITY, Emu, Repo, seed_outside
 from planschema import assert_valid_plan_json
 
 Team = Callable[..., Repo]
@@ -25,7 +25,7 @@ def anna_drift(width: int = 7) -> str:
     )
 
 
-CAROL = "  + create    carol-en  voice_engine_3, 2 files, 4.0 s, 300 credits\n"
+CAROL = "  + create    carol-en  voice_engine_3, 2 files, 4.0 s, 300 credits\n" + RIG_QUALITY
 
 
 def edit(repo: Repo, rel: str, old: str, new: str) -> None:

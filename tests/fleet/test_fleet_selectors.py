@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from clirig import Emu, Repo
+from clirig import RIG_QUALITY, Emu, Repo
 
 Team = Callable[..., Repo]
 
@@ -33,8 +33,10 @@ def test_only_limits_the_plan_and_hides_everything_else(team: Team, emu: Emu) ->
     assert (outcome.code, outcome.out) == (
         2,
         "  + create    bella-en  voice_engine_3, 2 files, 4.0 s, 300 credits\n"
-        "  + create    bob-en    voice_engine_3, 2 files, 4.0 s, 300 credits\n"
-        "Plan: 2 to create (600 credits), 0 unchanged. Balance after: 9,100 credits.\n",
+        + RIG_QUALITY
+        + "  + create    bob-en    voice_engine_3, 2 files, 4.0 s, 300 credits\n"
+        + RIG_QUALITY
+        + "Plan: 2 to create (600 credits), 0 unchanged. Balance after: 9,100 credits.\n",
     )
 
 
@@ -69,7 +71,8 @@ def test_changed_plans_only_the_declarations_the_branch_touched(team: Team, emu:
         2,
         "Changes from this pull request (1)\n"
         "  + create    bob-en  voice_engine_3, 2 files, 4.0 s, 300 credits\n"
-        "Pre-existing drift (0)\n"
+        + RIG_QUALITY
+        + "Pre-existing drift (0)\n"
         "    none\n"
         "Plan: 1 to create (300 credits), 0 unchanged. Balance after: 9,700 credits.\n",
     )

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TextIO
 
 from reconciler.cli.main import main
+from tests.support.sound import speechlike
 
 CHECKOUT = Path(__file__).resolve().parents[2]
 IMMEDIATE = {"VOICECTL_EMULATOR_CLOCK": "immediate"}
@@ -33,7 +34,7 @@ def write_wav(path: Path, seconds: float, seed: int) -> None:
         handle.setnchannels(1)
         handle.setsampwidth(1)
         handle.setframerate(8000)
-        handle.writeframes(random.Random(seed).randbytes(int(seconds * 8000)))
+        handle.writeframes(speechlike(random.Random(seed).randbytes(int(seconds * 8000))))
 
 
 def voice_yaml(alias: str, *files: str, extra: str = "") -> str:

@@ -45,7 +45,12 @@ def test_discarded_files_with_identical_content_keep_their_own_paths(repo: Repo)
         shutil.copyfile(audio / "a1.wav", audio / name)
     repo.write(
         "voices/alpha.yaml",
-        voice_yaml("alpha-en", "audio/a1.wav", "audio/t2.wav", "audio/t3.wav", "audio/a2.wav"),
+        voice_yaml(
+            "alpha-en",
+            *("audio/a1.wav", "audio/t2.wav", "audio/t3.wav", "audio/a2.wav"),
+            # the server's discard is under test: let the duplicates reach it
+            extra="quality: {checks: {duplicate: warning}}\n",
+        ),
     )
     assert repo.run("apply", "--yes").code == 0
     lines = [

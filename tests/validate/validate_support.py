@@ -3,10 +3,13 @@ throw-away repository. Imported by conftest.py and the test modules."""
 
 from __future__ import annotations
 
+import random
 import wave
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+
+from tests.support.sound import speechlike
 
 VOICE3 = """\
 version: 1
@@ -26,8 +29,9 @@ def write_wav(path: Path, seconds: float, *, rate: int = 8000, width: int = 1) -
 def write_wav_frames(path: Path, frames: int, *, rate: int = 8000, width: int = 1) -> Path:
     """A mono WAV with exactly `frames` frames (file size = 44 + frames * width)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    second = bytes(((i * 7) % 200) + 28 for i in range(rate)) * width
-    data = second * (frames // rate) + second[: (frames % rate) * width]
+    # distinct noise per path: files are not duplicates of each other (audio quality)
+    noise = random.Random(path.as_posix()).randbytes(frames * width)
+    data = speechlike(noise, width, rate)
     with wave.open(str(path), "wb") as out:
         out.setnchannels(1)
         out.setsampwidth(width)
