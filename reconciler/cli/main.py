@@ -22,6 +22,7 @@ from reconciler.model.exitcodes import ExitCode
 # subcommand → module in reconciler.commands (imported only when needed)
 COMMANDS: dict[str, str] = {
     "validate": "validate",
+    "audio": "audio",
     "plan": "plan",
     "apply": "apply",
     "status": "status",

@@ -106,7 +106,10 @@ def load_declarations(
     cache.save()
     reported = [r for r in results if r.path in chosen]
     quality = assess_results(root, reported, project, cache_dir, progress) if assess else ()
-    return _conclude(results, chosen, problems, quality)
+    try:
+        return _conclude(results, chosen, problems, quality)
+    except DeclarationError as exc:
+        raise DeclarationError(exc.diagnostics, quality) from None
 
 
 def load_declarations_from_texts(

@@ -66,33 +66,31 @@ def written_quality(data: Mapping[str, Any]) -> dict[str, QualityData]:
 
 
 def file_row(item: Mapping[str, Any]) -> list[str]:
-    """Cells of `voicectl audio`'s table for one file."""
+    """Cells of `voicectl audio`'s table for one file (units are in FILE_HEADINGS)."""
+    name = item["path"] + (" (consent)" if item["consent"] else "")
     if item["duration_s"] is None:
-        return [item["path"], "–", "–", "–", "–", "–", "–", "–", _worst(item["findings"])]
+        return [*(["–"] * (len(FILE_HEADINGS) - 2)), _worst(item["findings"]), name]
+    flags = "ok" if not item["findings"] else _worst(item["findings"]).split(":", 1)[0]
     return [
-        item["path"] + (" (consent)" if item["consent"] else ""),
-        f"{item['duration_s']:.1f} s",
-        f"{item['speech_s']:.1f} s",
-        level(item["loudness_lufs"], "LUFS"),
-        level(item["peak_dbfs"], "dBFS"),
-        level(item["rms_dbfs"], "dBFS"),
-        level(item["noise_floor_dbfs"], "dBFS"),
-        f"{item['clipped_percent']:.2f} %",
-        _worst(item["findings"]) if item["findings"] else "ok",
+        f"{item['duration_s']:.1f}",
+        f"{item['speech_s']:.1f}",
+        _number(item["loudness_lufs"]),
+        _number(item["peak_dbfs"]),
+        _number(item["rms_dbfs"]),
+        _number(item["noise_floor_dbfs"]),
+        f"{item['snr_db']:.0f}",
+        f"{item['clipped_percent']:.2f}",
+        flags if item["predicted_discard"] is None else "discard",
+        name,
     ]
 
 
-FILE_HEADINGS = (
-    "file",
-    "length",
-    "speech",
-    "loudness",
-    "peak",
-    "RMS",
-    "noise floor",
-    "clipped",
-    "worst finding",
-)
+FILE_HEADINGS = ("secs", "speech", "LUFS", "peak", "RMS", "noise", "SNR", "clip %", "verdict", "file")
+UNITS_NOTE = "secs and speech in seconds; peak, RMS and noise floor in dBFS; SNR in dB"
+
+
+def _number(value: float) -> str:
+    return "silent" if value <= DB_FLOOR else f"{value:.1f}".replace("-", "−")
 
 
 def _worst(findings: Sequence[str]) -> str:
