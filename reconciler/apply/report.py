@@ -71,6 +71,15 @@ class UploadStats:
 
 
 @dataclass(frozen=True, slots=True)
+class PredictedDiscard:
+    """A file the plan expected the server to discard (audio quality, model/quality.py)."""
+
+    alias: Alias
+    path: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
 class ApplyReport:
     voices: tuple[VoiceResult, ...]  # alias order
     credits_spent: int
@@ -78,6 +87,7 @@ class ApplyReport:
     uploads: UploadStats = UploadStats()
     interrupted: bool = False
     stopped_reason: str | None = None  # why new voices stopped being started
+    predicted: tuple[PredictedDiscard, ...] = ()  # from the plan's audio quality figures
 
     @property
     def exit_code(self) -> ExitCode:
@@ -109,4 +119,7 @@ class ApplyReport:
                 "bytes": self.uploads.bytes_sent,
             },
             "voices": [v.to_dict() for v in self.voices],
+            "predicted_discards": [
+                {"alias": p.alias, "path": p.path, "reason": p.reason} for p in self.predicted
+            ],
         }

@@ -18,9 +18,7 @@ class Findings:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     by_path: dict[str, list[Diagnostic]] = field(default_factory=dict)
 
-    def add(
-        self, check: Check, where: Location, path: str | None, message: str, hint: str
-    ) -> None:
+    def add(self, check: Check, where: Location, path: str | None, message: str, hint: str) -> None:
         level = self.settings.rule(check).level
         if level is Level.OFF:
             return

@@ -8,6 +8,7 @@ take, even of the same text, does not. Quiet frames are 0000 and never compared.
 
 from __future__ import annotations
 
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -37,7 +38,7 @@ def fingerprint(samples: npt.NDArray[np.float32]) -> str:
     freqs = np.fft.rfftfreq(WINDOW, 1 / RATE)
     edges = np.geomspace(250, 3800, BANDS + 1)
     band = np.stack(
-        [power[:, (freqs >= lo) & (freqs < hi)].sum(axis=1) for lo, hi in zip(edges, edges[1:])],
+        [power[:, (freqs >= lo) & (freqs < hi)].sum(axis=1) for lo, hi in pairwise(edges)],
         axis=1,
     )
     energy = np.log(band + 1e-12)

@@ -29,7 +29,11 @@ def k_weighting_power(rate: int, n: int) -> npt.NDArray[np.float64]:
     k = math.tan(math.pi * f0 / rate)
     vh, vb = 10 ** (gain / 20), (10 ** (gain / 20)) ** 0.4996667741545416
     a0 = 1 + k / q + k * k
-    shelf_b = ((vh + vb * k / q + k * k) / a0, 2 * (k * k - vh) / a0, (vh - vb * k / q + k * k) / a0)
+    shelf_b = (
+        (vh + vb * k / q + k * k) / a0,
+        2 * (k * k - vh) / a0,
+        (vh - vb * k / q + k * k) / a0,
+    )
     shelf_a = (1.0, 2 * (k * k - 1) / a0, (1 - k / q + k * k) / a0)
     f0, q = 38.13547087602444, 0.5003270373238773
     k = math.tan(math.pi * f0 / rate)

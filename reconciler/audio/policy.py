@@ -56,7 +56,9 @@ def assess_voice(
     return _summary(decl, files, findings), findings.diagnostics
 
 
-def _file_checks(findings: Findings, entry: DeclaredFile, m: FileMeasures, *, consent: bool) -> None:
+def _file_checks(
+    findings: Findings, entry: DeclaredFile, m: FileMeasures, *, consent: bool
+) -> None:
     path, at, add, limit = entry.path, entry.location, findings.add, findings.threshold
     assert path is not None
     if m.speech_s < limit(Check.NO_SPEECH):
@@ -130,9 +132,10 @@ def _mark_duplicates(files: tuple[FileQuality, ...], decl: Declaration) -> tuple
         sha = entry.audio.sha256
         if sha in first and item.predicted_discard is None:
             reason = f"duplicate content of {first[sha]}"
-            item = FileQuality(item.path, item.measures, False, item.findings, reason)
+            out.append(FileQuality(item.path, item.measures, False, item.findings, reason))
+        else:
+            out.append(item)
         first.setdefault(sha, item.path)
-        out.append(item)
     return tuple(out)
 
 
@@ -150,7 +153,9 @@ def _summary(decl: Declaration, files: tuple[FileQuality, ...], findings: Findin
         minimum_s=limits.min_total_s if limits else 0.0,
         loudness_lufs=round(median(levels), 2) if levels else DB_FLOOR,
         peak_dbfs=max((m.peak_dbfs for m in measured), default=DB_FLOOR),
-        clipped_files=sum(1 for m in measured if m.clipped_percent >= findings.threshold(Check.CLIPPING)),
+        clipped_files=sum(
+            1 for m in measured if m.clipped_percent >= findings.threshold(Check.CLIPPING)
+        ),
         errors=len(errors),
         warnings=len(findings.diagnostics) - len(errors),
         worst=worst[0].message if worst else None,

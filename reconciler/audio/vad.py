@@ -1,5 +1,6 @@
-"""Speech detection: the WebRTC voice activity detector on 30 ms frames at 8 kHz (its own
-internal rate), fed by a streaming resampler (soxr), with an energy gate against the file's own noise floor.
+"""Speech detection: the WebRTC voice activity detector on 30 ms frames at 8 kHz (its
+own internal rate), fed by a streaming resampler (soxr), with an energy gate against
+the file's own noise floor.
 
 WebRTC's detector calls any loud stationary sound speech (room noise, hum, a test tone);
 a frame counts only if it is also SPEECH_MARGIN_DB above the noise floor and above
@@ -45,7 +46,9 @@ class SpeechDetector:
 
         self._np = np
         self._vad = webrtcvad.Vad(AGGRESSIVENESS)
-        self._resampler = None if rate == VAD_RATE else soxr.ResampleStream(rate, VAD_RATE, 1, quality="LQ")
+        self._resampler = (
+            None if rate == VAD_RATE else soxr.ResampleStream(rate, VAD_RATE, 1, quality="LQ")
+        )
         self._carry: npt.NDArray[np.float32] = np.zeros(0, dtype=np.float32)
         self.flags: list[bool] = []
         self.powers: list[npt.NDArray[np.float64]] = []

@@ -11,7 +11,7 @@ from reconciler.audio.findings import Findings
 from reconciler.model.engines import ENGINES
 from reconciler.model.errors import Location
 from reconciler.model.quality import DB_FLOOR, Check, FileMeasures
-from reconciler.model.values import Declaration
+from reconciler.model.values import Declaration, DeclaredFile
 
 SAME_LENGTH_S = 1.0  # a re-encoding keeps the duration within codec padding
 SAME_LENGTH_SHARE = 0.02
@@ -28,7 +28,10 @@ def voice_findings(
     files = [f for f in decl.files if f.path in known]
     _duplicates(findings, files, known)
     levels = {f.path: known[f.path].loudness_lufs for f in files}
-    levels = {p: v for p, v in levels.items() if v > DB_FLOOR}
+    speaking = {
+        f.path for f in files if known[f.path].speech_s >= findings.threshold(Check.NO_SPEECH)
+    }
+    levels = {p: v for p, v in levels.items() if v > DB_FLOOR and p in speaking}
     if len(levels) >= 2:
         quiet = min(levels, key=lambda p: levels[p])
         loud = max(levels, key=lambda p: levels[p])
@@ -50,7 +53,9 @@ def voice_findings(
         _speech_minimum(findings, decl, [known[f.path] for f in files], files_at)
 
 
-def _duplicates(findings: Findings, files: list, known: Mapping[str | None, FileMeasures]) -> None:  # type: ignore[type-arg]
+def _duplicates(
+    findings: Findings, files: list[DeclaredFile], known: Mapping[str | None, FileMeasures]
+) -> None:
     from reconciler.audio.fingerprint import distance
 
     seen: list[tuple[str, FileMeasures]] = []

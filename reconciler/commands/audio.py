@@ -93,7 +93,11 @@ def _measure_loose(
             problems.append(info)
         else:
             entries.append(DeclaredFile(Location(shown), path=shown, audio=info))
-    jobs = [MeasureJob(files[i], e.audio.sha256, e.audio.bytes, str(e.path)) for i, e in enumerate(entries) if e.audio]
+    jobs = [
+        MeasureJob(files[i], e.audio.sha256, e.audio.bytes, str(e.path))
+        for i, e in enumerate(entries)
+        if e.audio
+    ]
     cache = MeasureCache(root / ".voicectl")
     measured = measure_files(jobs, cache)
     cache.save()

@@ -42,7 +42,9 @@ def assess_results(
         for entry in (*decl.files, decl.consent):
             if entry is not None and entry.path is not None and entry.audio is not None:
                 sha = entry.audio.sha256
-                jobs.setdefault(sha, MeasureJob(root / entry.path, sha, entry.audio.bytes, entry.path))
+                jobs.setdefault(
+                    sha, MeasureJob(root / entry.path, sha, entry.audio.bytes, entry.path)
+                )
     cache = MeasureCache(cache_dir)
     report = None if progress is None else (lambda j, d, t: progress(j.display, d, t))
     measured = measure_files(list(jobs.values()), cache, progress=report)

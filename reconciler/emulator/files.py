@@ -12,6 +12,7 @@ from typing import Any
 
 from reconciler.emulator.limits import FORMATS, NAME_MAX_CHARS, UPLOAD_CAP, UPLOAD_URL_TTL_S
 from reconciler.emulator.probe import measure_duration
+from reconciler.emulator.sound import judge_sound
 from reconciler.emulator.state import Backend, Call
 from reconciler.emulator.store import next_position
 from reconciler.emulator.wire import ApiProblem, EmuReply, json_reply, parse_json_object, show
@@ -171,12 +172,13 @@ def upload_file(backend: Backend, call: Call) -> EmuReply:
     duration = measure_duration(data)
     # INVENTED: api-contract.md E15 (undecodable bytes → status `failed`)
     status = "uploaded" if duration is not None else "failed"
+    sound = judge_sound(data) if duration is not None else None  # E27
     digest = backend.blobs.put(data)  # durable before the row names it
     with backend.store.write() as conn:
         conn.execute(
-            "UPDATE files SET status = ?, size = ?, duration = ?, sha256 = ?, updated_at = ?"
-            " WHERE file_id = ?",
-            (status, len(data), duration, digest, call.now, row["file_id"]),
+            "UPDATE files SET status = ?, size = ?, duration = ?, sha256 = ?, updated_at = ?,"
+            " sound = ? WHERE file_id = ?",
+            (status, len(data), duration, digest, call.now, sound, row["file_id"]),
         )
     return EmuReply(200)  # INVENTED: api-contract.md E25 (200, empty body)
 

@@ -109,7 +109,7 @@ def assess_files(
     total_us = 0
     for file_id in json.loads(clone["file_ids"]):
         row = conn.execute(
-            "SELECT status, duration, sha256 FROM files WHERE file_id = ? AND org_id = ?",
+            "SELECT status, duration, sha256, sound FROM files WHERE file_id = ? AND org_id = ?",
             (file_id, clone["org_id"]),
         ).fetchone()
         # INVENTED: api-contract.md E5 (reason wording)
@@ -122,6 +122,8 @@ def assess_files(
         elif _us(row["duration"]) < _us(rules.min_file_s):
             shown = seconds_text(row["duration"], rules.min_file_s)
             discarded[file_id] = f"too short: {shown} s < {rules.min_file_s:g} s"
+        elif row["sound"]:  # INVENTED: api-contract.md E27 (silent or heavily clipped)
+            discarded[file_id] = row["sound"]
         else:
             used.append(file_id)  # INVENTED: api-contract.md E6 (input order, ids as sent)
             total_us += _us(row["duration"])

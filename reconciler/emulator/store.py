@@ -35,7 +35,7 @@ CREATE TABLE IF NOT EXISTS files (
   org_id TEXT NOT NULL, folder_id TEXT NOT NULL, name TEXT NOT NULL, mime TEXT NOT NULL,
   status TEXT NOT NULL, size INTEGER NOT NULL, duration REAL, sha256 TEXT,
   sig TEXT NOT NULL, created_by TEXT NOT NULL, created_at REAL NOT NULL,
-  updated_at REAL NOT NULL, pos INTEGER);
+  updated_at REAL NOT NULL, pos INTEGER, sound TEXT);
 CREATE TABLE IF NOT EXISTS clones (
   seq INTEGER PRIMARY KEY AUTOINCREMENT, clone_id TEXT NOT NULL UNIQUE,
   alias TEXT NOT NULL, org_id TEXT NOT NULL, user_id TEXT NOT NULL, engine TEXT NOT NULL,
@@ -95,6 +95,8 @@ class Store:
                 conn.execute("ALTER TABLE files ADD COLUMN pos INTEGER")
                 for statement in MIGRATE_POSITIONS:
                     conn.execute(statement)
+            if "sound" not in columns:  # before the sound checks (E27): nothing judged
+                conn.execute("ALTER TABLE files ADD COLUMN sound TEXT")
             _run_script(conn, INDEXES_SQL)
             write_meta(conn, "schema", SCHEMA_VERSION)
 

@@ -62,7 +62,9 @@ class VoicectlError(Exception):
 class DeclarationError(VoicectlError):
     """The declarations are invalid; carries every diagnostic found in one pass."""
 
-    def __init__(self, diagnostics: tuple[Diagnostic, ...], quality: tuple[object, ...] = ()) -> None:
+    def __init__(
+        self, diagnostics: tuple[Diagnostic, ...], quality: tuple[object, ...] = ()
+    ) -> None:
         self.diagnostics = tuple(sorted(diagnostics, key=Diagnostic.sort_key))
         self.quality = quality  # VoiceQuality figures measured before the errors were found
         errors = sum(1 for d in self.diagnostics if d.is_error)

@@ -23,7 +23,6 @@ from reconciler.plan.change import (
     FieldValue,
     Origin,
 )
-from reconciler.plan.qualityjson import voice_quality_dict
 from reconciler.plan.planjson import (
     FORMAT_VERSION,
     action_dict,
@@ -34,6 +33,7 @@ from reconciler.plan.planjson import (
     sha256_tag,
     write_lines,
 )
+from reconciler.plan.qualityjson import voice_quality_dict
 
 DRIFT_ACTIONS = frozenset(
     {Action.DRIFT, Action.ORPHAN, Action.FAILED, Action.CREATE, Action.REPLACE}

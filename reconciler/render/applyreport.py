@@ -65,7 +65,9 @@ def summary_lines(report: ApplyReport) -> list[str]:
     )
     lines = [f"voices: {counts}"]
     discards = [(v.alias, d) for v in report.voices for d in v.discarded]
-    if discards:
+    if report.predicted:
+        lines.extend(_discards_side_by_side(report))
+    elif discards:
         lines.append("files discarded by the server:")
         lines.extend(
             f"  {clean(d.path or d.file_id)} ({clean(alias)}): {safe(d.reason, 200)}"
@@ -82,6 +84,19 @@ def summary_lines(report: ApplyReport) -> list[str]:
         lines.append(f"stopped starting new voices: {safe(report.stopped_reason, 200)}")
     if report.interrupted:
         lines.append("interrupted: unknown voices are read back by the next run")
+    return lines
+
+
+def _discards_side_by_side(report: ApplyReport) -> list[str]:
+    """Each file predicted or seen discarded, with both reasons (– when there is none)."""
+    actual = {(v.alias, d.path or d.file_id): d.reason for v in report.voices for d in v.discarded}
+    predicted = {(p.alias, p.path): p.reason for p in report.predicted}
+    lines = ["discarded files, predicted and actual:"]
+    for key in sorted(set(actual) | set(predicted)):
+        alias, path = key
+        guess = safe(predicted.get(key, "–"), 200)
+        seen = safe(actual.get(key, "–"), 200)
+        lines.append(f"  {clean(path)} ({clean(alias)}): predicted {guess}; actual {seen}")
     return lines
 
 

@@ -204,4 +204,3 @@ def quality_table(data: Mapping[str, Any]) -> str:
         ]
         rows.append("| " + " | ".join(cells) + " |\n")
     return "".join(rows) + "\n</details>\n\n"
-

@@ -85,7 +85,18 @@ def file_row(item: Mapping[str, Any]) -> list[str]:
     ]
 
 
-FILE_HEADINGS = ("secs", "speech", "LUFS", "peak", "RMS", "noise", "SNR", "clip %", "verdict", "file")
+FILE_HEADINGS = (
+    "secs",
+    "speech",
+    "LUFS",
+    "peak",
+    "RMS",
+    "noise",
+    "SNR",
+    "clip %",
+    "verdict",
+    "file",
+)
 UNITS_NOTE = "secs and speech in seconds; peak, RMS and noise floor in dBFS; SNR in dB"
 
 

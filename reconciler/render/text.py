@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.text import Text
 
 from reconciler.plan.plan import Plan
+from reconciler.render.qualitytext import discard_lines, quality_line, written_quality
 from reconciler.render.wording import (
     SYMBOLS,
     ActionData,
@@ -23,7 +24,6 @@ from reconciler.render.wording import (
     sections,
     summary_line,
 )
-from reconciler.render.qualitytext import discard_lines, quality_line, written_quality
 
 __all__ = ["STYLES", "SYMBOLS", "plan_lines", "render_plan"]
 

@@ -7,14 +7,16 @@ import io
 import os
 
 from applyclirig import CLONES, one_record_per_alias, writes
-from clirig import Emu, Outcome, Repo
+from clirig import RIG_QUALITY, Emu, Outcome, Repo
 
 from reconciler.cli.main import main
 
 PLAN = (
     "  + create    anna-en  voice_engine_3, 2 files, 4.0 s, 300 credits\n"
-    "  + create    bob-en   voice_engine_3, 2 files, 4.0 s, 300 credits\n"
-    "Plan: 2 to create (600 credits), 0 unchanged. Balance after: 9,400 credits.\n"
+    + RIG_QUALITY
+    + "  + create    bob-en   voice_engine_3, 2 files, 4.0 s, 300 credits\n"
+    + RIG_QUALITY
+    + "Plan: 2 to create (600 credits), 0 unchanged. Balance after: 9,400 credits.\n"
 )
 PROMPT = "Apply these changes? Only 'yes' is accepted: "
 
@@ -46,9 +48,11 @@ def test_an_over_budget_apply_is_blocked_in_full_and_sends_no_write(repo: Repo, 
         4,
         "  ! blocked   anna-en  would create: voice_engine_3, 2 files, 4.0 s, 300 credits\n"
         f"              {reason}\n"
-        "  ! blocked   bob-en   would create: voice_engine_3, 2 files, 4.0 s, 300 credits\n"
+        + RIG_QUALITY
+        + "  ! blocked   bob-en   would create: voice_engine_3, 2 files, 4.0 s, 300 credits\n"
         f"              {reason}\n"
-        "Plan blocked: 2 blocked (600 credits), 0 unchanged. "
+        + RIG_QUALITY
+        + "Plan blocked: 2 blocked (600 credits), 0 unchanged. "
         "Blocked: cost 600 credits exceeds max credits 100. Nothing will be written.\n",
     )
     assert blocked.err == f"target: default ({emu.base_url})\nBlocked: nothing was written.\n"

@@ -4,7 +4,7 @@ reads the remote (GET only) and writes nothing."""
 from __future__ import annotations
 
 from applyclirig import CLONES, one_record_per_alias, writes
-from clirig import Emu, Repo
+from clirig import RIG_QUALITY, Emu, Repo
 
 
 def test_apply_then_plan_shows_no_changes_and_exits_0_with_detailed_exitcode(
@@ -49,7 +49,8 @@ def test_a_new_declaration_after_an_apply_creates_only_that_voice(repo: Repo, em
     assert applied.code == 0, applied.text
     assert applied.out.startswith(
         "  + create    bob-en  voice_engine_3, 2 files, 4.0 s, 300 credits\n"
-        "Plan: 1 to create (300 credits), 1 unchanged."
+        + RIG_QUALITY
+        + "Plan: 1 to create (300 credits), 1 unchanged."
     )
     # bob's two files are uploaded (POST /files + PUT each), anna's are not sent again
     sent = writes(emu)
