@@ -140,6 +140,8 @@ def run_cli(root: Path, declared: list[Declaration]) -> bool:
             f"files:\n{files}metadata:\n  gender: female\n",
             encoding="utf-8",
         )
+    # noise takes; the audio-quality measures are quality_bench.py's subject
+    (root / "voicectl.yaml").write_text("quality: false\n", encoding="utf-8")
     subprocess.run(["git", "init", "-q"], cwd=root, check=True)
     fund_embedded_emulator(root / ".voicectl" / "emulator.sqlite3")
     env = {k: v for k, v in os.environ.items() if not k.startswith("AUDIOSTACK_")}

@@ -45,7 +45,9 @@ metadata:
 def make_tree(root: Path, voices: int, files: int) -> list[Path]:
     """voicectl.yaml, `voices` declarations and their WAVs; returns the audio paths."""
     chance = random.Random(4)
-    (root / "voicectl.yaml").write_text("owner: bench/voices\n", encoding="utf-8")
+    # noise takes, and the plan's own cost is measured: the audio-quality measures are
+    # quality_bench.py's subject
+    (root / "voicectl.yaml").write_text("owner: bench/voices\nquality: false\n", encoding="utf-8")
     shutil.copytree(Path(__file__).resolve().parents[1] / "schemas", root / "schemas")
     audio: list[Path] = []
     for n in range(voices):

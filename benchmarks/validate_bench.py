@@ -66,6 +66,8 @@ def make_audio_tree(folder: Path, count: int) -> None:
             names.append(f"  - audio/{name}")
         text = VOICE.format(alias=f"voice-{n:04d}", files="\n".join(names), gender="male", n=n)
         (voices / f"voice-{n:04d}.yaml").write_text(text, encoding="utf-8")
+    # test-pattern takes; the audio-quality measures are quality_bench.py's subject
+    (folder / "voicectl.yaml").write_text("quality: false\n", encoding="utf-8")
     (folder / ".git").mkdir()
 
 

@@ -17,6 +17,7 @@ from reconciler.model.quality import FileMeasures
 from reconciler.model.values import Sha256
 
 PARALLEL_MIN_BYTES = 4_000_000  # below this much uncached audio a second process costs more
+PROGRESS_MIN_BYTES = 50_000_000  # about 5 minutes of CD-quality audio: long enough to report
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +37,9 @@ def measure_files(
     cache: MeasureCache,
     *,
     workers: int | None = None,
+    parallel_min_bytes: int = PARALLEL_MIN_BYTES,
     progress: Progress | None = None,
+    progress_min_bytes: int = PROGRESS_MIN_BYTES,
 ) -> dict[Sha256, Measured]:
     """Measures by sha256 for every job (each content measured once)."""
     results: dict[Sha256, Measured] = {}
@@ -49,13 +52,15 @@ def measure_files(
             todo.setdefault(job.sha256, job)
     pending = sorted(todo.values(), key=lambda j: -j.size)  # largest first: even finish
     count = workers if workers is not None else (os.cpu_count() or 1)
-    parallel = count > 1 and len(pending) > 1 and sum(j.size for j in pending) >= PARALLEL_MIN_BYTES
+    size = sum(j.size for j in pending)
+    parallel = count > 1 and len(pending) > 1 and size >= parallel_min_bytes
+    report = progress if size >= progress_min_bytes else None  # only long work reports
     for done, (job, measured) in enumerate(_run(pending, count if parallel else 1), start=1):
         results[job.sha256] = measured
         if isinstance(measured, FileMeasures):
             cache.put(measured)
-        if progress is not None:
-            progress(job, done, len(pending))
+        if report is not None:
+            report(job, done, len(pending))
     return results
 
 

@@ -6,7 +6,7 @@ Context around StringIO consoles and a dict environment.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
@@ -39,3 +39,12 @@ class Context:
     @property
     def in_ci(self) -> bool:
         return self.in_github_actions or bool(self.environ.get("CI"))
+
+
+def progress_to(ctx: Context) -> Callable[[str, int, int], None]:
+    """A plain line per measured recording, for long audio measuring (silenced by --quiet)."""
+
+    def report(path: str, done: int, total: int) -> None:
+        ctx.notice(f"measured {path} ({done} of {total})")
+
+    return report

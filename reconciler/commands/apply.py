@@ -144,6 +144,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     from reconciler.cli.arguments import selection_of, target_options
     from reconciler.cli.workspace import open_api, open_workspace
     from reconciler.commands.plan import show_plan
+    from reconciler.cli.context import progress_to
     from reconciler.orchestration.repository import plan_repository
 
     plan_file = _at_cwd(args.plan_file, ctx)
@@ -165,7 +166,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     ctx.notice(ws.settings.banner)
     selection = selection_of(args)
     with open_api(ws.settings, ctx, on_request=trail) as api:
-        fresh = plan_repository(ws.source, selection, api)
+        fresh = plan_repository(ws.source, selection, api, progress=progress_to(ctx))
         _check_reviewed(args, ctx, fresh.plan)
         show_plan(fresh.plan, args, ctx, ws)
         if fresh.plan.blocked:

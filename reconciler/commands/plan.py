@@ -123,13 +123,14 @@ def _out_path(args: argparse.Namespace, ctx: Context) -> Path | None:
 def run(args: argparse.Namespace, ctx: Context) -> int:
     from reconciler.cli.arguments import selection_of, target_options
     from reconciler.cli.workspace import open_api, open_workspace
+    from reconciler.cli.context import progress_to
     from reconciler.orchestration.repository import plan_repository
 
     ws = open_workspace(ctx, target_options(args))
     out = _out_path(args, ctx)
     ctx.notice(ws.settings.banner)
     with open_api(ws.settings, ctx) as api:
-        result = plan_repository(ws.source, selection_of(args), api)
+        result = plan_repository(ws.source, selection_of(args), api, progress=progress_to(ctx))
     show_plan(result.plan, args, ctx, ws)
     if out is not None:
         from reconciler.plan.planfile import write_plan  # jsonschema: only when saving

@@ -44,6 +44,7 @@ def register(sub: Any, name: str, common: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace, ctx: Context) -> int:
     from rich.text import Text
 
+    from reconciler.cli.context import progress_to
     from reconciler.declarations.loading import load_declarations, load_project
     from reconciler.declarations.project import find_root
     from reconciler.model.errors import DeclarationError
@@ -53,7 +54,9 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     paths = [Path(p) if Path(p).is_absolute() else ctx.cwd / p for p in args.paths] or None
     try:
         project = load_project(root)
-        result = load_declarations(root, paths, project=project, cache_dir=root / ".voicectl")
+        result = load_declarations(
+            root, paths, project=project, cache_dir=root / ".voicectl", progress=progress_to(ctx)
+        )
     except DeclarationError as exc:
         print_diagnostics(exc.diagnostics, ctx)
         return ExitCode.ERROR

@@ -9,6 +9,7 @@ from __future__ import annotations
 import struct
 import sys
 from array import array
+from typing import TypeAlias
 
 SILENT_PEAK = 0.001  # -60 dBFS
 FULL_SCALE = 0.999  # a sample at or above this magnitude is clipped
@@ -22,23 +23,26 @@ def judge_sound(data: bytes) -> str | None:
     samples = _pcm_samples(data)
     if samples is None:
         return None
-    values, full = samples
+    values, full, offset = samples
     if len(values) == 0:
         return None
-    low, high = min(values), max(values)
+    low, high = min(values) - offset, max(values) - offset
     if max(high, -low) <= SILENT_PEAK * full:
         return "silent audio (peak below -60 dBFS)"
     limit = FULL_SCALE * full
     if high < limit and -low < limit:
         return None
-    clipped = sum(1 for v in values if v >= limit or -v >= limit)
+    clipped = sum(1 for v in values if abs(v - offset) >= limit)
     percent = 100 * clipped / len(values)
     if percent >= DISCARD_CLIPPED_PERCENT:
         return f"heavy clipping: {percent:.1f} % of samples at full scale"
     return None
 
 
-def _pcm_samples(data: bytes) -> tuple[array[int] | list[int], float] | None:
+Samples: TypeAlias = "tuple[array[int] | list[int], float, int]"  # values, full scale, zero
+
+
+def _pcm_samples(data: bytes) -> Samples | None:
     if data[:4] != b"RIFF" or data[8:12] != b"WAVE":
         return None
     pos, fmt = 12, None
@@ -56,7 +60,7 @@ def _pcm_samples(data: bytes) -> tuple[array[int] | list[int], float] | None:
     return None
 
 
-def _decode(payload: bytes, bits: int) -> tuple[array[int] | list[int], float]:
+def _decode(payload: bytes, bits: int) -> Samples:
     width = bits // 8
     payload = payload[: len(payload) // width * width]
     full = float(2 ** (bits - 1))
@@ -65,10 +69,10 @@ def _decode(payload: bytes, bits: int) -> tuple[array[int] | list[int], float]:
             int.from_bytes(payload[i : i + 3], "little", signed=True)
             for i in range(0, len(payload), 3)
         ]
-        return values, full
+        return values, full, 0
     samples = array(_TYPECODES[width], payload)
     if sys.byteorder == "big":
         samples.byteswap()
     if bits == 8:  # unsigned, centred on 128
-        return [v - 128 for v in samples], 128.0
-    return samples, full
+        return samples, 128.0, 128
+    return samples, full, 0

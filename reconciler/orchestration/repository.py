@@ -13,6 +13,7 @@ from pathlib import Path
 from reconciler.audiostack.remote import fetch_state
 from reconciler.declarations.loading import load_declarations, load_declarations_from_texts
 from reconciler.declarations.project import ProjectConfig
+from reconciler.declarations.quality import ProgressFn
 from reconciler.model.errors import DeclarationError
 from reconciler.model.values import Declaration, RemoteState
 from reconciler.model.voiceapi import VoiceApi
@@ -53,12 +54,23 @@ class RepositoryPlan:
     plan: Plan
 
 
-def plan_repository(source: PlanSource, selection: Selection, api: VoiceApi) -> RepositoryPlan:
+def plan_repository(
+    source: PlanSource,
+    selection: Selection,
+    api: VoiceApi,
+    *,
+    progress: ProgressFn | None = None,
+) -> RepositoryPlan:
     """Declarations → selection → remote state (GET only) → the pure diff. Raises
-    DeclarationError / SelectorError before any request when the input is wrong."""
+    DeclarationError / SelectorError before any request when the input is wrong.
+    `progress` hears of each recording measured during long audio measuring."""
     project = source.project
     loaded = load_declarations(
-        source.root, project=project, cache_dir=source.state_dir, parallel_min=PARALLEL_MIN
+        source.root,
+        project=project,
+        cache_dir=source.state_dir,
+        parallel_min=PARALLEL_MIN,
+        progress=progress,
     )
     changed = (
         changed_paths(source.root, selection.base, project.voices_dir)

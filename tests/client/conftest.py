@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import json
+import math
 import random
 import wave
 from collections.abc import Callable, Iterator
@@ -121,7 +122,11 @@ def make_wav(seconds: float = 2.0, rate: int = 8000) -> bytes:
         out.setnchannels(1)
         out.setsampwidth(2)
         out.setframerate(rate)
-        out.writeframes(b"\x01\x00" * int(seconds * rate))
+        # a quiet 500 Hz tone: the emulator discards silent files (api-contract.md E27)
+        tone = (
+            round(3000 * math.sin(i * 2 * math.pi * 500 / rate)) for i in range(int(seconds * rate))
+        )
+        out.writeframes(b"".join(v.to_bytes(2, "little", signed=True) for v in tone))
     return buffer.getvalue()
 
 

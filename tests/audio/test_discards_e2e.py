@@ -1,0 +1,72 @@
+"""The prediction end to end: plan says which files the server will discard (silent,
+heavily clipped, the same bytes twice); the emulator discards by the same rules
+(api-contract.md E27); the apply report puts predicted and actual side by side."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import numpy as np
+from clirig import Repo
+from planschema import assert_valid_plan_json
+from signals import syllables, write
+
+LET_THROUGH = (
+    "quality:\n  checks: {no_speech: warning, heavy_clipping: warning, duplicate: warning}\n"
+)
+
+
+def test_predicted_discards_match_what_the_emulator_discards(repo: Repo) -> None:
+    audio = repo.root / "voices/audio/dana"
+    write(audio / "take-1.wav", syllables(4, seed=1))
+    write(audio / "take-2.wav", syllables(4, seed=2))
+    write(audio / "silent.wav", np.zeros(16000 * 2))
+    write(audio / "clipped.wav", np.clip(syllables(3, seed=3) * 40, -1, 1))
+    shutil.copyfile(audio / "take-1.wav", audio / "take-1-again.wav")
+    repo.write(
+        "voices/dana.yaml",
+        "version: 1\nalias: dana-en\nengine: voice_engine_3\nlanguage: en-GB\nfiles:\n"
+        "  - audio/dana/take-1.wav\n  - audio/dana/take-2.wav\n  - audio/dana/silent.wav\n"
+        "  - audio/dana/clipped.wav\n  - audio/dana/take-1-again.wav\n" + LET_THROUGH,
+    )
+    plan = repo.run("plan")
+    assert plan.code == 0, plan.text
+    predicted = [line.strip() for line in plan.out.splitlines() if "predicted discard" in line]
+    assert predicted[0] == (
+        "predicted discard: voices/audio/dana/silent.wav (silent audio (peak below -60 dBFS))"
+    )
+    assert predicted[1].startswith(
+        "predicted discard: voices/audio/dana/clipped.wav (heavy clipping: "
+    )
+    assert predicted[2] == (
+        "predicted discard: voices/audio/dana/take-1-again.wav "
+        "(duplicate content of voices/audio/dana/take-1.wav)"
+    )
+    data = json.loads(repo.run("plan", "--format", "json").out)
+    assert_valid_plan_json(data)
+    [voice] = data["quality"]
+    assert [d["path"].rsplit("/", 1)[-1] for d in voice["predicted_discards"]] == [
+        "silent.wav",
+        "clipped.wav",
+        "take-1-again.wav",
+    ]
+
+    applied = repo.run("apply", "--yes")
+    assert applied.code == 0, applied.text
+    lines = applied.out.splitlines()
+    start = lines.index("discarded files, predicted and actual:")
+    rows = lines[start + 1 : start + 4]
+    assert rows[0].startswith(
+        "  voices/audio/dana/clipped.wav (dana-en): predicted heavy clipping: "
+    )
+    clipped_reason = rows[0].split("predicted ", 1)[1].split("; actual ")
+    assert clipped_reason[0] == clipped_reason[1]  # the emulator measured the same share
+    assert rows[1] == (
+        "  voices/audio/dana/silent.wav (dana-en): predicted silent audio (peak below -60 dBFS); "
+        "actual silent audio (peak below -60 dBFS)"
+    )
+    assert rows[2].startswith(
+        "  voices/audio/dana/take-1-again.wav (dana-en): predicted duplicate content of "
+        "voices/audio/dana/take-1.wav; actual duplicate content of "
+    )
