@@ -84,8 +84,8 @@ def make_voice(folder: Path) -> float:
     return total
 
 
-def timed(command: list[str], cwd: Path) -> tuple[float, float, str]:
-    """(wall seconds, CPU seconds of the child and its workers, stdout)."""
+def timed(command: list[str], cwd: Path) -> tuple[float, float, str, str]:
+    """(wall seconds, CPU seconds of the child and its workers, stdout, stderr)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     done = subprocess.run(command, cwd=cwd, capture_output=True, text=True, check=False)
@@ -94,7 +94,7 @@ def timed(command: list[str], cwd: Path) -> tuple[float, float, str]:
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     if done.returncode not in (0, 1):
         raise SystemExit(f"{command[0]} failed ({done.returncode}): {done.stderr[-400:]}")
-    return wall, cpu, done.stdout + done.stderr
+    return wall, cpu, done.stdout, done.stderr
 
 
 def main() -> None:
@@ -104,22 +104,23 @@ def main() -> None:
         takes = sorted((folder / "voices" / "audio" / "bench").glob("*.wav"))
         print(f"voice: {len(takes)} WAV takes, {seconds / 60:.1f} min of audio, 44.1 kHz")
         voicectl = [str(BIN / "voicectl"), "audio", "--format", "json"]
-        wall, cpu, out = timed(voicectl, folder)
+        wall, cpu, out, err = timed(voicectl, folder)
         print(
             f"voicectl audio, cold: {wall:.2f} s wall, {cpu:.2f} s CPU on {os.cpu_count()} cores"
             f" → {seconds / cpu:.0f}× real time per core ({seconds / wall:.0f}× wall)"
         )
-        voice = json.loads(out[out.index("{") :])["voices"][0]
+        voice = json.loads(out)["voices"][0]
         ours = {Path(f["path"]).name: f["loudness_lufs"] for f in voice["files"]}
-        print(f"voicectl: {voice['speech_s'] / 60:.1f} min of speech, worst: {voice['worst']}")
-        warm_wall, warm_cpu, _ = timed(voicectl, folder)
+        found = err.strip().splitlines()[-1] if err.strip() else "no findings"
+        print(f"voicectl: {voice['speech_s'] / 60:.1f} min of speech; {found}")
+        warm_wall, warm_cpu, _, _ = timed(voicectl, folder)
         print(f"voicectl audio, warm (cached): {warm_wall:.2f} s wall, {warm_cpu:.2f} s CPU")
         if shutil.which("ffmpeg"):
             total_cpu = 0.0
             gaps = []
             for take in takes:
                 command = ["ffmpeg", "-nostats", "-hide_banner", "-i", str(take)]
-                _, used, text = timed([*command, "-af", "ebur128", "-f", "null", "-"], folder)
+                _, used, _, text = timed([*command, "-af", "ebur128", "-f", "null", "-"], folder)
                 total_cpu += used
                 level = float(text.rsplit("Summary:", 1)[-1].split("I:")[1].split("LUFS")[0])
                 gaps.append(abs(level - ours[take.name]))

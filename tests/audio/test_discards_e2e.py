@@ -70,3 +70,27 @@ def test_predicted_discards_match_what_the_emulator_discards(repo: Repo) -> None
         "  voices/audio/dana/take-1-again.wav (dana-en): predicted duplicate content of "
         "voices/audio/dana/take-1.wav; actual duplicate content of "
     )
+
+
+def test_the_markdown_plan_has_a_collapsible_audio_quality_table(repo: Repo) -> None:
+    write(repo.root / "voices/audio/eva/take.wav", syllables(4, seed=1))
+    write(repo.root / "voices/audio/eva/silent.wav", np.zeros(16000 * 2))
+    repo.write(
+        "voices/eva.yaml",
+        "version: 1\nalias: eva-en\nengine: voice_engine_3\nlanguage: en-GB\nfiles:\n"
+        "  - audio/eva/take.wav\n  - audio/eva/silent.wav\n" + LET_THROUGH,
+    )
+    markdown = repo.run("plan", "--format", "markdown").out
+    table = markdown[markdown.index("<details>\n<summary>Audio quality") :]
+    assert table.splitlines()[:4] == [
+        "<details>",
+        "<summary>Audio quality (1 voice)</summary>",
+        "",
+        "| Voice | Files | Speech | Loudness | Peak | Worst finding |",
+    ]
+    row = table.splitlines()[5]
+    assert row.startswith("| eva-en | 2 | 3.8 of 6.0 s | −")
+    assert row.endswith(
+        "| voices/audio/eva/silent.wav contains no speech (0.0 s of speech in 2.0 s)"
+        "<br>predicted discard: voices/audio/eva/silent.wav (silent audio (peak below -60 dBFS)) |"
+    )
