@@ -62,3 +62,15 @@ def test_ordinary_audio_and_other_containers_pass() -> None:
     assert judge_sound(pcm(few)) is None
     assert judge_sound(b"ID3\x03\x00\x00\x00\x00\x00\x00" + b"\xff\xfb" * 100) is None
     assert judge_sound(b"RIFF\x00\x00\x00\x00WAVE") is None
+
+
+def test_full_scale_is_counted_exactly_at_the_sixteen_bit_boundary() -> None:
+    codes = [32767] * 100 + [-32768] * 50 + [-32736] * 10 + [32736] * 10
+    codes += [-32735] * 5 + [32735] * 5 + [100] * 820  # ±32735 are just below 0.999
+    out = io.BytesIO()
+    with wave.open(out, "wb") as handle:
+        handle.setnchannels(1)
+        handle.setsampwidth(2)
+        handle.setframerate(8000)
+        handle.writeframes(struct.pack(f"<{len(codes)}h", *codes))
+    assert judge_sound(out.getvalue()) == "heavy clipping: 17.0 % of samples at full scale"
