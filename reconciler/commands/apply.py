@@ -142,9 +142,9 @@ def _check_reviewed(args: argparse.Namespace, ctx: Context, fresh: Plan) -> None
 def run(args: argparse.Namespace, ctx: Context) -> int:
     from reconciler.apply.trail import RequestTrail
     from reconciler.cli.arguments import selection_of, target_options
+    from reconciler.cli.context import progress_to
     from reconciler.cli.workspace import open_api, open_workspace
     from reconciler.commands.plan import show_plan
-    from reconciler.cli.context import progress_to
     from reconciler.orchestration.repository import plan_repository
 
     plan_file = _at_cwd(args.plan_file, ctx)

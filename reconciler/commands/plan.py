@@ -122,8 +122,8 @@ def _out_path(args: argparse.Namespace, ctx: Context) -> Path | None:
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
     from reconciler.cli.arguments import selection_of, target_options
-    from reconciler.cli.workspace import open_api, open_workspace
     from reconciler.cli.context import progress_to
+    from reconciler.cli.workspace import open_api, open_workspace
     from reconciler.orchestration.repository import plan_repository
 
     ws = open_workspace(ctx, target_options(args))
