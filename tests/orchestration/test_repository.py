@@ -19,6 +19,7 @@ from reconciler.emulator.transport import EmulatorTransport
 from reconciler.orchestration.repository import PlanSource, plan_repository
 from reconciler.orchestration.selection import Selection
 from reconciler.plan.change import Action
+from tests.support.sound import speechlike
 
 VOICE = """version: 1
 alias: {alias}
@@ -34,7 +35,7 @@ def _wav(path: Path, seed: int) -> None:
         out.setnchannels(1)
         out.setsampwidth(1)
         out.setframerate(8000)
-        out.writeframes(random.Random(seed).randbytes(16000))
+        out.writeframes(speechlike(random.Random(seed).randbytes(16000)))
 
 
 @pytest.fixture
