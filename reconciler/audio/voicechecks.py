@@ -92,7 +92,9 @@ def _speech_minimum(
     limits = ENGINES.get(decl.engine)
     if limits is None:
         return
-    audio = sum(m.duration_s for m in measured)
+    # the engine rules judge the files' own durations: the same figure here, so a voice
+    # that is an engine error already gets no second finding
+    audio = sum(f.audio.duration_s for f in decl.files if f.audio is not None)
     speech = sum(m.speech_s for m in measured)
     wanted = limits.min_total_s
     english = decl.language.split("-", 1)[0].lower() == "en"
