@@ -6,12 +6,16 @@ render/journal.py; the terminal table in render/applyreport.py.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reconciler.model.exitcodes import ExitCode
 from reconciler.model.values import Alias, CloneId, CloneStatus, Discard
+
+if TYPE_CHECKING:
+    from reconciler.plan.plan import Plan
 
 REPORT_FORMAT_VERSION = 1
 
@@ -123,3 +127,17 @@ class ApplyReport:
                 {"alias": p.alias, "path": p.path, "reason": p.reason} for p in self.predicted
             ],
         }
+
+
+def with_predictions(report: ApplyReport, plan: Plan) -> ApplyReport:
+    """`report` with the plan's predicted discards of the voices it covers (side by side
+    with the actual ones in the rendered report)."""
+    covered = {v.alias for v in report.voices}
+    predicted = tuple(
+        PredictedDiscard(Alias(q.alias), f.path, f.predicted_discard)
+        for q in plan.quality
+        if q.alias in covered
+        for f in q.predicted_discards
+        if f.predicted_discard is not None
+    )
+    return dataclasses.replace(report, predicted=predicted)

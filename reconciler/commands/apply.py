@@ -23,7 +23,6 @@ from reconciler.model.errors import ConfigError
 from reconciler.model.exitcodes import ExitCode
 
 if TYPE_CHECKING:
-    from reconciler.apply.report import ApplyReport
     from reconciler.apply.trail import RequestTrail
     from reconciler.cli.workspace import Workspace
     from reconciler.model.voiceapi import VoiceApi
@@ -208,6 +207,7 @@ def _execute(
     from reconciler.apply.engine import ApplyTiming, execute
     from reconciler.apply.events import FanoutSink
     from reconciler.apply.journal import JournalSink, write_report
+    from reconciler.apply.report import with_predictions
     from reconciler.orchestration.git import head_commit
     from reconciler.render.applyreport import render_report
     from reconciler.render.progress import open_progress
@@ -253,7 +253,7 @@ def _execute(
             trail=trail,
             resume=_left_pending(plan),
         )
-    report = _with_predictions(report, plan)
+    report = with_predictions(report, plan)
     render_report(report, ctx.out)
     if ctx.in_github_actions:  # the reviewers' record of what happened, not only the plan
         from reconciler.render.gha import append_step_summary, write_outputs
@@ -291,21 +291,3 @@ def _converged(after: Plan, code: int, ctx: Context, *, quiet_if_converged: bool
     if outcome.verdict in (Verdict.FAILED, Verdict.RESIDUE):
         return code or ExitCode.NOT_CONVERGED
     return code
-
-
-def _with_predictions(report: ApplyReport, plan: Plan) -> ApplyReport:
-    """The plan's predicted discards of the voices this run created, for the report."""
-    import dataclasses
-
-    from reconciler.apply.report import PredictedDiscard
-    from reconciler.model.values import Alias
-
-    created = {v.alias for v in report.voices}
-    predicted = tuple(
-        PredictedDiscard(Alias(q.alias), f.path, f.predicted_discard)
-        for q in plan.quality
-        if q.alias in created
-        for f in q.predicted_discards
-        if f.predicted_discard is not None
-    )
-    return dataclasses.replace(report, predicted=predicted)
