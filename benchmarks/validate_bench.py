@@ -1,112 +1,64 @@
-"""Benchmark `voicectl validate` (a subprocess: process start included).
+"""`voicectl validate` on a one-voice repository against the bare import of the
+third-party packages that run loads (found with `python -X importtime`), each a fresh
+process, medians of `--repeat` runs.
 
-Trees, generated in a temporary folder:
-  A. 10,000 declarations referencing existing file_ids (no audio);
-  B. 1,000 declarations with 3 small local WAV files each (cold, then warm audio cache).
-Also times check-jsonschema on tree A when it is installed (`pip install check-jsonschema`).
-Goal: tree A in <= 1.5 s on a 2-core machine.  Usage: python benchmarks/validate_bench.py
+    .venv/bin/python benchmarks/validate_bench.py [--repeat 7]
+
+Goal (issue 15): validate on one voice ≤ 2 × the bare import of its dependencies.
 """
 
 from __future__ import annotations
 
-import os
-import shutil
+import argparse
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
-import uuid
-import wave
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-BIN = Path(sys.executable).parent
-VOICE = """\
-# yaml-language-server: $schema=../schemas/voice.schema.json
-version: 1
-alias: {alias}
-engine: voice_engine_3
-language: en-GB
-files:
-{files}
-metadata:
-  gender: {gender}
-  accent: british
-  take: {n}
-ignore:
-  - metadata.accent
-"""
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from fleet import cli_env, load_note, make_repo, require, run, voicectl
 
 
-def make_id_tree(folder: Path, count: int) -> None:
-    voices = folder / "voices"
-    for n in range(count):
-        sub = voices / f"team-{n % 50:02d}"
-        sub.mkdir(parents=True, exist_ok=True)
-        files = "\n".join(f"  - file_id: {uuid.uuid4()}" for _ in range(3))
-        text = VOICE.format(alias=f"voice-{n:05d}", files=files, gender="female", n=n)
-        (sub / f"voice-{n:05d}.yaml").write_text(text, encoding="utf-8")
-    (folder / ".git").mkdir()
+def third_party(root: Path, env: dict[str, str]) -> list[str]:
+    """Top-level non-stdlib packages a validate run imports (reconciler excluded)."""
+    done = run([sys.executable, "-X", "importtime", "-m", "reconciler", "validate"], root, env)
+    names = set()
+    for line in done.err.splitlines():
+        if line.startswith("import time:") and "|" in line:
+            top = line.rsplit("|", 1)[1].strip().split(".")[0]
+            if top and top not in sys.stdlib_module_names and top != "reconciler":
+                names.add(top)
+    wanted = {n for n in names if n.isidentifier() and not n.startswith("_")}
+    return sorted(wanted - {"sitecustomize"})
 
 
-def make_audio_tree(folder: Path, count: int) -> None:
-    voices = folder / "voices"
-    audio = voices / "audio"
-    audio.mkdir(parents=True)
-    for n in range(count):
-        names = []
-        for take in range(3):
-            name = f"v{n:04d}-{take}.wav"
-            with wave.open(str(audio / name), "wb") as out:
-                out.setnchannels(1)
-                out.setsampwidth(1)
-                out.setframerate(8000)
-                out.writeframes(bytes((n + take + i) % 256 for i in range(8000 * 2)))
-            names.append(f"  - audio/{name}")
-        text = VOICE.format(alias=f"voice-{n:04d}", files="\n".join(names), gender="male", n=n)
-        (voices / f"voice-{n:04d}.yaml").write_text(text, encoding="utf-8")
-    # test-pattern takes; the audio-quality measures are quality_bench.py's subject
-    (folder / "voicectl.yaml").write_text("quality: false\n", encoding="utf-8")
-    (folder / ".git").mkdir()
-
-
-def timed(command: list[str], cwd: Path) -> tuple[float, int]:
-    start = time.perf_counter()
-    done = subprocess.run(command, cwd=cwd, capture_output=True, text=True, check=False)
-    elapsed = time.perf_counter() - start
-    if done.returncode != 0:
-        print(done.stderr[-2000:], file=sys.stderr)
-    return elapsed, done.returncode
-
-
-def main() -> None:
-    voicectl = str(BIN / "voicectl")
-    with tempfile.TemporaryDirectory() as temp:
-        tree_a, tree_b = Path(temp) / "ids", Path(temp) / "audio"
-        make_id_tree(tree_a, 10_000)
-        make_audio_tree(tree_b, 1_000)
-        runs = [timed([voicectl, "validate"], tree_a) for _ in range(5)]
-        times = [t for t, _ in runs]
-        print(
-            f"A  10,000 declarations (file_ids): median {statistics.median(times):.2f} s, "
-            f"best {min(times):.2f} s, exit {runs[0][1]}  (goal <= 1.5 s)"
-        )
-        cold, code = timed([voicectl, "validate"], tree_b)
-        warm = [timed([voicectl, "validate"], tree_b)[0] for _ in range(3)]
-        print(
-            f"B  1,000 declarations x 3 WAV files: cold {cold:.2f} s, "
-            f"warm (audio cache) median {statistics.median(warm):.2f} s, exit {code}"
-        )
-        checker = shutil.which("check-jsonschema", path=f"{BIN}:{os.environ.get('PATH', '')}")
-        if checker is None:
-            print("check-jsonschema: not installed (pip install check-jsonschema)")
-            return
-        files = sorted(str(p) for p in (tree_a / "voices").rglob("*.yaml"))
-        schema = str(ROOT / "schemas" / "voice.schema.json")
-        elapsed, code = timed([checker, "--schemafile", schema, *files], tree_a)
-        print(f"check-jsonschema on tree A: {elapsed:.2f} s, exit {code}")
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--repeat", type=int, default=7)
+    args = parser.parse_args()
+    print(f"validate benchmark: {load_note()}", flush=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp) / "fleet"
+        make_repo(root, 1)
+        env = cli_env()
+        packages = third_party(root, env)
+        # optional imports that failed in the run also fail (and cost) here
+        code = f"for name in {packages!r}:\n try: __import__(name)\n except ImportError: pass"
+        bare = [sys.executable, "-c", code]
+        validate = [voicectl(root, "validate", env=env) for _ in range(args.repeat)]
+        for result in validate:
+            require(result, "validate")
+        imports = [require(run(bare, root, env), "bare import") for _ in range(args.repeat)]
+    ours = statistics.median(r.seconds for r in validate)
+    floor = statistics.median(r.seconds for r in imports)
+    print(f"  third-party packages imported by validate: {', '.join(packages) or 'none'}")
+    print(f"  bare import of them: {floor * 1000:.0f} ms (median of {args.repeat})")
+    print(f"  voicectl validate, one voice: {ours * 1000:.0f} ms (median of {args.repeat})")
+    print(f"  ratio {ours / floor:.2f} (goal ≤ 2.00)")
+    print(f"after: {load_note()}")
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -1,0 +1,88 @@
+"""Growth: validate, cold plan, first apply and no-op apply through the real CLI, from 100
+to 50,000 voices (2 distinct WAVs each, one YAML per voice, voicectl.yaml), against the
+embedded emulator as `voicectl` opens it by default (SQLite + blobs under .voicectl/,
+WAL, synchronous=FULL), with the immediate clock. Prints wall time and peak RSS per size,
+the growth ratio of each step (time ratio ÷ size ratio: 1.00 is linear) and the no-op
+apply ÷ cold plan ratio at each size.
+
+    .venv/bin/python benchmarks/growth_bench.py [--max 50000] [--sizes 100,1000,...]
+
+Goals (issue 15): each ×5 step costs ≤ ×5.5 (growth ≤ 1.10); no-op apply at 50k ≤ 1.3 ×
+cold plan at 50k; first apply at 10k ≤ 40 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from fleet import Run, cli_env, load_note, make_repo, require, voicectl
+
+STEPS = ("validate", "plan (cold)", "apply (first)", "apply (no-op)")
+SIZES = (100, 1000, 5000, 10000, 50000)
+
+
+def measure(size: int, scratch: Path) -> dict[str, Run]:
+    from reconciler.emulator.core import Emulator
+
+    root = scratch / f"fleet-{size}"
+    made = time.perf_counter()
+    make_repo(root, size)
+    print(f"  {size:>6} voices: tree made in {time.perf_counter() - made:.1f} s", flush=True)
+    # the embedded emulator's state file, made first with credits for every voice
+    Emulator(root / ".voicectl" / "emulator.sqlite3", credits=10**9).close()
+    env = cli_env(VOICECTL_EMULATOR_CLOCK="immediate")
+    cache = root / ".voicectl" / "audio-cache.json"
+    runs = {"validate": require(voicectl(root, "validate", "--quiet", env=env), "validate")}
+    cache.unlink(missing_ok=True)
+    runs["plan (cold)"] = require(voicectl(root, "plan", "--quiet", env=env), "plan")
+    runs["apply (first)"] = require(voicectl(root, "apply", "--yes", "--quiet", env=env), "apply")
+    runs["apply (no-op)"] = require(voicectl(root, "apply", "--yes", "--quiet", env=env), "no-op")
+    if "Nothing to apply." not in runs["apply (no-op)"].err:
+        sys.stderr.write("the second apply still found work:\n" + runs["apply (no-op)"].err)
+        raise SystemExit(1)
+    return runs
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--max", type=int, default=50000, help="largest size to run")
+    parser.add_argument("--sizes", default=",".join(map(str, SIZES)))
+    parser.add_argument("--scratch", type=Path, help="build the trees here (default: a tmp dir)")
+    args = parser.parse_args()
+    sizes = [n for n in map(int, args.sizes.split(",")) if n <= args.max]
+    print(f"growth benchmark: sizes {sizes}; {load_note()}", flush=True)
+    results: dict[int, dict[str, Run]] = {}
+    with tempfile.TemporaryDirectory(dir=args.scratch) as tmp:
+        for size in sizes:
+            results[size] = measure(size, Path(tmp))
+            row = "  ".join(
+                f"{step} {r.seconds:7.2f} s {r.peak_mb:5.0f} MB"
+                for step, r in results[size].items()
+            )
+            print(f"  {size:>6} voices: {row}", flush=True)
+    print("growth per step (time ratio ÷ size ratio; 1.00 = linear, goal ≤ 1.10):")
+    for small, large in itertools.pairwise(sizes):
+        ratio = large / small
+        cells = "  ".join(
+            f"{step} ×{results[large][step].seconds / results[small][step].seconds:5.2f}"
+            f" ({results[large][step].seconds / results[small][step].seconds / ratio:4.2f})"
+            for step in STEPS
+        )
+        print(f"  {small:>6} → {large:>6} (×{ratio:g}): {cells}")
+    print("no-op apply ÷ cold plan (goal at 50k ≤ 1.30):")
+    for size in sizes:
+        noop, plan = results[size]["apply (no-op)"].seconds, results[size]["plan (cold)"].seconds
+        print(f"  {size:>6} voices: {noop / plan:4.2f}")
+    print(f"after: {load_note()}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
