@@ -59,9 +59,20 @@ def make_repo(root: Path, voices: int, *, files: int = 2, start: int = 0) -> Non
                 out.setnchannels(1)
                 out.setsampwidth(1)
                 out.setframerate(RATE)
-                out.writeframes(chance.randbytes(int(1.6 * RATE)))
+                out.writeframes(speechlike(chance.randbytes(int(1.6 * RATE))))
         text = VOICE.format(alias=alias, team=n % 17)
         (root / "voices" / f"{alias}.yaml").write_text(text, encoding="utf-8")
+
+
+def speechlike(noise: bytes) -> bytes:
+    """8-bit PCM noise shaped into 0.1 s syllables and pauses at about -20 dBFS, so the
+    audio checks see speech (random bytes alone are loud, clipped noise)."""
+    import numpy as np
+
+    samples = np.frombuffer(noise, np.uint8).astype(np.int16) - 128
+    shaped = samples // 5
+    shaped[(np.arange(len(shaped)) // round(RATE * 0.1)) % 3 == 2] = 0
+    return bytes((shaped + 128).astype(np.uint8).tobytes())
 
 
 def cli_env(**extra: str) -> dict[str, str]:

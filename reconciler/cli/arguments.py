@@ -64,6 +64,35 @@ def add_plan_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def add_apply_timing_arguments(parser: argparse.ArgumentParser) -> None:
+    """apply's --concurrency (the adaptive limit's ceiling), --wait-timeout, --api-down-after."""
+    parser.add_argument(
+        "--concurrency",
+        type=int,
+        default=16,
+        metavar="N",
+        help="ceiling of requests and voices at once (starts at 8, grows while answers are "
+        "fast and clean, halves on 429/5xx)",
+    )
+    parser.add_argument(
+        "--wait-timeout",
+        "--timeout",
+        dest="wait_timeout",
+        type=float,
+        default=600.0,
+        metavar="SECONDS",
+        help="stop waiting after this; clones still running are reported pending",
+    )
+    parser.add_argument(
+        "--api-down-after",
+        dest="api_down_after",
+        type=float,
+        default=120.0,
+        metavar="SECONDS",
+        help="stop waiting when no poll got a good answer for this long (default 120)",
+    )
+
+
 def target_options(args: argparse.Namespace, *, target: str | None = None) -> TargetOptions:
     """The target flags of a command registered with add_target_arguments; `target`
     replaces a missing --target (a saved plan knows the target it was made for)."""

@@ -17,7 +17,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from reconciler.cli.arguments import add_plan_arguments
+from reconciler.cli.arguments import add_apply_timing_arguments, add_plan_arguments
 from reconciler.cli.context import Context
 from reconciler.model.errors import ConfigError
 from reconciler.model.exitcodes import ExitCode
@@ -54,31 +54,7 @@ def register(sub: Any, name: str, common: argparse.ArgumentParser) -> None:
     parser.add_argument("--yes", "-y", action="store_true", help="do not ask for confirmation")
     parser.add_argument("--expect-checksum", metavar="SHA", help="refuse unless the plan has it")
     parser.add_argument("--report", type=Path, metavar="REPORT.json", help="write the report")
-    parser.add_argument(
-        "--concurrency",
-        type=int,
-        default=16,
-        metavar="N",
-        help="ceiling of requests and voices at once (starts at 8, grows while answers are "
-        "fast and clean, halves on 429/5xx)",
-    )
-    parser.add_argument(
-        "--wait-timeout",
-        "--timeout",
-        dest="wait_timeout",
-        type=float,
-        default=600.0,
-        metavar="SECONDS",
-        help="stop waiting after this; clones still running are reported pending",
-    )
-    parser.add_argument(
-        "--api-down-after",
-        dest="api_down_after",
-        type=float,
-        default=120.0,
-        metavar="SECONDS",
-        help="stop waiting when no poll got a good answer for this long (default 120)",
-    )
+    add_apply_timing_arguments(parser)
     parser.set_defaults(handler=run)
 
 
