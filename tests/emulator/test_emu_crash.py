@@ -116,9 +116,15 @@ def test_sigkill_at_random_moments_leaves_a_consistent_state(
             threading.Thread(target=_work, args=(base, f"r{round_no}-w{w}", wav, done, stop))
             for w in range(CLIENTS)
         ]
+        before = len(done.clones)
         for thread in workers:
             thread.start()
-        time.sleep(rng.uniform(0.2, 0.8))
+        # A loaded machine may take longer than the random delay to finish one create: the
+        # kill comes only after this round acknowledged something, then at a random moment.
+        deadline = time.monotonic() + 30
+        while len(done.clones) == before and time.monotonic() < deadline:
+            time.sleep(0.01)
+        time.sleep(rng.uniform(0.0, 0.6))
         process.send_signal(signal.SIGKILL)
         process.wait()
         stop.set()
