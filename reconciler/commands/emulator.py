@@ -36,6 +36,13 @@ def register(sub: Any, name: str, common: argparse.ArgumentParser) -> None:
         "--rate-limit", type=float, default=None, metavar="N", help="requests/s per key → 429"
     )
     serve.add_argument(
+        "--dialect",
+        default="guide",
+        metavar="NAME",
+        help="response shapes: guide (default), sdk, or variants joined with + "
+        "(api-contract.md §8)",
+    )
+    serve.add_argument(
         "--allow-remote", action="store_true", help="allow binding a non-loopback address"
     )
     parser.set_defaults(handler=run)
@@ -64,7 +71,19 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         ctx.err.print("error: --port must be 0-65535; --time-scale and --rate-limit positive")
         return ExitCode.ERROR
     from reconciler.emulator.core import Emulator
+    from reconciler.emulator.dialects import parse_dialect
     from reconciler.emulator.server import serve
+    from reconciler.emulator.wire import ApiProblem
+
+    try:
+        parse_dialect(args.dialect)
+    except ApiProblem as exc:
+        ctx.err.print(
+            f"error: --dialect: {exc.message}\n  hint: voicectl emulator serve --dialect sdk",
+            markup=False,
+            soft_wrap=True,
+        )
+        return 1
 
     db = args.db or str(ctx.cwd / DEFAULT_DB)
     try:
@@ -75,6 +94,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
             clock_mode=args.clock,
             time_scale=args.time_scale,
             rate_limit=args.rate_limit,
+            dialect=args.dialect,
         )
     except (sqlite3.DatabaseError, OSError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
@@ -90,7 +110,10 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         ctx.out.print(f"AUDIOSTACK_API_URL={base_url}", soft_wrap=True)
         ctx.out.print(f"AUDIOSTACK_API_KEY={emulator.default_key}", soft_wrap=True)
         ctx.out.file.flush()
-        ctx.err.print(f"emulator serving {db} on {base_url} (Ctrl-C to stop)", soft_wrap=True)
+        dialect = f", dialect {args.dialect}" if args.dialect != "guide" else ""
+        ctx.err.print(
+            f"emulator serving {db} on {base_url}{dialect} (Ctrl-C to stop)", soft_wrap=True
+        )
         ctx.err.file.flush()
 
     try:

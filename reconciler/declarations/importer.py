@@ -11,7 +11,13 @@ import json
 import unicodedata
 from collections.abc import Mapping
 
-from reconciler.model.values import LANGUAGE_KEY, MANAGED_BY_KEY, MetaValue, RemoteClone
+from reconciler.model.values import (
+    FILES_STAMP_KEY,
+    LANGUAGE_KEY,
+    MANAGED_BY_KEY,
+    MetaValue,
+    RemoteClone,
+)
 
 SCHEMA_MODELINE = "# yaml-language-server: $schema={schema}"
 DEFAULT_LANGUAGE = "en"
@@ -48,7 +54,11 @@ def _key(name: str) -> str:
 
 
 def _metadata(metadata: Mapping[str, MetaValue]) -> list[str]:
-    kept = {k: v for k, v in metadata.items() if k not in (MANAGED_BY_KEY, LANGUAGE_KEY)}
+    kept = {
+        k: v
+        for k, v in metadata.items()
+        if k not in (MANAGED_BY_KEY, LANGUAGE_KEY, FILES_STAMP_KEY)
+    }
     if not kept:
         return []
     return ["metadata:", *(f"  {_key(k)}: {_scalar(v)}" for k, v in sorted(kept.items()))]

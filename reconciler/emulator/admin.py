@@ -13,6 +13,7 @@ from typing import Any
 from reconciler.emulator import lifecycle
 from reconciler.emulator.clock import check_mode, check_scale
 from reconciler.emulator.clones import record_json
+from reconciler.emulator.dialects import VARIANTS, parse_dialect
 from reconciler.emulator.faults import parse_rule
 from reconciler.emulator.files import file_item
 from reconciler.emulator.folders import folder_item
@@ -71,7 +72,18 @@ def reset(backend: Backend, _: EmuRequest, body: dict[str, Any]) -> Any:
     backend.log.clear()
     backend.limiter.per_second = backend.defaults.rate_limit
     backend.blobs.clear_memory()
+    backend.dialect.set(backend.defaults.dialect)
     return OK
+
+
+def set_dialect(backend: Backend, _: EmuRequest, body: dict[str, Any]) -> Any:
+    backend.dialect.set(parse_dialect(_str(body, "dialect")))
+    return show_dialect(backend, _, body)
+
+
+def show_dialect(backend: Backend, _: EmuRequest, __: dict[str, Any]) -> Any:
+    current = backend.dialect.current
+    return {"dialect": current.name, "variants": {v: VARIANTS[v] for v in sorted(current.variants)}}
 
 
 def dump_state(backend: Backend, request: EmuRequest, _: dict[str, Any]) -> Any:
@@ -233,6 +245,8 @@ ADMIN_ROUTES: dict[tuple[str, str], AdminHandler] = {
     ("GET", "/requests"): lambda b, r, _: {"requests": b.log.entries()},
     ("DELETE", "/requests"): clear_requests,
     ("POST", "/rate-limit"): set_rate_limit,
+    ("POST", "/dialect"): set_dialect,
+    ("GET", "/dialect"): show_dialect,
 }
 
 

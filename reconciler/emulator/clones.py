@@ -11,6 +11,12 @@ from typing import Any
 from reconciler.emulator.ledger import balance_of, envelope, reserved_of
 from reconciler.emulator.lifecycle import PENDING_PROVIDER, due_time
 from reconciler.emulator.limits import ENGINES
+from reconciler.emulator.sdkshapes import (
+    refuse_list_all,
+    shape_history,
+    shape_record,
+    stored_metadata,
+)
 from reconciler.emulator.state import Backend, Call
 from reconciler.emulator.validation import check_clone_body, check_clone_files, summarize
 from reconciler.emulator.wire import ApiProblem, EmuReply, parse_json_object, show
@@ -52,6 +58,8 @@ def create_clone(backend: Backend, call: Call) -> EmuReply:
     body = parse_json_object(call.request.body)
     problems, spec = check_clone_body(body)
     who = call.who
+    dialect = backend.dialect.current
+    metadata = json.dumps(stored_metadata(json.loads(spec.metadata_json), dialect))
     with backend.store.write() as conn:
         if spec.file_ids is not None:
             problems += check_clone_files(conn, who.org_id, spec)
@@ -83,7 +91,7 @@ def create_clone(backend: Backend, call: Call) -> EmuReply:
                 spec.engine,
                 json.dumps(list(spec.file_ids)),
                 spec.consent_id,
-                spec.metadata_json,
+                metadata,
                 call.now,
                 PENDING_PROVIDER,
                 cost,
@@ -93,7 +101,8 @@ def create_clone(backend: Backend, call: Call) -> EmuReply:
         )
         row = conn.execute("SELECT * FROM clones WHERE clone_id = ?", (clone_id,)).fetchone()
     # api-contract.md E2: 202 with the envelope and one record in `preparing`
-    return envelope(backend, call, record_json(row), message="Voice cloning started", status=202)
+    shaped = shape_record(record_json(row), dialect)
+    return envelope(backend, call, shaped, message="Voice cloning started", status=202)
 
 
 def list_clones(backend: Backend, call: Call) -> EmuReply:
@@ -106,6 +115,9 @@ def list_clones(backend: Backend, call: Call) -> EmuReply:
     """
     who = call.who
     alias = call.request.param("alias")
+    dialect = backend.dialect.current
+    if alias is None:
+        refuse_list_all(dialect)
     with backend.store.read() as conn:
         if alias is None:
             # INVENTED: api-contract.md E3 (list-all = every record visible to the caller)
@@ -119,4 +131,7 @@ def list_clones(backend: Backend, call: Call) -> EmuReply:
                 "SELECT * FROM clones WHERE alias = ? AND user_id = ? AND org_id = ? ORDER BY seq",
                 (alias, who.user_id, who.org_id),
             ).fetchall()
-    return envelope(backend, call, [record_json(row) for row in rows])
+    records = [record_json(row) for row in rows]
+    if alias is None:
+        return envelope(backend, call, [shape_record(r, dialect) for r in records])
+    return envelope(backend, call, shape_history(records, dialect))

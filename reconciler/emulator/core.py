@@ -22,10 +22,12 @@ from reconciler.emulator.access import RateLimiter, authenticate
 from reconciler.emulator.admin import PREFIX, handle_admin, load_clock
 from reconciler.emulator.blobs import BlobStore
 from reconciler.emulator.clock import EmulatorClock
+from reconciler.emulator.dialects import DialectBox, parse_dialect
 from reconciler.emulator.faults import FaultBook, FaultRule
 from reconciler.emulator.limits import DEFAULT_CREDITS, DEFAULT_KEY
 from reconciler.emulator.requestlog import LoggedRequest, RequestLog
 from reconciler.emulator.routes import Route, match_route, template_of
+from reconciler.emulator.sdkshapes import refuse_route, shape_error
 from reconciler.emulator.state import Backend, Call, Defaults
 from reconciler.emulator.store import Store, seed_defaults
 from reconciler.emulator.wire import ApiProblem, EmuReply, EmuRequest
@@ -46,7 +48,9 @@ class Emulator:
         time_scale: float = 1.0,
         rate_limit: float | None = None,
         credits: int = DEFAULT_CREDITS,
+        dialect: str = "guide",
     ) -> None:
+        chosen = parse_dialect(dialect)
         store = Store(db)
         if blob_dir is None and not store.in_memory:
             blob_dir = Path(os.fspath(db)).parent / "blobs"
@@ -58,7 +62,8 @@ class Emulator:
             faults=FaultBook(seed),
             log=RequestLog(),
             limiter=limiter,
-            defaults=Defaults(clock_mode, time_scale, seed, rate_limit, credits),
+            defaults=Defaults(clock_mode, time_scale, seed, rate_limit, credits, chosen),
+            dialect=DialectBox(chosen),
         )
         with store.write() as conn:
             if conn.execute("SELECT 1 FROM orgs LIMIT 1").fetchone() is None:
@@ -125,6 +130,7 @@ class Emulator:
             else:
                 route, params = found
                 handled = self._guard(lambda: self._serve(route, params, request, rid, now))
+            handled = shape_error(handled, self.backend.dialect.current)
         reply = handled if fired is None else fired.outcome(handled)
         assert reply is not None
         return reply, template, fired
@@ -133,6 +139,7 @@ class Emulator:
         self, route: Route, params: dict[str, str], request: EmuRequest, rid: str, now: float
     ) -> EmuReply:
         backend = self.backend
+        refuse_route(route.template, backend.dialect.current)  # a gateway answers first
         caller = None
         if route.auth:
             key, caller = authenticate(backend.store, request)

@@ -18,6 +18,20 @@ from reconciler.emulator.store import next_position
 from reconciler.emulator.wire import ApiProblem, EmuReply, json_reply, parse_json_object, show
 
 ROOT = ""  # folder_id / parent_id of the root in the tables (NULL would defeat UNIQUE)
+ROOT_NAMESPACE = uuid.UUID("5b0c3d4e-7a1f-4c2e-9d3b-6f0a1e2c3b4d")
+
+
+def root_id(org: str) -> str:
+    """The root folder's id as the API shows it (the tables keep ROOT).
+    INVENTED: api-contract.md §8 (the root has an id: the Python SDK's get_root_folder_id)"""
+    return str(uuid.uuid5(ROOT_NAMESPACE, org))
+
+
+def stored_folder(org: str, folder: str | None) -> str:
+    """A folder id from a request as the tables keep it (the root id → ROOT)."""
+    return ROOT if not folder or folder == root_id(org) else folder
+
+
 FILE_FIELDS = frozenset({"file_name", "folder_id", "category_id"})
 
 
@@ -58,6 +72,8 @@ def mime_for(name: str) -> str:
 
 
 def folder_exists(conn: sqlite3.Connection, org: str, folder_id: str) -> bool:
+    if stored_folder(org, folder_id) == ROOT:
+        return True
     row = conn.execute(
         "SELECT 1 FROM folders WHERE folder_id = ? AND org_id = ?", (folder_id, org)
     ).fetchone()
@@ -84,7 +100,8 @@ def create_file(backend: Backend, call: Call) -> EmuReply:
     with backend.store.write() as conn:
         if folder and not folder_exists(conn, who.org_id, folder):
             raise ApiProblem(404, f"folder '{show(folder)}' not found")
-        pos = next_position(conn, who.org_id, folder or ROOT)
+        stored = stored_folder(who.org_id, folder)
+        pos = next_position(conn, who.org_id, stored)
         conn.execute(
             "INSERT INTO files (file_id, org_id, folder_id, name, mime, status, size, sig,"
             " created_by, created_at, updated_at, pos)"
@@ -92,7 +109,7 @@ def create_file(backend: Backend, call: Call) -> EmuReply:
             (
                 file_id,
                 who.org_id,
-                folder or ROOT,
+                stored,
                 name,
                 mime,
                 sig,
@@ -107,8 +124,9 @@ def create_file(backend: Backend, call: Call) -> EmuReply:
     return json_reply(200, {"fileId": file_id, "uploadUrl": upload_url, "mimeType": mime})
 
 
-def file_item(row: sqlite3.Row, base_url: str) -> dict[str, Any]:
-    """A flat file item (api-contract.md §3): url and duration only once uploaded (E18)."""
+def file_item(row: sqlite3.Row, base_url: str, processing: bool = False) -> dict[str, Any]:
+    """A flat file item (api-contract.md §3): url and duration only once uploaded (E18);
+    `processing` (slow-processing dialect) shows an uploaded file as still `pending`."""
     item: dict[str, Any] = {
         "fileId": row["file_id"],
         "fileName": row["name"],
@@ -119,10 +137,10 @@ def file_item(row: sqlite3.Row, base_url: str) -> dict[str, Any]:
         "fileType": {"id": "audio", "name": "Audio"},  # INVENTED: api-contract.md §3
         "fileCategory": None,
         "size": row["size"],
-        "status": row["status"],
+        "status": "pending" if processing else row["status"],
         "accessControl": "private",
     }
-    if row["status"] == "uploaded":
+    if row["status"] == "uploaded" and not processing:
         item["url"] = f"{base_url}/_download/{row['file_id']}?sig={row['sig']}"
         item["duration"] = row["duration"]
     return item
@@ -136,7 +154,8 @@ def get_file(backend: Backend, call: Call) -> EmuReply:
         ).fetchone()
     if row is None:
         raise ApiProblem(404, f"file '{show(file_id)}' not found")
-    return json_reply(200, file_item(row, call.request.base_url))
+    busy = row["status"] == "uploaded" and backend.dialect.still_processing(file_id)
+    return json_reply(200, file_item(row, call.request.base_url, busy))
 
 
 def _signed_row(backend: Backend, call: Call) -> sqlite3.Row:

@@ -7,8 +7,17 @@ import sqlite3
 import uuid
 from typing import Any
 
-from reconciler.emulator.files import ROOT, check_name, file_item, folder_exists, iso
+from reconciler.emulator.files import (
+    ROOT,
+    check_name,
+    file_item,
+    folder_exists,
+    iso,
+    root_id,
+    stored_folder,
+)
 from reconciler.emulator.limits import PAGE_DEFAULT, PAGE_MAX
+from reconciler.emulator.sdkshapes import file_page, folder_listing, page_limit
 from reconciler.emulator.state import Backend, Call
 from reconciler.emulator.store import folder_size
 from reconciler.emulator.wire import ApiProblem, EmuReply, json_reply, parse_json_object, show
@@ -23,6 +32,17 @@ def folder_item(row: sqlite3.Row) -> dict[str, Any]:
         "parentFolderId": row["parent_id"] or None,
         "createdBy": row["created_by"],
         "createdAt": iso(row["created_at"]),
+    }
+
+
+def root_item(org: str) -> dict[str, Any]:
+    # INVENTED: api-contract.md §8 (the root's item: name, creator and date)
+    return {
+        "folderId": root_id(org),
+        "folderName": "root",
+        "parentFolderId": None,
+        "createdBy": "system",
+        "createdAt": iso(0),
     }
 
 
@@ -55,16 +75,14 @@ def list_folder(backend: Backend, call: Call) -> EmuReply:
         files = conn.execute(
             "SELECT * FROM files WHERE org_id = ? AND folder_id = ? ORDER BY pos", (org, here)
         ).fetchall()
-    base = call.request.base_url
-    return json_reply(
-        200,
-        {
-            "folders": [folder_item(row) for row in folders],
-            "files": [file_item(row, base) for row in files],
-            # INVENTED: api-contract.md §3 (the chain runs from this folder up to the root)
-            "currentPathChain": [folder_item(row) for row in reversed(chain)],
-        },
-    )
+    base, box = call.request.base_url, backend.dialect
+    listing = {
+        "folders": [folder_item(row) for row in folders],
+        "files": [file_item(row, base, box.peek_processing(row["file_id"])) for row in files],
+        # INVENTED: api-contract.md §3 (the chain runs from this folder up to the root item)
+        "currentPathChain": [*(folder_item(row) for row in reversed(chain)), root_item(org)],
+    }
+    return json_reply(200, folder_listing(listing, box.current))
 
 
 def create_folder(backend: Backend, call: Call) -> EmuReply:
@@ -81,6 +99,7 @@ def create_folder(backend: Backend, call: Call) -> EmuReply:
     with backend.store.write() as conn:
         if parent and not folder_exists(conn, who.org_id, parent):
             raise ApiProblem(404, f"folder '{show(parent)}' not found")
+        parent = stored_folder(who.org_id, parent)
         taken = conn.execute(
             "SELECT 1 FROM folders WHERE org_id = ? AND parent_id = ? AND name = ?",
             (who.org_id, parent or ROOT, name),
@@ -118,7 +137,10 @@ def page_bounds(call: Call) -> tuple[int, int]:
 def list_folder_files(backend: Backend, call: Call) -> EmuReply:
     """GET /folders/{folderId}/files?limit&offset → {data, pagination{limit, offset, total}}."""
     limit, offset = page_bounds(call)
-    folder, org = call.params["folderId"], call.who.org_id
+    box = backend.dialect
+    limit = page_limit(limit, box.current)
+    org = call.who.org_id
+    folder = stored_folder(org, call.params["folderId"])
     with backend.store.read() as conn:
         if not folder_exists(conn, org, folder):
             raise ApiProblem(404, f"folder '{show(folder)}' not found")
@@ -130,11 +152,7 @@ def list_folder_files(backend: Backend, call: Call) -> EmuReply:
             (org, folder, offset, limit),
         ).fetchall()
     base = call.request.base_url
-    return json_reply(
-        200,
-        {
-            "data": [file_item(row, base) for row in rows],
-            # INVENTED: api-contract.md E19 (`total`)
-            "pagination": {"limit": limit, "offset": offset, "total": total},
-        },
-    )
+    items = [file_item(row, base, box.peek_processing(row["file_id"])) for row in rows]
+    # INVENTED: api-contract.md E19 (`total`)
+    page = {"limit": limit, "offset": offset, "total": total}
+    return json_reply(200, file_page(items, page, box.current))

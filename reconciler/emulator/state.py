@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from reconciler.emulator.access import Caller, RateLimiter
 from reconciler.emulator.blobs import BlobStore
 from reconciler.emulator.clock import EmulatorClock
+from reconciler.emulator.dialects import Dialect, DialectBox
 from reconciler.emulator.faults import FaultBook
 from reconciler.emulator.requestlog import RequestLog
 from reconciler.emulator.store import Store
@@ -26,6 +27,7 @@ class Defaults:
     seed: int
     rate_limit: float | None
     credits: int
+    dialect: Dialect
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +39,7 @@ class Backend:
     log: RequestLog
     limiter: RateLimiter
     defaults: Defaults
+    dialect: DialectBox
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,6 +22,7 @@ MetaValue = str | int | float | bool
 """A metadata value as the API accepts it (api-contract.md E22)."""
 
 MANAGED_BY_KEY = "managed_by"
+FILES_STAMP_KEY = "voicectl_files"  # content fingerprint stamped at create (plan/stamp.py)
 LANGUAGE_KEY = "languageCode"
 MARKER_PREFIX = "voicectl:"
 

@@ -6,6 +6,7 @@ compared (the essence of files and metadata, and deepdiff) lives in essence.py.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import replace
 
@@ -26,7 +27,12 @@ from reconciler.model.values import (
     owner_marker,
 )
 from reconciler.plan.change import Action, Change, FieldDiff
-from reconciler.plan.essence import FileMatcher, compare_essence, remote_fingerprint
+from reconciler.plan.essence import (
+    FileMatcher,
+    compare_essence,
+    remote_fingerprint,
+    server_only_metadata,
+)
 from reconciler.plan.plan import Plan
 from reconciler.plan.policy import (
     Policy,
@@ -35,6 +41,7 @@ from reconciler.plan.policy import (
     block_pr_edits,
     mark_origins,
 )
+from reconciler.plan.stamp import stamped
 
 __all__ = ["DRIFT_HINT", "Policy", "clone_metadata", "compare", "compare_pr"]
 
@@ -45,8 +52,10 @@ INCOMPLETE_NOTE = "remote listing incomplete: orphaned and unmanaged voices unkn
 
 
 def clone_metadata(decl: Declaration, owner: str) -> dict[str, MetaValue]:
-    """The metadata a create sends: declared metadata, languageCode and our marker."""
-    return {**decl.metadata, LANGUAGE_KEY: decl.language, MANAGED_BY_KEY: owner_marker(owner)}
+    """The metadata a create sends: declared metadata, languageCode, our marker and the
+    files stamp (api-contract.md §4.5)."""
+    owned = {**decl.metadata, LANGUAGE_KEY: decl.language, MANAGED_BY_KEY: owner_marker(owner)}
+    return stamped(owned, decl)
 
 
 def compare(
@@ -187,6 +196,10 @@ def _classify_record(
         reason = f"differs from the declaration: {names}"
         return _with(base, Action.DRIFT, reason, *foreign, fields=fields, hint=hint)
     if owner == policy.marker:
+        extra = server_only_metadata(decl, current)
+        if extra:  # shown with --detail full; never drift
+            shown = ", ".join(f"{k}={json.dumps(v, ensure_ascii=False)}" for k, v in extra.items())
+            return replace(base, reasons=(f"server metadata (not compared): {shown}",))
         return base
     if owner is None:
         return _with(base, Action.ADOPT, "matches the declaration; not stamped by voicectl")

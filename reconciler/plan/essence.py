@@ -13,7 +13,6 @@ from collections.abc import Mapping, Sequence
 
 from reconciler.model.values import (
     LANGUAGE_KEY,
-    MANAGED_BY_KEY,
     Declaration,
     Discard,
     FileId,
@@ -24,6 +23,7 @@ from reconciler.model.values import (
 )
 from reconciler.plan.change import FieldDiff, FieldValue
 from reconciler.plan.planjson import sha256_tag
+from reconciler.plan.stamp import OWNED_KEYS, base_file_id, files_stamp, remote_stamp
 
 _UPLOAD_NAME = re.compile(r"^[0-9a-f]{16}-")
 
@@ -32,6 +32,7 @@ class FileMatcher:
     """Maps remote fileIds to declared files: by declared fileId or by `<sha16>-` name."""
 
     def __init__(self, decl: Declaration, remote: RemoteState) -> None:
+        self.decl = decl
         self.remote = remote
         self.declared: dict[str, str] = {}  # identity → label (repo path or fileId)
         self.paths: dict[str, str] = {}  # identity → repo path, local files only
@@ -73,8 +74,21 @@ class FileMatcher:
         # repo paths first, in path order: what the user can act on
         return tuple(sorted(out, key=lambda d: (d.path is None, d.path or "", d.file_id)))
 
+    def submitted(self, record: RemoteClone) -> frozenset[FileId]:
+        """The submitted fileIds, segment ids (`<fileId>_0`) mapped back to their file."""
+        known = self.declared_ids | set(self.remote.files_by_id)
+        return frozenset(base_file_id(fid, known) for fid in record.submitted_files)
+
     def files_diff(self, record: RemoteClone) -> FieldDiff | None:
-        remote = dict(self.identity(fid) for fid in record.submitted_files)
+        """The stamp voicectl wrote at create settles it (api-contract.md §4.5), whatever
+        the server made of `filesUsed`; otherwise (no stamp, or one that differs, e.g. an
+        imported voice now declared by `file_id:`) `filesUsed` ∪ `discardedFiles` decide."""
+        if remote_stamp(record) == files_stamp(self.decl):
+            return None
+        return self._listed_diff(record)
+
+    def _listed_diff(self, record: RemoteClone) -> FieldDiff | None:
+        remote = dict(self.identity(fid) for fid in self.submitted(record))
         if remote.keys() == self.declared.keys():
             return None
         only_declared = tuple(sorted(self.declared[k] for k in self.declared.keys() - remote))
@@ -111,14 +125,24 @@ def _metadata_essence(metadata: Mapping[str, MetaValue], ignored: set[str]) -> d
     for key, value in metadata.items():
         norm = unicodedata.normalize("NFC", key)
         # `metadata.languageCode` is how `ignore:` names the language (import writes it)
-        if norm != MANAGED_BY_KEY and not {_field_path(norm), f"metadata.{norm}"} & ignored:
+        if norm not in OWNED_KEYS and not {_field_path(norm), f"metadata.{norm}"} & ignored:
             out[norm] = _nfc(value)
     return out
 
 
+def server_only_metadata(decl: Declaration, record: RemoteClone) -> dict[str, MetaValue]:
+    """Keys only the server has (e.g. `language`, `accent`): shown, never drift."""
+    declared = _metadata_essence({**decl.metadata, LANGUAGE_KEY: decl.language}, set())
+    remote = _metadata_essence(record.metadata, set())
+    return {k: remote[k] for k in sorted(remote.keys() - declared.keys())}
+
+
 def _metadata_diff(decl: Declaration, record: RemoteClone, ignored: set[str]) -> list[FieldDiff]:
+    """Declared keys whose remote value differs or is absent; a key only the server has
+    is not voicectl's to compare (api-contract.md §4.5)."""
     declared = _metadata_essence({**decl.metadata, LANGUAGE_KEY: decl.language}, ignored)
-    remote = _metadata_essence(record.metadata, ignored)
+    everything = _metadata_essence(record.metadata, ignored)
+    remote = {k: v for k, v in everything.items() if k in declared}
     if declared == remote:  # fast path: same verdict as deepdiff (1 == 1.0), 100x cheaper
         return []
     from deepdiff import DeepDiff  # imported on the slow path only: ~20 ms per CLI start
@@ -164,6 +188,7 @@ def remote_fingerprint(declared: Sequence[Declaration], remote: RemoteState) -> 
                 "status": r.status,
                 "engine": r.engine,
                 "files": sorted(r.submitted_files),
+                "stamp": remote_stamp(r),
                 "metadata": dict(r.metadata),
             }
             for r in remote.clones.get(alias, ())

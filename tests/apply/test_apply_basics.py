@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from reconciler.apply.events import Adopted, Submitted, Uploaded, UploadSkipped
 from reconciler.apply.report import Outcome
+from reconciler.plan.stamp import files_stamp
 from tests.apply.conftest import MARKER, Rig, assert_nothing_left, one_record_per_alias
 
 
@@ -33,6 +34,7 @@ def test_clone_request_carries_files_language_metadata_and_owner_marker(rig: Rig
         "age": 30,
         "languageCode": "en-GB",
         "managed_by": MARKER,
+        "voicectl_files": files_stamp(writes[0]),
     }
     uploaded = [e.file_id for e in sink.events if isinstance(e, Uploaded)]
     assert record["filesUsed"] == uploaded

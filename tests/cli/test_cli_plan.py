@@ -4,6 +4,7 @@ format, the saved plan file, and P1 (plan sends only GETs)."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -192,6 +193,8 @@ def test_json_format_is_pure_json_matching_the_schema(repo: Repo, emu: Emu) -> N
         "voices/audio/anna-en/take-00.wav",
         "voices/audio/anna-en/take-01.wav",
     ]
+    stamp = action["metadata"].pop("voicectl_files")  # the content fingerprint of the files
+    assert re.fullmatch(r"v1:[0-9a-f]{32}", stamp), stamp
     assert action["metadata"] == {
         "gender": "female",
         "languageCode": "en-GB",
@@ -234,8 +237,9 @@ def test_markdown_format_has_the_summary_and_an_escaped_table(repo: Repo, emu: E
 
 def test_plan_sends_only_gets_in_every_situation(repo: Repo, emu: Emu) -> None:
     """P1: create, adopt, drift, orphan, pending, failed, unmanaged and blocked at once."""
-    for alias in ("done-en", "gone-en", "drift-en", "adopt-en", "running-en", "broken-en"):
+    for alias in ("done-en", "gone-en", "adopt-en", "running-en", "broken-en"):
         repo.voice(alias)
+    repo.voice("drift-en", metadata={"gender": "female"})  # a declared key the server changed
     repo.voice("new-en")
     assert repo.run("apply", "--yes", "--only", "done-en", "--only", "gone-en").code == 0
     (repo.root / "voices" / "gone-en.yaml").unlink()

@@ -137,9 +137,12 @@ def test_folder_lookup_by_path_gives_the_folder_first_in_the_chain(client: httpx
     assert listing["currentPathChain"][0]["folderId"] == folder["folderId"]
     assert [f["folderName"] for f in listing["folders"]] == ["takes"]
     nested = client.get("/folders", params={"path": "voicectl/takes"}).json()
+    root = client.get("/folders").json()["currentPathChain"]
+    assert [f["folderName"] for f in root] == ["root"]  # the Python SDK's get_root_folder_id
     assert [f["folderId"] for f in nested["currentPathChain"]] == [
         sub["folderId"],
         folder["folderId"],
+        root[0]["folderId"],
     ]
 
 

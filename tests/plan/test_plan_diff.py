@@ -20,6 +20,7 @@ from planbuild import (
 from reconciler.model.values import Alias, FileId, RemoteFile
 from reconciler.plan.diff import DRIFT_HINT, INCOMPLETE_NOTE, ORPHAN_REASON, clone_metadata
 from reconciler.plan.plan import Action, Change, Discard, FieldDiff
+from reconciler.plan.stamp import files_stamp
 
 
 def only(plan_changes: tuple[Change, ...]) -> Change:
@@ -39,7 +40,12 @@ def test_compare_plans_create_when_alias_is_not_on_the_remote() -> None:
         300,
         ("not on the remote",),
     )
-    assert change.metadata == {"gender": "female", "languageCode": "en-GB", "managed_by": MARKER}
+    assert change.metadata == {
+        "gender": "female",
+        "languageCode": "en-GB",
+        "managed_by": MARKER,
+        "voicectl_files": files_stamp(anna),
+    }
     assert plan.writes == (change,)
     assert (plan.cost, plan.has_changes, plan.exit_reason, plan.blocked) == (
         300,
@@ -196,14 +202,11 @@ def test_compare_compares_language_as_metadata_language_code() -> None:
     assert change.fields == (FieldDiff("language", "en-GB", "en-US"),)
 
 
-def test_compare_reports_metadata_keys_missing_on_either_side() -> None:
+def test_compare_reports_a_declared_key_missing_remotely_but_not_a_server_only_key() -> None:
     anna = declaration("anna", metadata={"gender": "female", "age": 30})
     remote = clone(anna, metadata={"gender": "female", "languageCode": "en-GB", "mood": "calm"})
     change = only(plan_of([anna], state(remote, uploaded=[anna])).changes)
-    assert change.fields == (
-        FieldDiff("metadata.age", 30, None),
-        FieldDiff("metadata.mood", None, "calm"),
-    )
+    assert change.fields == (FieldDiff("metadata.age", 30, None),)
 
 
 def test_compare_lists_each_key_when_no_metadata_key_is_shared() -> None:
@@ -214,7 +217,6 @@ def test_compare_lists_each_key_when_no_metadata_key_is_shared() -> None:
     assert change.fields == (
         FieldDiff("language", "en-GB", None),
         FieldDiff("metadata.gender", "female", None),
-        FieldDiff("metadata.source", None, "ui"),
     )
 
 
@@ -531,6 +533,7 @@ def test_clone_metadata_adds_language_code_and_marker() -> None:
         "gender": "female",
         "languageCode": "de-DE",
         "managed_by": "voicectl:x/y",
+        "voicectl_files": files_stamp(anna),
     }
 
 
