@@ -31,6 +31,7 @@ from reconciler.model.errors import (
 from reconciler.model.values import (
     AdoptMode,
     CloneId,
+    Declaration,
     DeclaredFile,
     FileId,
     RemoteClone,
@@ -51,6 +52,18 @@ def clone_request(
     engine = change.engine
     assert engine is not None  # a planned write has a declaration, hence an engine
     return CloneRequest(change.alias, engine, file_ids, dict(change.metadata), consent)
+
+
+TAKEN_ELSEWHERE = "alias taken by another user or organisation: choose another alias"
+TAKEN_HINT = (
+    "hint: rename `alias:` in {path} to a free name; `replaces:` is not needed for a voice "
+    "that was never created"
+)
+
+
+def taken_elsewhere(decl: Declaration) -> str:
+    """A 409 for an alias no record of ours explains: aliases are global (api-contract.md E7)."""
+    return f"{TAKEN_ELSEWHERE} ({TAKEN_HINT.format(path=decl.source.path)})"
 
 
 class VoiceRunner:
@@ -213,7 +226,7 @@ class VoiceRunner:
             return
         why = "created by a concurrent run (409)"
         if not self._settle_existing(voice, records, before, why=why):
-            control.settle(voice, Outcome.FAILED, "alias taken (held by another organisation)")
+            control.settle(voice, Outcome.FAILED, taken_elsewhere(voice.decl))
 
     def _processing(self, request: CloneRequest, exc: ApiError) -> bool:
         """A 400 naming files this run put but has not seen processed (E9): wait for

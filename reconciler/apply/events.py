@@ -58,6 +58,15 @@ class UploadSkipped:
 
 
 @dataclass(frozen=True, slots=True)
+class UploadProcessing:
+    """An uploaded file is still being processed by the server; the create waits."""
+
+    path: str
+    waited_s: float
+    status: str
+
+
+@dataclass(frozen=True, slots=True)
 class Retrying:
     """A step failed transiently and is being read back or repeated."""
 
@@ -168,6 +177,7 @@ Event = (
     | VoiceStarted
     | Uploaded
     | UploadSkipped
+    | UploadProcessing
     | Retrying
     | Submitted
     | Adopted

@@ -10,7 +10,9 @@ from pathlib import Path
 from reconciler.apply.control import NotStartedError
 from reconciler.audiostack.retry import Cooldown
 from reconciler.model.values import Alias, FileId, FolderId, RemoteClone, RemoteFile, Sha256
-from reconciler.model.voiceapi import CloneListing, CloneRequest, VoiceApi
+from reconciler.model.voiceapi import CloneListing, CloneRequest, UploadWait, VoiceApi
+
+Wait = Callable[[float, str], None] | None
 
 
 class GatedApi:
@@ -62,11 +64,25 @@ class GatedApi:
             return self._api.get_file(file_id)
 
     def upload(
-        self, folder: FolderId, name: str, path: Path, sha256: Sha256, *, confirm: bool = True
+        self,
+        folder: FolderId,
+        name: str,
+        path: Path,
+        sha256: Sha256,
+        *,
+        confirm: bool = True,
+        progress: Wait = None,
     ) -> RemoteFile:
         with self._slot():
             self._check_gate()
-            return self._api.upload(folder, name, path, sha256, confirm=confirm)
+            return self._api.upload(folder, name, path, sha256, confirm=confirm, progress=progress)
+
+    def await_file(self, file_id: FileId, name: str, progress: Wait = None) -> RemoteFile:
+        return self._api.await_file(file_id, name, progress)  # reads only: no gate
+
+    @property
+    def upload_wait(self) -> UploadWait:
+        return self._api.upload_wait
 
     def create_clone(self, request: CloneRequest) -> RemoteClone:
         with self._slot():

@@ -12,12 +12,12 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterable
 
-from reconciler.model.errors import ServerError, VoicectlError
+from reconciler.model.errors import UploadPendingError, VoicectlError
 from reconciler.model.values import FileId, FileStatus, FolderId, RemoteFile
 from reconciler.model.voiceapi import VoiceApi
 from reconciler.redact import safe
 
-PROCESSING_CHECKS = 20  # listings while files are still pending; about 35 s in all
+Progress = Callable[[str, float, str], None]  # (local path, seconds waited, status)
 
 
 class FileRejectedError(VoicectlError):
@@ -28,10 +28,16 @@ class ProcessingWatch:
     """Files put by this run and not yet seen `uploaded`; thread-safe, one listing at a time."""
 
     def __init__(
-        self, api: VoiceApi, *, sleep: Callable[[float], None], start_offset: int = 0
+        self,
+        api: VoiceApi,
+        *,
+        sleep: Callable[[float], None],
+        start_offset: int = 0,
+        progress: Progress | None = None,
     ) -> None:
         self._api = api
         self._sleep = sleep
+        self._progress = progress
         self._offset = start_offset  # new files come after the ones the plan listed
         self._lock = threading.Lock()  # one listing at a time; later waiters reuse it
         self._state = threading.Lock()
@@ -51,23 +57,36 @@ class ProcessingWatch:
             )
 
     def wait(self, folder: FolderId, file_ids: Iterable[FileId]) -> None:
-        """Return once every file in `file_ids` is processed; raise if one failed or
-        stays pending after `PROCESSING_CHECKS` listings."""
+        """Return once every file in `file_ids` is processed; raise if one failed, or
+        `UploadPendingError` (not transient: no second upload) when one is still pending
+        after the upload wait (300 s by default, as the Python SDK waits)."""
+        wait = self._api.upload_wait
         wanted = self.unconfirmed(file_ids)
-        for check in range(PROCESSING_CHECKS):
-            if not wanted:
-                return
+        waited = reported = 0.0
+        check = 0
+        while wanted:
             with self._lock:
                 wanted = self.unconfirmed(wanted)  # a listing made meanwhile may answer
                 if wanted:
                     self._refresh(folder, wanted)
             self._raise_failed(wanted)
             wanted = self.unconfirmed(wanted)
-            if wanted:
-                self._sleep(min(2.0, 0.25 * 2**check))
-        if wanted:
-            paths = ", ".join(sorted(safe(self._waiting[f], 120) for f in wanted))
-            raise ServerError(f"{paths}: still not processed after {PROCESSING_CHECKS} checks")
+            if not wanted:
+                return
+            if waited >= wait.timeout_s:
+                paths = ", ".join(sorted(safe(self._waiting[f], 120) for f in wanted))
+                raise UploadPendingError(
+                    f"{paths}: still processing after {wait.timeout_s:g} s; the next run "
+                    "waits for it again instead of uploading it twice"
+                )
+            if self._progress is not None and waited - reported >= wait.report_every_s:
+                reported = waited
+                for file_id in wanted:
+                    self._progress(self._waiting[file_id], waited, "pending")
+            pause = min(wait.poll_cap_s, 0.25 * 2 ** min(check, 16), wait.timeout_s - waited)
+            self._sleep(pause)
+            waited += pause
+            check += 1
 
     def _refresh(self, folder: FolderId, wanted: tuple[FileId, ...]) -> None:
         with self._state:

@@ -1,19 +1,30 @@
 """The upload folder and its content-addressed files, shared by every apply worker.
 
-A local file is uploaded at most once per run (one in-flight upload per remote name, the
-others wait for it) and never when an `uploaded` file of the same `<sha16>-<name>` is
-already in the folder. A failed `POST /files` is retried only after re-listing the folder.
+Content identity is the sha256 (the `<sha16>-` prefix of the upload name), never the
+basename: a renamed file with the same bytes is not uploaded again. A local file is
+uploaded at most once per run (one in-flight upload per content, the others wait for it),
+never when an `uploaded` file of that content is in the folder, and never while an earlier
+upload of it is still being processed (that one is waited for instead). A failed
+`POST /files` is retried only after re-listing the folder.
 Uploads are not polled one by one: processing.py confirms them when a create needs it.
 """
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import Future
 from pathlib import Path
 
-from reconciler.apply.events import EventSink, FolderReady, Retrying, Uploaded, UploadSkipped
+from reconciler.apply.events import (
+    EventSink,
+    FolderReady,
+    Retrying,
+    Uploaded,
+    UploadProcessing,
+    UploadSkipped,
+)
 from reconciler.apply.processing import FileRejectedError, ProcessingWatch
 from reconciler.apply.report import UploadStats
 from reconciler.model.errors import ApiError, VoicectlError
@@ -29,6 +40,13 @@ from reconciler.model.voiceapi import VoiceApi
 from reconciler.redact import safe
 
 UPLOAD_ATTEMPTS = 3
+_CONTENT = re.compile(r"^([0-9a-f]{16})-")
+
+
+def content_key(name: str) -> str:
+    """The content identity of an upload name: its `<sha16>` prefix (else the name)."""
+    found = _CONTENT.match(name)
+    return found.group(1) if found else name
 
 
 __all__ = ["FileRejectedError", "UploadRefusedError", "UploadStore"]
@@ -74,10 +92,10 @@ class UploadStore:
         # name can map to several files there (an orphan `pending` slot and the real one)
         self._known: dict[str, RemoteFile] = {}
         self._listed = False
-        self._watch = ProcessingWatch(api, sleep=sleep)
+        self._watch = self._new_watch(0)
         if listed is not None and folder_id is not None:
-            self._known = {n: f for n, f in listed[0].items() if _usable(f)}
-            self._watch = ProcessingWatch(api, sleep=sleep, start_offset=listed[1])
+            self._known = by_content(listed[0].values())
+            self._watch = self._new_watch(listed[1])
             self._listed = True
         self._futures: dict[str, Future[RemoteFile]] = {}
         self._total = len(set(local_names))
@@ -103,10 +121,18 @@ class UploadStore:
                 self._folder = folder
             if not self._listed:
                 files = self._api.list_folder_files(self._folder)
-                self._known = {f.name: f for f in files if _usable(f)}
-                self._watch = ProcessingWatch(self._api, sleep=self._sleep, start_offset=len(files))
+                self._known = by_content(files)
+                self._watch = self._new_watch(len(files))
                 self._listed = True
             return self._folder
+
+    def _new_watch(self, start_offset: int) -> ProcessingWatch:
+        def report(path: str, waited: float, status: str) -> None:
+            self._events.emit(UploadProcessing(path, waited, status))
+
+        return ProcessingWatch(
+            self._api, sleep=self._sleep, start_offset=start_offset, progress=report
+        )
 
     def unconfirmed(self, file_ids: Iterable[FileId]) -> tuple[FileId, ...]:
         """The files among `file_ids` this run put without seeing them processed yet."""
@@ -129,7 +155,7 @@ class UploadStore:
 
     def _list_usable(self) -> dict[str, RemoteFile]:
         assert self._folder is not None
-        return {f.name: f for f in self._api.list_folder_files(self._folder) if _usable(f)}
+        return by_content(self._api.list_folder_files(self._folder))
 
     def ensure_file(self, alias: Alias, declared: DeclaredFile) -> FileId:
         """The fileId for one declared file, uploading it first when the folder lacks it."""
@@ -139,16 +165,19 @@ class UploadStore:
         if name is None or declared.path is None or declared.audio is None:
             raise FileRejectedError(f"{declared.location}: no local file or file_id to send")
         folder = self.ensure_folder()
+        key = content_key(name)
         with self._lock:
-            future = self._futures.get(name)
+            future = self._futures.get(key)
             owner = future is None
             if future is None:
-                future = self._futures[name] = Future()
-            known = self._known.get(name)
+                future = self._futures[key] = Future()
+            known = self._known.get(key)
         if not owner:
             return future.result().file_id
         try:
-            if known is not None:
+            if known is not None and _processing(known):
+                remote = self._await(alias, declared, known)
+            elif known is not None:
                 remote = known
                 self._count(alias, declared, remote, reused=True, why="already uploaded")
             else:
@@ -167,7 +196,9 @@ class UploadStore:
         for attempt in range(UPLOAD_ATTEMPTS):
             if attempt > 0:
                 # POST /files is not idempotent: an earlier attempt may have landed
-                found = self._list_usable().get(name)
+                found = self._list_usable().get(content_key(name))
+                if found is not None and _processing(found):
+                    return self._await(alias, declared, found)
                 if found is not None:
                     self._count(alias, declared, found, reused=True, why="found after a retry")
                     return found
@@ -195,6 +226,16 @@ class UploadStore:
         assert last is not None
         raise last
 
+    def _await(self, alias: Alias, declared: DeclaredFile, pending: RemoteFile) -> RemoteFile:
+        """An earlier upload of this content is still being processed: use it and let the
+        create wait for it (processing.py) rather than ask for a second slot (issue 11
+        row 6)."""
+        assert declared.path is not None
+        self._watch.put(pending.file_id, declared.path)
+        why = "an earlier upload, still processing"
+        self._count(alias, declared, pending, reused=True, why=why)
+        return pending
+
     def _count(
         self, alias: Alias, declared: DeclaredFile, remote: RemoteFile, *, reused: bool, why: str
     ) -> None:
@@ -207,7 +248,7 @@ class UploadStore:
             else:
                 self._uploaded += 1
                 self._bytes += declared.audio.bytes
-            self._known[remote.name] = remote
+            self._known[content_key(remote.name)] = remote
         if reused:
             self._events.emit(
                 UploadSkipped(alias, declared.path, remote.file_id, why, index, total)
@@ -217,6 +258,25 @@ class UploadStore:
             self._events.emit(Uploaded(alias, declared.path, size, remote.file_id, index, total))
 
 
+def by_content(files: Iterable[RemoteFile]) -> dict[str, RemoteFile]:
+    """Files by content key: an `uploaded` one first, else one still processing."""
+    found: dict[str, RemoteFile] = {}
+    for item in files:
+        key = content_key(item.name)
+        held = found.get(key)
+        if (_usable(item) and (held is None or not _usable(held))) or (
+            _processing(item) and held is None
+        ):
+            found[key] = item
+    return found
+
+
 def _usable(file: RemoteFile) -> bool:
-    """Only a fully uploaded file can be reused; a `pending` slot may be an orphan."""
+    """Only a fully uploaded file can be reused as it is."""
     return file.status == FileStatus.UPLOADED
+
+
+def _processing(file: RemoteFile) -> bool:
+    """A `pending` file that holds bytes: its upload arrived and the server is still
+    processing it. A `pending` slot of 0 bytes may be an orphan (its PUT never came)."""
+    return file.status not in (FileStatus.UPLOADED, FileStatus.FAILED) and file.size > 0

@@ -19,15 +19,15 @@ from urllib.parse import quote
 
 import httpx
 
+from reconciler.audiostack.dialect import CloneRoute, RouteChoice
 from reconciler.audiostack.envelope import (
-    parse_clone,
+    created_record,
     parse_clones,
     parse_file,
     parse_file_page,
     parse_folder_id,
     parse_upload_slot,
     read_credits,
-    read_data,
 )
 from reconciler.audiostack.exchange import RequestRecord, send_once
 from reconciler.audiostack.retry import (
@@ -39,8 +39,19 @@ from reconciler.audiostack.retry import (
     RetryPolicy,
     Sleep,
 )
-from reconciler.audiostack.uploadbody import await_uploaded, hashed_chunks, measure_file
-from reconciler.model.errors import AuthError, BadRequestError, ConflictError, NotFoundError
+from reconciler.audiostack.uploadbody import (
+    WaitProgress,
+    await_uploaded,
+    hashed_chunks,
+    measure_file,
+)
+from reconciler.model.errors import (
+    ApiError,
+    AuthError,
+    BadRequestError,
+    ConflictError,
+    NotFoundError,
+)
 from reconciler.model.values import (
     Alias,
     FileId,
@@ -50,12 +61,12 @@ from reconciler.model.values import (
     RemoteFile,
     Sha256,
 )
-from reconciler.model.voiceapi import CloneListing, CloneRequest
+from reconciler.model.voiceapi import CloneListing, CloneRequest, UploadWait
 from reconciler.redact import register_secret
 
 DEFAULT_TIMEOUT = httpx.Timeout(connect=5, read=30, write=60, pool=5)
-CLONES = "/speech/voice-cloning"
 PAGE_SIZE = 100
+MAX_PAGES = 10_000  # a server that ignores `offset` must not page forever
 MIN_UPLOAD_RATE = 100_000  # bytes/s assumed when stretching the deadline of an upload PUT
 
 
@@ -78,6 +89,8 @@ class AudioStackClient:
         rand: Random = random.random,
         on_request: Callable[[RequestRecord], None] | None = None,
         key_is_secret: bool = True,
+        upload_wait: UploadWait | None = None,
+        note: Callable[[str], None] | None = None,
     ) -> None:
         # False only for the public emulator key (api-contract.md E11): registering the
         # word "emulator" as a secret would mask it in every message
@@ -96,6 +109,9 @@ class AudioStackClient:
         self._clock = clock
         self._on_request = on_request
         self._credits: int | None = None
+        self._upload_wait = upload_wait or UploadWait()
+        self._note = note or (lambda _: None)
+        self._routes = RouteChoice(note=self._note)
 
     def __repr__(self) -> str:
         return f"AudioStackClient(base_url={self._base_url!r}, org_id={self._org_id!r}, key=***)"
@@ -122,34 +138,51 @@ class AudioStackClient:
     def credits_remaining(self) -> int | None:
         return self._credits
 
+    @property
+    def upload_wait(self) -> UploadWait:
+        return self._upload_wait
+
     # -- clones ------------------------------------------------------------------------
 
     def list_clones(self) -> CloneListing:
+        """Every visible record, or an incomplete listing when the list-all read is refused
+        with any HTTP answer but a missing key or rate limiting (it is in no SDK:
+        api-contract.md E26): the per-alias reads that follow are the fallback."""
         try:
-            payload = self._api("GET", CLONES)
-        except (BadRequestError, NotFoundError):  # list-all refused: api-contract.md E26
+            path, payload = self._routes.call(lambda r: (r.path, self._api("GET", r.path)))
+        except ApiError as exc:
+            if exc.status is None or exc.status in (401, 429):
+                raise
+            self._note(f"list-all refused ({exc}); reading each declared alias instead")
             return CloneListing(records=(), credits_remaining=self._credits, complete=False)
-        return CloneListing(parse_clones(payload, CLONES), self._credits)
+        return CloneListing(parse_clones(payload, path), self._credits)
 
     def get_clones(self, alias: Alias) -> tuple[RemoteClone, ...]:
+        """The alias's history, oldest first by startedAt then cloneId (never list order)."""
+
+        def read(route: CloneRoute) -> tuple[str, Any]:
+            return route.path, self._api("GET", route.path, params={"alias": alias})
+
         try:
-            payload = self._api("GET", CLONES, params={"alias": alias})
+            path, payload = self._routes.call(read)
         except NotFoundError:  # some deployments answer 404 for an unknown alias
             return ()
-        return parse_clones(payload, CLONES)
+        return parse_clones(payload, path)
 
     def create_clone(self, request: CloneRequest) -> RemoteClone:
-        body: dict[str, Any] = {
-            "fileIds": list(request.file_ids),
-            "alias": request.alias,
-            "engine": request.engine,
-            "metadata": dict(request.metadata),
-        }
-        if request.consent_file_id is not None:
-            body["consentFileId"] = request.consent_file_id
-        payload = self._api("POST", CLONES, json=body, retry=False)  # never blindly retried
-        data = read_data(payload, CLONES)
-        return parse_clone(data[-1] if isinstance(data, list) and data else data, CLONES)
+        def post(route: CloneRoute) -> Any:
+            body: dict[str, Any] = {
+                "fileIds": list(request.file_ids),
+                "alias": request.alias,
+                route.engine_key: request.engine,
+                "metadata": dict(request.metadata),
+            }
+            if request.consent_file_id is not None:
+                body["consentFileId"] = request.consent_file_id
+            return self._api("POST", route.path, json=body, retry=False)  # never blindly retried
+
+        path, payload = self._routes.call(lambda r: (r.path, post(r)))
+        return created_record(payload, path)
 
     # -- folders and files -------------------------------------------------------------
 
@@ -172,15 +205,19 @@ class AudioStackClient:
             return existing
 
     def list_folder_files(self, folder: FolderId, offset: int = 0) -> tuple[RemoteFile, ...]:
-        """The folder's files from position `offset` on (0: all of them)."""
+        """The folder's files from position `offset` on (0: all of them). Pages until an
+        empty page or the known total, since a server may cap a page below the asked limit
+        and give no total (api-contract.md §8)."""
         path = f"/folders/{quote(folder, safe='')}/files"
-        files: list[RemoteFile] = []
-        while True:
+        files: dict[FileId, RemoteFile] = {}
+        for _ in range(MAX_PAGES):
             params = {"limit": PAGE_SIZE, "offset": offset + len(files)}
             page = parse_file_page(self._api("GET", path, params=params), path)
-            files.extend(page)
-            if len(page) < PAGE_SIZE:
-                return tuple(files)
+            fresh = [f for f in page.items if f.file_id not in files]
+            files.update((f.file_id, f) for f in fresh)
+            if not fresh or (page.total is not None and offset + len(files) >= page.total):
+                break
+        return tuple(files.values())
 
     def get_file(self, file_id: FileId) -> RemoteFile | None:
         path = _file_path(file_id)
@@ -190,7 +227,14 @@ class AudioStackClient:
             return None
 
     def upload(
-        self, folder: FolderId, name: str, path: Path, sha256: Sha256, *, confirm: bool = True
+        self,
+        folder: FolderId,
+        name: str,
+        path: Path,
+        sha256: Sha256,
+        *,
+        confirm: bool = True,
+        progress: WaitProgress | None = None,
     ) -> RemoteFile:
         """POST /files (once) → PUT the bytes (retried; hashed while read) → poll the item.
 
@@ -226,9 +270,21 @@ class AudioStackClient:
             ) from exc
         if not confirm:
             return RemoteFile(file_id, name, folder, size, FileStatus.PENDING)
+        return self.await_file(file_id, name, progress)
+
+    def await_file(
+        self, file_id: FileId, name: str, progress: WaitProgress | None = None
+    ) -> RemoteFile:
+        """Poll the file item until the server has processed it (up to the upload wait)."""
         item = _file_path(file_id)
         return await_uploaded(
-            lambda: parse_file(self._api("GET", item), item), name, item, self._sleep
+            lambda: parse_file(self._api("GET", item), item),
+            name,
+            item,
+            wait=self._upload_wait,
+            sleep=self._sleep,
+            clock=self._clock,
+            progress=progress,
         )
 
     # -- the exchange ------------------------------------------------------------------

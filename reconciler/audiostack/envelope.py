@@ -1,13 +1,15 @@
 """Decode AudioStack JSON bodies into model values: the `/speech` envelope, clone records,
-file items and folder listings (api-contract.md §2–§4).
+file items and folder listings (api-contract.md §2–§4, every variant of §8).
 
-Pure functions over decoded JSON; a body of the wrong shape raises `ServerError`.
-No httpx, no I/O.
+Liberal in what it reads: wrapped `{data: ...}` or flat bodies, bare lists, one object
+where a list was expected. Pure functions over decoded JSON; a body none of the variants
+explains raises `ServerError`. No httpx, no I/O.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, cast
 
@@ -101,16 +103,56 @@ def parse_clone(item: Any, path: str) -> RemoteClone:
     )
 
 
+def history_key(record: RemoteClone) -> tuple[int, str]:
+    """Oldest first by startedAt, then cloneId: never by list position (api-contract.md §8:
+    history order is unknown; newest first and oldest first both occur)."""
+    return (record.started_at if record.started_at is not None else 0, record.clone_id)
+
+
+def order_history(records: Iterable[RemoteClone]) -> tuple[RemoteClone, ...]:
+    return tuple(sorted(records, key=history_key))
+
+
+def _records(data: Any) -> list[Any]:
+    """`data` as a list of records: a list, one record object, or nothing."""
+    if data is None:
+        return []
+    if isinstance(data, list):
+        return data
+    if isinstance(data, dict):
+        if "cloneId" in data:  # one record where a list was expected (JS SDK unit mock)
+            return [data]
+        for key in ("items", "records", "clones", "data"):
+            if isinstance(data.get(key), list):
+                return list(data[key])
+        if not data:
+            return []
+    raise TypeError
+
+
 def parse_clones(payload: Any, path: str) -> tuple[RemoteClone, ...]:
-    """`data` = a list of clone records (GET /speech/voice-cloning), in server order."""
-    data = read_data(payload, path)
-    if not isinstance(data, list):
-        raise _malformed("'data' is not a list of clone records", path)
-    return tuple(parse_clone(item, path) for item in data)
+    """Clone records of GET /speech/voice-cloning (any order, any of the §8 shapes),
+    returned oldest first by `history_key`."""
+    data = payload.get("data") if isinstance(payload, dict) else payload
+    try:
+        items = _records(data)
+    except TypeError:
+        raise _malformed("'data' is neither a list nor a clone record", path) from None
+    return order_history(parse_clone(item, path) for item in items)
+
+
+def created_record(payload: Any, path: str) -> RemoteClone:
+    """The record a create answered: `data` as one object (or a list: its newest)."""
+    records = parse_clones(payload, path)
+    if not records:
+        raise _malformed("no clone record in the create answer", path)
+    return records[-1]
 
 
 def parse_file(item: Any, path: str) -> RemoteFile:
-    """One flat file item → RemoteFile."""
+    """One file item (flat, or wrapped in `data`) → RemoteFile."""
+    if isinstance(item, dict) and "fileId" not in item and isinstance(item.get("data"), dict):
+        item = item["data"]
     if not isinstance(item, dict):
         raise _malformed("file item is not an object", path)
     file_id, name = _text(item, "fileId"), _text(item, "fileName")
@@ -131,19 +173,34 @@ def parse_file(item: Any, path: str) -> RemoteFile:
     )
 
 
-def parse_file_page(payload: Any, path: str) -> tuple[RemoteFile, ...]:
-    """`{"data": [file items], "pagination": {...}}` → the items of one page."""
-    data = read_data(payload, path)
+@dataclass(frozen=True, slots=True)
+class FilePage:
+    """One page of a folder's files and the total, when the server says it."""
+
+    items: tuple[RemoteFile, ...]
+    total: int | None
+
+
+def parse_file_page(payload: Any, path: str) -> FilePage:
+    """`{data: [...], pagination}`, `{data: {files: [...]}}`, `{files: [...]}` or a bare list."""
+    data = payload.get("data", payload) if isinstance(payload, dict) else payload
+    if isinstance(data, dict):
+        data = data.get("files", data.get("items"))
     if not isinstance(data, list):
-        raise _malformed("'data' is not a list of file items", path)
-    return tuple(parse_file(item, path) for item in data)
+        raise _malformed("no list of file items in the response", path)
+    pages = payload.get("pagination") if isinstance(payload, dict) else None
+    total = _integer(pages, "total") if isinstance(pages, dict) else None
+    return FilePage(tuple(parse_file(item, path) for item in data), total)
 
 
 def parse_folder_id(payload: Any, path: str) -> FolderId:
-    """`GET /folders?path=` → element 0 of currentPathChain; `POST /folders` → the item."""
-    if isinstance(payload, dict):
-        chain = payload.get("currentPathChain")
-        item = chain[0] if isinstance(chain, list) and chain else payload
+    """`GET /folders?path=` → element 0 of currentPathChain (flat, or wrapped in `data`);
+    `POST /folders` → the item (flat or wrapped)."""
+    for body in (payload, payload.get("data") if isinstance(payload, dict) else None):
+        if not isinstance(body, dict):
+            continue
+        chain = body.get("currentPathChain")
+        item = chain[0] if isinstance(chain, list) and chain else body
         folder = _text(item, "folderId") if isinstance(item, dict) else None
         if folder:
             return FolderId(folder)
@@ -151,7 +208,9 @@ def parse_folder_id(payload: Any, path: str) -> FolderId:
 
 
 def parse_upload_slot(payload: Any, path: str) -> tuple[FileId, str, str]:
-    """`POST /files` → (fileId, uploadUrl, mimeType)."""
+    """`POST /files` → (fileId, uploadUrl, mimeType), flat or wrapped in `data`."""
+    if isinstance(payload, dict) and isinstance(payload.get("data"), dict):
+        payload = payload["data"]
     if isinstance(payload, dict):
         file_id = payload.get("fileId")
         url = payload.get("uploadUrl")

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TypeVar
 
+from reconciler.audiostack.envelope import order_history
 from reconciler.model.values import (
     Alias,
     FileId,
@@ -62,12 +63,6 @@ def fetch_state(
         folder_file_count=len(folder_files),
         read_at=read_at,
     )
-
-
-def order_history(records: Iterable[RemoteClone]) -> tuple[RemoteClone, ...]:
-    """Oldest first by startedAt; the sort is stable, so equal (or missing) timestamps
-    keep the server's creation order."""
-    return tuple(sorted(records, key=lambda r: r.started_at if r.started_at is not None else 0))
 
 
 def group_by_alias(records: Iterable[RemoteClone]) -> dict[Alias, tuple[RemoteClone, ...]]:

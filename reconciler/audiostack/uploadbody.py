@@ -11,30 +11,50 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from reconciler.audiostack.retry import Sleep
-from reconciler.model.errors import BadRequestError, ServerError, UploadMismatchError
+from reconciler.model.errors import BadRequestError, UploadMismatchError, UploadPendingError
 from reconciler.model.values import FileStatus, RemoteFile, Sha256
+from reconciler.model.voiceapi import UploadWait
 from reconciler.redact import safe
 
 CHUNK = 256 * 1024
-UPLOAD_POLLS = 20  # GET /files/{id} checks after the PUT; about 35 s in all
+WaitProgress = Callable[[float, str], None]  # (seconds waited so far, status seen)
 
 
 def await_uploaded(
-    read_item: Callable[[], RemoteFile], name: str, path: str, sleep: Sleep
+    read_item: Callable[[], RemoteFile],
+    name: str,
+    path: str,
+    *,
+    wait: UploadWait,
+    sleep: Sleep,
+    clock: Callable[[], float],
+    progress: WaitProgress | None = None,
 ) -> RemoteFile:
-    """Poll the file item (`read_item`, a GET of `path`) until the server processed it."""
-    status = FileStatus.UNKNOWN
-    for attempt in range(UPLOAD_POLLS):
+    """Poll the file item (`read_item`, a GET of `path`) until the server processed it.
+    Past `wait.timeout_s` the file is left to the server: `UploadPendingError` (not
+    transient), so nobody asks for a second upload slot for the same content."""
+    start = clock()
+    reported = start
+    attempt = 0
+    while True:
         item = read_item()
-        status = item.status
-        if status == FileStatus.UPLOADED:
+        if item.status == FileStatus.UPLOADED:
             return item
-        if status == FileStatus.FAILED:
+        if item.status == FileStatus.FAILED:
             message = f"the server could not process {safe(name, 120)} (status failed)"
             raise BadRequestError(message, method="GET", path=path)
-        sleep(min(2.0, 0.25 * 2**attempt))
-    message = f"{safe(name, 120)} still {str(status)!r} after {UPLOAD_POLLS} checks"
-    raise ServerError(message, method="GET", path=path)
+        waited = clock() - start
+        if waited >= wait.timeout_s:
+            message = (
+                f"{safe(name, 120)} still {str(item.status)!r} after {wait.timeout_s:g} s; "
+                "the next run waits for it again instead of uploading it twice"
+            )
+            raise UploadPendingError(message, method="GET", path=path)
+        if progress is not None and clock() - reported >= wait.report_every_s:
+            reported = clock()
+            progress(waited, str(item.status))
+        sleep(min(wait.poll_cap_s, 0.25 * 2 ** min(attempt, 16), wait.timeout_s - waited))
+        attempt += 1
 
 
 def measure_file(path: Path, name: str) -> int:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from reconciler.audiostack.client import AudioStackClient
     from reconciler.declarations.project import ProjectConfig
     from reconciler.orchestration.repository import PlanSource
+    from reconciler.model.voiceapi import UploadWait
 
 CLOCK_VARIABLE = "VOICECTL_EMULATOR_CLOCK"  # immediate | time | manual, embedded mode only
 
@@ -150,6 +151,27 @@ def _open_emulator(settings: Settings) -> tuple[Any, Any]:
         ) from None
 
 
+def upload_wait(environ: Mapping[str, str]) -> UploadWait:
+    """The upload processing wait: VOICECTL_UPLOAD_TIMEOUT_S (default 300) and
+    VOICECTL_UPLOAD_POLL_S (the longest pause between two checks, default 2)."""
+    from reconciler.model.voiceapi import UploadWait
+
+    values = {}
+    knobs = (("VOICECTL_UPLOAD_TIMEOUT_S", "timeout_s"), ("VOICECTL_UPLOAD_POLL_S", "poll_cap_s"))
+    for name, field in knobs:
+        text = environ.get(name, "").strip()
+        if not text:
+            continue
+        try:
+            value = float(text)
+        except ValueError:
+            value = -1.0
+        if not 0 < value < 86_400:
+            raise ConfigError(f"{name} must be a number of seconds above 0, not {text!r}")
+        values[field] = value
+    return UploadWait(**values)
+
+
 @contextmanager
 def open_api(
     settings: Settings, ctx: Context, *, on_request: Callable[[Any], None] | None = None
@@ -168,7 +190,10 @@ def open_api(
         "trace_id": trace_id,
         "on_request": on_request,
         "retry": RetryPolicy(max_concurrency=max(1, settings.concurrency)),
+        "upload_wait": upload_wait(ctx.environ),
     }
+    if ctx.debug:  # route and dialect decisions (api-contract.md §8)
+        options["note"] = lambda text: ctx.err.print(f"debug: {text}", markup=False, soft_wrap=True)
     if settings.embedded:
         emulator, transport = _open_emulator(settings)
         clock = ctx.environ.get(CLOCK_VARIABLE)

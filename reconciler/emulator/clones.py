@@ -62,7 +62,8 @@ def create_clone(backend: Backend, call: Call) -> EmuReply:
     metadata = json.dumps(stored_metadata(json.loads(spec.metadata_json), dialect))
     with backend.store.write() as conn:
         if spec.file_ids is not None:
-            problems += check_clone_files(conn, who.org_id, spec)
+            busy = backend.dialect.peek_processing
+            problems += check_clone_files(conn, who.org_id, spec, busy)
         if problems:
             message, errors = summarize(problems)
             raise ApiProblem(400, message, errors)

@@ -22,7 +22,7 @@ VARIANTS: dict[str, str] = {
     "wrapped-folders": "GET /folders answers {data: {...}, pagination}",
     "bare-files": "GET /folders/{id}/files answers a bare list",
     "capped-pages": f"pages hold at most {3} items whatever the limit, and carry no total",
-    "slow-processing": "a file stays `pending` for its first 25 reads after the upload",
+    "slow-processing": "a file stays `pending` for its first 25 looks (reads or listings)",
     "builder-only": "only /speech/voice-builder exists (the other route: gateway 403)",
     "cloning-only": "only /speech/voice-cloning exists (the other route: gateway 403)",
     "newest-first": "GET ?alias= lists the history newest first",
@@ -107,7 +107,8 @@ class DialectBox:
             self._reads.clear()
 
     def still_processing(self, file_id: str) -> bool:
-        """slow-processing: True for the first PROCESSING_READS reads of an uploaded file."""
+        """slow-processing: True for the first PROCESSING_READS looks at an uploaded file
+        (a GET of the item, or a listing that shows it)."""
         with self._lock:
             if not self._dialect.has("slow-processing"):
                 return False
@@ -116,7 +117,7 @@ class DialectBox:
             return seen < PROCESSING_READS
 
     def peek_processing(self, file_id: str) -> bool:
-        """Like still_processing, for listings: does not count as a read."""
+        """Like still_processing, without counting a look (the create's file check)."""
         with self._lock:
             return self._dialect.has("slow-processing") and (
                 self._reads.get(file_id, 0) < PROCESSING_READS

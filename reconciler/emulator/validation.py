@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -135,15 +136,21 @@ def _check_metadata(value: object, problems: list[str]) -> dict[str, Any]:
     return value
 
 
-def check_clone_files(conn: sqlite3.Connection, org: str, spec: CloneSpec) -> list[str]:
-    """Problems with the files as stored: unknown, not uploaded, total size (E9)."""
+def check_clone_files(
+    conn: sqlite3.Connection,
+    org: str,
+    spec: CloneSpec,
+    processing: Callable[[str], bool] = lambda file_id: False,
+) -> list[str]:
+    """Problems with the files as stored: unknown, not uploaded (or, in the slow-processing
+    dialect, still processing), total size (E9)."""
     problems: list[str] = []
     total = 0
     for file_id in spec.file_ids or ():
         row = _file_row(conn, org, file_id)
         if row is None:
             problems.append(f"unknown file '{show(file_id)}'")
-        elif row["status"] == "pending":
+        elif row["status"] == "pending" or processing(file_id):
             problems.append(f"file '{show(file_id)}' is not uploaded yet (status pending)")
         else:
             total += int(row["size"])
@@ -155,8 +162,8 @@ def check_clone_files(conn: sqlite3.Connection, org: str, spec: CloneSpec) -> li
         row = _file_row(conn, org, spec.consent_id)
         if row is None:
             problems.append(f"unknown consent file '{show(spec.consent_id)}'")
-        elif row["status"] != "uploaded":
-            status = row["status"]
+        elif row["status"] != "uploaded" or processing(spec.consent_id):
+            status = "pending" if row["status"] == "uploaded" else row["status"]
             problems.append(
                 f"consent file '{show(spec.consent_id)}' is not usable (status {status})"
             )

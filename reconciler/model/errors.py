@@ -172,5 +172,10 @@ class TransportError(ApiError):
         return True
 
 
+class UploadPendingError(ApiError):
+    """An uploaded file was still being processed when the wait ran out: not transient
+    (a second upload slot for the same content must not follow)."""
+
+
 class UploadMismatchError(ApiError):
     """The local file no longer matches its validated sha256 (or cannot be read) at upload."""

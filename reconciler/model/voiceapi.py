@@ -6,7 +6,7 @@ emulator through an httpx transport. Values only here, no I/O.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -31,6 +31,16 @@ class CloneRequest:
     file_ids: tuple[FileId, ...]
     metadata: Mapping[str, MetaValue] = field(default_factory=dict)
     consent_file_id: FileId | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class UploadWait:
+    """How long to wait for the server to process an uploaded file: the Python SDK waits
+    300 s for `uploaded` (audiostack/files/file.py, TIMEOUT_THRESHOLD_S)."""
+
+    timeout_s: float = 300.0
+    poll_cap_s: float = 2.0  # pauses back off from 0.25 s to this
+    report_every_s: float = 10.0  # a progress event at most this often
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +75,21 @@ class VoiceApi(Protocol):
     def get_file(self, file_id: FileId) -> RemoteFile | None: ...
 
     def upload(
-        self, folder: FolderId, name: str, path: Path, sha256: Sha256, *, confirm: bool = True
+        self,
+        folder: FolderId,
+        name: str,
+        path: Path,
+        sha256: Sha256,
+        *,
+        confirm: bool = True,
+        progress: Callable[[float, str], None] | None = None,
     ) -> RemoteFile: ...  # confirm=False: no wait for processing; the item says `pending`
+
+    def await_file(
+        self, file_id: FileId, name: str, progress: Callable[[float, str], None] | None = None
+    ) -> RemoteFile: ...  # polls until processed (UploadPendingError past the wait)
+
+    @property
+    def upload_wait(self) -> UploadWait: ...  # how long a processing file is waited for
 
     def create_clone(self, request: CloneRequest) -> RemoteClone: ...

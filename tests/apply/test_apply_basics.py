@@ -115,7 +115,9 @@ def test_alias_held_by_another_organisation_fails_after_the_409(rig: Rig) -> Non
     anna, bob = report.voices
     assert (anna.outcome, anna.reason) == (
         Outcome.FAILED,
-        "alias taken (held by another organisation)",
+        "alias taken by another user or organisation: choose another alias (hint: rename "
+        "`alias:` in voices/anna.yaml to a free name; `replaces:` is not needed for a voice "
+        "that was never created)",
     )
     assert bob.outcome is Outcome.SUCCEEDED
     assert sorted(r["status"] for r in rig.posts()) == [202, 409]

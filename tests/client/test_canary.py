@@ -51,7 +51,7 @@ def _raise_on_connect(request: httpx.Request) -> httpx.Response:
 
 CASES: list[tuple[type[ApiError], Any, Callable[[Any, Path], object]]] = [
     (AuthError, _echo(401), lambda c, p: c.get_clones(Alias("anna"))),
-    (AuthError, _echo(403), lambda c, p: c.list_clones()),
+    (AuthError, _echo(403), lambda c, p: c.find_folder("voicectl")),
     (CreditsError, _echo(402), lambda c, p: c.create_clone(REQUEST)),
     (NotFoundError, _echo(404), lambda c, p: c.list_folder_files(FolderId("x"))),
     (ConflictError, _echo(409), lambda c, p: c.create_clone(REQUEST)),

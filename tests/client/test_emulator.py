@@ -132,20 +132,25 @@ def test_list_folder_files_pages_through_the_emulator(rig: EmulatorRig) -> None:
         (
             "sk-not-registered",
             AuthError,
-            "GET /speech/voice-cloning HTTP 403: access denied (invalid API key); check "
-            "AUDIOSTACK_API_KEY and AUDIOSTACK_ORG_ID",
+            "GET /speech/voice-cloning?alias=anna HTTP 403: access denied (invalid API key); "
+            "check AUDIOSTACK_API_KEY and AUDIOSTACK_ORG_ID",
         ),
     ],
 )
 def test_bad_keys_fail_at_once_naming_the_variable(
     rig: EmulatorRig, key: str, kind: type[Exception], message: str
 ) -> None:
+    """A 401 fails the list-all read itself; a 403 there only means "read each alias"
+    (issue 11 row 8), and the first per-alias read fails naming the variable."""
+    client = rig.client(api_key=key)
+    if key:
+        assert client.list_clones().complete is False
     with pytest.raises(kind) as caught:
-        rig.client(api_key=key).list_clones()
+        client.get_clones(Alias("anna")) if key else client.list_clones()
     error = caught.value
     assert isinstance(error, AuthError) and error.request_id
     assert str(error) == f"{message} (request id {error.request_id})"
-    assert len(rig.requests()) == 1
+    assert len(rig.requests()) == (2 if key else 1)
     assert rig.clock.sleeps == []
 
 

@@ -108,7 +108,7 @@ def test_a_complete_listing_groups_every_alias_oldest_first_without_per_alias_re
         declared_file_ids=[FileId("f1"), FileId("ext-1"), FileId("gone")],
     )
     assert {a: [r.clone_id for r in h] for a, h in state.clones.items()} == {
-        "anna": ["a1", "a2", "a3"],  # equal startedAt keeps the server's order
+        "anna": ["a1", "a2", "a3"],  # startedAt, then cloneId: never the list position
         "bob": ["b1"],
         "zed": ["z1"],
     }
@@ -135,7 +135,7 @@ def test_a_refused_listing_reads_each_declared_alias_with_bounded_concurrency() 
     aliases = [Alias(f"v{i:02}") for i in range(30)] + [Alias("anna"), Alias("anna")]
     state = fetch_state(api, aliases, folder_name="voicectl", concurrency=4)
     assert {a: [r.clone_id for r in h] for a, h in state.clones.items()} == {
-        "anna": ["a1", "a3", "a2"],  # sorted by startedAt from the reversed server answer
+        "anna": ["a1", "a2", "a3"],  # the same order from the reversed server answer
     }
     assert sum(c.startswith("get_clones") for c in api.calls) == 31
     assert 1 < api.peak <= 4
