@@ -73,12 +73,15 @@ def find_request_id(reply: Reply, payload: Any) -> str | None:
 
 
 def describe_body(reply: Reply, payload: Any) -> str:
-    """The server's words: `message` (+ `errors`) from JSON, else the raw body, else the
-    reason phrase. Always scrubbed of secrets, stripped of control characters, ≤ 256."""
+    """The server's words: `message` (+ `errors`, or `details` as the Python SDK also reads)
+    from JSON, else the raw body, else the reason phrase. Always scrubbed of secrets,
+    stripped of control characters, ≤ 256."""
     if isinstance(payload, dict) and isinstance(payload.get("message"), str):
         text = payload["message"]
-        errors = payload.get("errors")
-        extra = [str(e) for e in errors if str(e) != text] if isinstance(errors, list) else []
+        errors = payload.get("errors") or payload.get("details")
+        if isinstance(errors, str):
+            errors = [errors]
+        extra = [str(e) for e in errors if str(e) not in text] if isinstance(errors, list) else []
         if extra:  # `errors` often just repeats a single-problem `message`
             text = f"{text}: " + "; ".join(extra)
         return safe(text, BODY_LIMIT)

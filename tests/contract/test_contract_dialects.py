@@ -104,3 +104,49 @@ def test_a_server_that_drops_custom_metadata_never_re_creates_or_orphans(
     assert repo.run("drift").code == 0
     assert repo.run("apply", "--yes").code == 0
     no_duplicates(emu)
+
+
+def upload_posts(emu: Emu) -> int:
+    return len([r for r in emu.requests() if r["method"] == "POST" and r["path"] == "/files"])
+
+
+def test_content_identity_is_the_sha256_not_the_name(tmp_path: Path, emu: Emu) -> None:
+    repo = project(tmp_path, emu)
+    assert repo.run("apply", "--yes").code == 0
+    audio = repo.root / "voices" / "audio"
+    (audio / "anna-en" / "take-00.wav").rename(audio / "anna-en" / "renamed.wav")
+    again = repo.run("plan")
+    assert again.out == "No changes. 2 voices up to date.\n"  # same bytes, same voice
+    copy = audio / "carl-en" / "copy-of-bob.wav"
+    copy.parent.mkdir()
+    copy.write_bytes((audio / "bob-en" / "take-00.wav").read_bytes())
+    (audio / "carl-en" / "own.wav").write_bytes((audio / "anna-en" / "take-01.wav").read_bytes())
+    repo.write(
+        "voices/carl-en.yaml",
+        "version: 1\nalias: carl-en\nengine: voice_engine_3\nlanguage: en-GB\n"
+        "files:\n  - audio/carl-en/*.wav\n",
+    )
+    before = upload_posts(emu)
+    assert repo.run("apply", "--yes").code == 0
+    assert upload_posts(emu) == before  # both files were uploaded under other names
+
+
+def test_an_upload_still_processing_is_waited_for_by_the_next_run(tmp_path: Path, emu: Emu) -> None:
+    emu.admin("POST", "/dialect", {"dialect": "slow-processing"})
+    repo = project(tmp_path, emu)
+    impatient = repo.run("apply", "--yes", env={"VOICECTL_UPLOAD_TIMEOUT_S": "0.05"})
+    assert impatient.code == 5, impatient.text
+    assert "the next run waits for it again instead of uploading it twice" in impatient.text
+    assert repo.run("apply", "--yes").code == 0
+    no_duplicates(emu)
+
+
+def test_debug_says_which_clone_route_the_run_uses(tmp_path: Path, emu: Emu) -> None:
+    emu.admin("POST", "/dialect", {"dialect": "builder-only"})
+    repo = project(tmp_path, emu)
+    outcome = repo.run("plan", "--debug")
+    assert outcome.code == 0
+    assert outcome.err.splitlines()[1:3] == [
+        "debug: clone route /speech/voice-cloning missing (HTTP 403); trying the next",
+        "debug: clone route: /speech/voice-builder (engine key `voiceEngine`), answered",
+    ]
