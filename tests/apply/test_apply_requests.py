@@ -83,7 +83,9 @@ def test_a_create_refused_for_files_still_processing_lists_once_then_posts_again
     one_record_per_alias(rig, ["anna", "seed-voice"])
 
 
-def test_files_that_stay_pending_fail_the_voice_after_twenty_listings(rig: Rig) -> None:
+def test_files_that_stay_pending_fail_the_voice_after_the_upload_wait(rig: Rig) -> None:
+    """The wait is 300 s (the Python SDK's), in pauses backing off to 2 s; past it the
+    voice fails without a second upload slot (issue 11 row 6)."""
     anna = rig.declare("anna", 2)
     remote = _remote(rig, [anna])
     rig.fault(method="PUT", route="/_upload/{fileId}", status=200, body="")  # never processed
@@ -91,10 +93,16 @@ def test_files_that_stay_pending_fail_the_voice_after_twenty_listings(rig: Rig) 
     (result,) = report.voices
     assert result.outcome is Outcome.FAILED
     assert result.reason == (
-        "create: voices/anna/00.wav, voices/anna/01.wav: still not processed after 20 checks"
+        "create: voices/anna/00.wav, voices/anna/01.wav: still processing after 300 s; "
+        "the next run waits for it again instead of uploading it twice"
     )
     calls = _calls(rig)
     assert calls.count(f"POST {CLONES}") == 1  # the refused one; nothing was created
-    assert sum(c.startswith("GET /folders/{folderId}/files") for c in calls) == 20
+    assert calls.count("POST /files") == 2  # one slot per file, never a second
+    pauses = [0.25, 0.5, 1.0]
+    while sum(pauses) < 300:
+        pauses.append(min(2.0, 300 - sum(pauses)))
+    listings = sum(c.startswith("GET /folders/{folderId}/files") for c in calls)
+    assert listings == len(pauses) + 1
     assert "GET /files/{fileId}" not in calls
     assert rig.clones("anna") == []

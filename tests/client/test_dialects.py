@@ -9,10 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from reconciler.audiostack.uploadbody import UploadWait
 from reconciler.model.errors import BadRequestError, UploadPendingError
 from reconciler.model.values import Alias, FileId, FolderId, RemoteFile, Sha256
-from reconciler.model.voiceapi import CloneRequest
+from reconciler.model.voiceapi import CloneRequest, UploadWait
 from tests.client.conftest import EmulatorRig, make_wav
 
 
@@ -135,7 +134,7 @@ def test_a_slowly_processed_upload_is_waited_for_and_never_posted_twice(
     path.write_bytes(data)
     sha = Sha256(hashlib.sha256(data).hexdigest())
     item = client.upload(
-        folder, f"{sha[:16]}-take.wav", path, sha, lambda w, s: seen.append((w, s))
+        folder, f"{sha[:16]}-take.wav", path, sha, progress=lambda w, s: seen.append((w, s))
     )
     assert item.status == "uploaded"
     reads = [c for c in calls(rig) if c.startswith("GET /files/")]
