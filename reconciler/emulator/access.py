@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 import threading
 from dataclasses import dataclass
+from urllib.parse import unquote
 
 from reconciler.emulator.store import Store
 from reconciler.emulator.wire import ApiProblem, EmuRequest, show
@@ -20,8 +21,12 @@ class Caller:
 
 
 def authenticate(store: Store, request: EmuRequest) -> tuple[str, Caller]:
-    """Return (key, caller) or raise 401/403 (api-contract.md E11)."""
+    """Return (key, caller) or raise 401/403 (api-contract.md E11). The key comes in
+    `x-api-key` or, as the JS SDK's `jwt` option sends it, `Authorization: Bearer`."""
     key = (request.header("x-api-key") or "").strip()
+    bearer = (request.header("authorization") or "").strip()
+    if not key and bearer[:7].lower() == "bearer ":
+        key = bearer[7:].strip()  # INVENTED: api-contract.md §8 (the token is the key)
     if not key:
         # INVENTED: api-contract.md E11 (wording)
         raise ApiProblem(401, "missing API key: send it in the x-api-key header")
@@ -33,7 +38,8 @@ def authenticate(store: Store, request: EmuRequest) -> tuple[str, Caller]:
             # INVENTED: api-contract.md E11 (unknown key → 403; the key is never echoed)
             raise ApiProblem(403, "invalid API key")
         org, user = str(row[0]), str(row[1])
-        assumed = (request.header("x-assume-org") or "").strip()
+        # the JS SDK sends encodeURI(orgId) (lib/utils/Request.js)
+        assumed = unquote((request.header("x-assume-org") or "").strip())
         if assumed and assumed != org:
             member = conn.execute(
                 "SELECT 1 FROM members WHERE user_id = ? AND org_id = ?", (user, assumed)

@@ -69,7 +69,14 @@ def list_folder(backend: Backend, call: Call) -> EmuReply:
     org = call.who.org_id
     with backend.store.read() as conn:
         chain = _walk(conn, org, path)
-        here = chain[-1]["folder_id"] if chain else ROOT
+    return listing_reply(backend, call, chain)
+
+
+def listing_reply(backend: Backend, call: Call, chain: list[sqlite3.Row]) -> EmuReply:
+    """The listing of the last folder of `chain` (root-most first; empty: the root)."""
+    org = call.who.org_id
+    here = chain[-1]["folder_id"] if chain else ROOT
+    with backend.store.read() as conn:
         folders = conn.execute(
             "SELECT * FROM folders WHERE org_id = ? AND parent_id = ? ORDER BY seq", (org, here)
         ).fetchall()

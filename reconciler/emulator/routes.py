@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from reconciler.emulator import clones, files, folders, voices
+from reconciler.emulator import clones, files, folders, sdkroutes, voices
 from reconciler.emulator.state import Backend, Call
 from reconciler.emulator.wire import ApiProblem, EmuReply, show
 
@@ -33,18 +33,27 @@ class Route:
 
 ROUTES: tuple[Route, ...] = (
     Route("POST", "/files", files.create_file),
+    # INVENTED: api-contract.md §8 (routes only the SDKs call; before /files/{fileId})
+    Route("PUT", "/files/copy", sdkroutes.copy_file),
+    Route("GET", "/files/file-categories", sdkroutes.file_categories),
     Route("GET", "/files/{fileId}", files.get_file),
+    Route("PATCH", "/files/{fileId}", sdkroutes.patch_file),
+    Route("DELETE", "/files/{fileId}", sdkroutes.delete_file),
     Route("PUT", "/_upload/{fileId}", files.upload_file, auth=False),
     Route("GET", "/_download/{fileId}", files.download_file, auth=False),
     Route("GET", "/folders", folders.list_folder),
     Route("POST", "/folders", folders.create_folder),
     Route("GET", "/folders/{folderId}/files", folders.list_folder_files),
+    Route("GET", "/folders/{folderId}", sdkroutes.get_folder),
+    Route("PATCH", "/folders/{folderId}", sdkroutes.patch_folder),
+    Route("DELETE", "/folders/{folderId}", sdkroutes.delete_folder),
     # INVENTED: api-contract.md E1 (both spellings are served identically)
     Route("POST", "/speech/voice-cloning", clones.create_clone, settles=True),
     Route("GET", "/speech/voice-cloning", clones.list_clones, settles=True),
     Route("POST", "/speech/voice-builder", clones.create_clone, settles=True),
     Route("GET", "/speech/voice-builder", clones.list_clones, settles=True),
     Route("GET", "/speech/voice", voices.list_voices, settles=True),
+    Route("POST", "/speech/voice/query", sdkroutes.voice_query, settles=True),
     Route("GET", "/speech/voice/{alias}", voices.get_voice, settles=True),
 )
 

@@ -14,24 +14,48 @@ from reconciler.emulator.ledger import envelope
 from reconciler.emulator.state import Backend, Call
 from reconciler.emulator.wire import ApiProblem, EmuReply, show
 
-# INVENTED: api-contract.md E14 (two stock voices so listings are never only custom ones)
+
+def _stock(alias: str, language: str, gender: str) -> dict[str, Any]:
+    return {
+        "alias": alias,
+        "voiceId": f"stock-{alias}",
+        "provider": "azure",
+        "type": "stock",
+        "language": language,
+        "languageCode": language,
+        "gender": gender,
+        "ageBracket": "adult",
+        "meta": {"technologies": ["tts"], "createdAt": 0},
+    }
+
+
+# INVENTED: api-contract.md E14 (two stock voices so listings are never only custom ones;
+# fields in the JS SDK's shape: lib/speech/voice/VoiceItem.js reads data.meta.technologies)
 STOCK_VOICES: tuple[dict[str, Any], ...] = (
-    {"alias": "sara", "provider": "azure", "type": "stock", "language": "en-US"},
-    {"alias": "hans", "provider": "azure", "type": "stock", "language": "de-DE"},
+    _stock("sara", "en-US", "female"),
+    _stock("hans", "de-DE", "male"),
 )
 
 
 def voice_item(row: sqlite3.Row) -> dict[str, Any]:
     metadata = json.loads(row["metadata"])
+    language = metadata.get("languageCode")
     return {
         "alias": row["alias"],
-        "provider": "audiostack",  # INVENTED: api-contract.md E14 (field values)
+        "voiceId": row["provider_id"],  # INVENTED: api-contract.md E14 (field values)
+        "provider": "audiostack",
+        "providerId": row["provider_id"],
         "type": "custom",
         "orgId": row["org_id"],
         "userId": row["user_id"],
         "cloneId": row["clone_id"],
         "voiceEngine": row["engine"],
-        "language": metadata.get("languageCode"),
+        "language": language,
+        "languageCode": language,
+        "gender": metadata.get("gender", ""),
+        "ageBracket": metadata.get("ageBracket", ""),
+        # the JS SDK's zVoiceData / VoiceItem (meta.technologies is read unguarded)
+        "meta": {"technologies": [row["engine"]], "createdAt": int(row["finished_at"] or 0)},
         "metadata": metadata,
     }
 

@@ -91,11 +91,16 @@ def test_there_are_no_legacy_content_routes(client: httpx.Client, method: str) -
     )
 
 
-def test_an_authorization_bearer_header_is_not_a_key(
+def test_an_authorization_bearer_header_carries_the_key_as_the_js_sdk_sends_it(
     emulator: Emulator, make_client: Callable[..., httpx.Client]
 ) -> None:
+    """lib/utils/Request.js: with `jwt` the key goes in `Authorization: Bearer`."""
     with make_client(emulator, key=None, authorization="Bearer emulator") as bearer:
-        assert bearer.get("/speech/voice-cloning").status_code == 401
+        assert bearer.get("/speech/voice-cloning").status_code == 200
+    with make_client(emulator, key=None, authorization="Bearer nope") as wrong:
+        assert wrong.get("/speech/voice-cloning").status_code == 403
+    with make_client(emulator, key=None, authorization="Basic emulator") as basic:
+        assert basic.get("/speech/voice-cloning").status_code == 401
 
 
 def test_upload_url_is_still_valid_just_before_seven_days(
