@@ -116,6 +116,11 @@ class DialectBox:
             self._reads[file_id] = seen + 1
             return seen < PROCESSING_READS
 
+    def mark_processed(self, file_id: str) -> None:
+        """A copy of processed bytes is processed already."""
+        with self._lock:
+            self._reads[file_id] = PROCESSING_READS
+
     def peek_processing(self, file_id: str) -> bool:
         """Like still_processing, without counting a look (the create's file check)."""
         with self._lock:
