@@ -53,7 +53,7 @@ INCOMPLETE_NOTE = "remote listing incomplete: orphaned and unmanaged voices unkn
 
 def clone_metadata(decl: Declaration, owner: str) -> dict[str, MetaValue]:
     """The metadata a create sends: declared metadata, languageCode, our marker and the
-    files stamp (api-contract.md §4.5)."""
+    files stamp (api-contract.md §4.4)."""
     owned = {**decl.metadata, LANGUAGE_KEY: decl.language, MANAGED_BY_KEY: owner_marker(owner)}
     return stamped(owned, decl)
 

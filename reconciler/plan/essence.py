@@ -80,7 +80,7 @@ class FileMatcher:
         return frozenset(base_file_id(fid, known) for fid in record.submitted_files)
 
     def files_diff(self, record: RemoteClone) -> FieldDiff | None:
-        """The stamp voicectl wrote at create settles it (api-contract.md §4.5), whatever
+        """The stamp voicectl wrote at create settles it (api-contract.md §4.4), whatever
         the server made of `filesUsed`; otherwise (no stamp, or one that differs, e.g. an
         imported voice now declared by `file_id:`) `filesUsed` ∪ `discardedFiles` decide."""
         if remote_stamp(record) == files_stamp(self.decl):
@@ -139,7 +139,7 @@ def server_only_metadata(decl: Declaration, record: RemoteClone) -> dict[str, Me
 
 def _metadata_diff(decl: Declaration, record: RemoteClone, ignored: set[str]) -> list[FieldDiff]:
     """Declared keys whose remote value differs or is absent; a key only the server has
-    is not voicectl's to compare (api-contract.md §4.5)."""
+    is not voicectl's to compare (api-contract.md §4.4)."""
     declared = _metadata_essence({**decl.metadata, LANGUAGE_KEY: decl.language}, ignored)
     everything = _metadata_essence(record.metadata, ignored)
     remote = {k: v for k, v in everything.items() if k in declared}

@@ -1,5 +1,5 @@
 """What voicectl stamps into a clone's metadata at create, so that later plans compare what
-voicectl owns instead of what the server derives (api-contract.md §4.5).
+voicectl owns instead of what the server derives (api-contract.md §4.4).
 
 `files_stamp` is a content fingerprint of the submitted file set and the consent file:
 the sha256 of each local file (never its name or upload id) and the id of each `file_id:`
