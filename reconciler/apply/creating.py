@@ -48,10 +48,13 @@ def clone_request(
     change: Change, file_ids: tuple[FileId, ...], consent: FileId | None
 ) -> CloneRequest:
     """The POST body, taken from the reviewed change as it is: its alias, engine and
-    metadata (marker included), and the fileIds of exactly its files and consent."""
+    metadata (marker included), and the fileIds of exactly its files and consent. Files
+    with the same content share one upload, so a fileId is listed once (the API refuses
+    a repeated one)."""
     engine = change.engine
     assert engine is not None  # a planned write has a declaration, hence an engine
-    return CloneRequest(change.alias, engine, file_ids, dict(change.metadata), consent)
+    unique = tuple(dict.fromkeys(file_ids))
+    return CloneRequest(change.alias, engine, unique, dict(change.metadata), consent)
 
 
 TAKEN_ELSEWHERE = "alias taken by another user or organisation: choose another alias"

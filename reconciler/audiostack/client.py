@@ -2,8 +2,9 @@
 
 Owns headers, the per-request deadline, retries of idempotent calls and the credits
 balance; one attempt and its `ApiError` live in exchange.py/httperrors.py, the upload body
-and its processing wait in uploadstream.py. Never retries a call that creates something,
-never logs headers, never sends the key to an upload URL.
+and its processing wait in uploadbody.py, body shapes in envelope.py, paging in paging.py,
+the clone route in dialect.py. Never retries a call that creates something, never logs
+headers, never sends the key to an upload URL.
 """
 
 from __future__ import annotations
@@ -19,17 +20,10 @@ from urllib.parse import quote
 
 import httpx
 
+from reconciler.audiostack import envelope as env
 from reconciler.audiostack.dialect import CloneRoute, RouteChoice
-from reconciler.audiostack.envelope import (
-    created_record,
-    parse_clones,
-    parse_file,
-    parse_file_page,
-    parse_folder_id,
-    parse_upload_slot,
-    read_credits,
-)
 from reconciler.audiostack.exchange import RequestRecord, send_once
+from reconciler.audiostack.paging import read_all_pages
 from reconciler.audiostack.retry import (
     AttemptResult,
     Clock,
@@ -44,11 +38,11 @@ from reconciler.audiostack.uploadbody import (
     await_uploaded,
     hashed_chunks,
     measure_file,
+    refused_upload_url,
 )
 from reconciler.model.errors import (
     ApiError,
     AuthError,
-    BadRequestError,
     ConflictError,
     NotFoundError,
 )
@@ -65,9 +59,8 @@ from reconciler.model.voiceapi import CloneListing, CloneRequest, UploadWait
 from reconciler.redact import register_secret
 
 DEFAULT_TIMEOUT = httpx.Timeout(connect=5, read=30, write=60, pool=5)
-PAGE_SIZE = 100
-MAX_PAGES = 10_000  # a server that ignores `offset` must not page forever
 MIN_UPLOAD_RATE = 100_000  # bytes/s assumed when stretching the deadline of an upload PUT
+Wait = WaitProgress | None
 
 
 class AudioStackClient:
@@ -142,8 +135,6 @@ class AudioStackClient:
     def upload_wait(self) -> UploadWait:
         return self._upload_wait
 
-    # -- clones ------------------------------------------------------------------------
-
     def list_clones(self) -> CloneListing:
         """Every visible record, or an incomplete listing when the list-all read is refused
         with any HTTP answer but a missing key or rate limiting (it is in no SDK:
@@ -155,47 +146,40 @@ class AudioStackClient:
                 raise
             self._note(f"list-all refused ({exc}); reading each declared alias instead")
             return CloneListing(records=(), credits_remaining=self._credits, complete=False)
-        return CloneListing(parse_clones(payload, path), self._credits)
+        return CloneListing(env.parse_clones(payload, path), self._credits)
 
     def get_clones(self, alias: Alias) -> tuple[RemoteClone, ...]:
         """The alias's history, oldest first by startedAt then cloneId (never list order)."""
 
-        def read(route: CloneRoute) -> tuple[str, Any]:
-            return route.path, self._api("GET", route.path, params={"alias": alias})
-
+        query = {"alias": alias}
         try:
-            path, payload = self._routes.call(read)
+            path, payload = self._routes.call(
+                lambda r: (r.path, self._api("GET", r.path, params=query))
+            )
         except NotFoundError:  # some deployments answer 404 for an unknown alias
             return ()
-        return parse_clones(payload, path)
+        return env.parse_clones(payload, path)
 
     def create_clone(self, request: CloneRequest) -> RemoteClone:
-        def post(route: CloneRoute) -> Any:
-            body: dict[str, Any] = {
-                "fileIds": list(request.file_ids),
-                "alias": request.alias,
-                route.engine_key: request.engine,
-                "metadata": dict(request.metadata),
-            }
-            if request.consent_file_id is not None:
-                body["consentFileId"] = request.consent_file_id
-            return self._api("POST", route.path, json=body, retry=False)  # never blindly retried
+        def post(route: CloneRoute) -> tuple[str, Any]:
+            body = route.body(request)  # sent once: never blindly retried
+            return route.path, self._api("POST", route.path, json=body, retry=False)
 
-        path, payload = self._routes.call(lambda r: (r.path, post(r)))
-        return created_record(payload, path)
-
-    # -- folders and files -------------------------------------------------------------
+        path, payload = self._routes.call(post)
+        return env.created_record(payload, path)
 
     def find_folder(self, name: str) -> FolderId | None:
         try:
-            return parse_folder_id(self._api("GET", "/folders", params={"path": name}), "/folders")
+            return env.parse_folder_id(
+                self._api("GET", "/folders", params={"path": name}), "/folders"
+            )
         except NotFoundError:
             return None
 
     def create_folder(self, name: str) -> FolderId:
         body = {"folder_name": name, "parent_folder_id": None}
         try:
-            return parse_folder_id(
+            return env.parse_folder_id(
                 self._api("POST", "/folders", json=body, retry=False), "/folders"
             )
         except ConflictError:
@@ -209,20 +193,17 @@ class AudioStackClient:
         empty page or the known total, since a server may cap a page below the asked limit
         and give no total (api-contract.md §8)."""
         path = f"/folders/{quote(folder, safe='')}/files"
-        files: dict[FileId, RemoteFile] = {}
-        for _ in range(MAX_PAGES):
-            params = {"limit": PAGE_SIZE, "offset": offset + len(files)}
-            page = parse_file_page(self._api("GET", path, params=params), path)
-            fresh = [f for f in page.items if f.file_id not in files]
-            files.update((f.file_id, f) for f in fresh)
-            if not fresh or (page.total is not None and offset + len(files) >= page.total):
-                break
-        return tuple(files.values())
+
+        def fetch(limit: int, at: int) -> env.FilePage:
+            params = {"limit": limit, "offset": at}
+            return env.parse_file_page(self._api("GET", path, params=params), path)
+
+        return read_all_pages(fetch, offset)
 
     def get_file(self, file_id: FileId) -> RemoteFile | None:
         path = _file_path(file_id)
         try:
-            return parse_file(self._api("GET", path), path)
+            return env.parse_file(self._api("GET", path), path)
         except NotFoundError:
             return None
 
@@ -234,7 +215,7 @@ class AudioStackClient:
         sha256: Sha256,
         *,
         confirm: bool = True,
-        progress: WaitProgress | None = None,
+        progress: Wait = None,
     ) -> RemoteFile:
         """POST /files (once) → PUT the bytes (retried; hashed while read) → poll the item.
 
@@ -242,7 +223,7 @@ class AudioStackClient:
         confirms processing later (apply: the create refuses pending files, E9)."""
         size = measure_file(path, name)
         body = {"file_name": name, "folder_id": folder}
-        file_id, url, mime = parse_upload_slot(
+        file_id, url, mime = env.parse_upload_slot(
             # not retried (a new slot each time), but sent again after a 429's Retry-After
             self._api("POST", "/files", json=body, retry=False, pace=True),
             "/files",
@@ -261,31 +242,18 @@ class AudioStackClient:
                 build, "PUT", target.path, retry=True, expect_json=False, deadline_s=deadline
             )
         except AuthError as exc:  # the URL carries no key: its signature or expiry failed
-            raise BadRequestError(
-                "the upload URL was refused (expired or invalid signature)",
-                status=exc.status,
-                request_id=exc.request_id,
-                method="PUT",
-                path=target.path,
-            ) from exc
+            raise refused_upload_url(exc, target.path) from exc
         if not confirm:
             return RemoteFile(file_id, name, folder, size, FileStatus.PENDING)
         return self.await_file(file_id, name, progress)
 
-    def await_file(
-        self, file_id: FileId, name: str, progress: WaitProgress | None = None
-    ) -> RemoteFile:
+    def await_file(self, file_id: FileId, name: str, progress: Wait = None) -> RemoteFile:
         """Poll the file item until the server has processed it (up to the upload wait)."""
         item = _file_path(file_id)
         return await_uploaded(
-            lambda: parse_file(self._api("GET", item), item),
-            name,
-            item,
-            wait=self._upload_wait,
-            sleep=self._sleep,
-            clock=self._clock,
-            progress=progress,
-        )
+            lambda: env.parse_file(self._api("GET", item), item), name, item,
+            wait=self._upload_wait, sleep=self._sleep, clock=self._clock, progress=progress,
+        )  # fmt: skip
 
     # -- the exchange ------------------------------------------------------------------
 
@@ -322,19 +290,17 @@ class AudioStackClient:
     ) -> Any:
         """One call, retried by the pacer when `retry`; returns the decoded JSON body."""
 
+        limit = deadline_s or self._deadline_s
+        hook, clock = self._on_request, self._clock
+
         def attempt() -> AttemptResult:
             return send_once(
-                self._http,
-                build(),
-                clock=self._clock,
-                deadline_s=deadline_s or self._deadline_s,
-                expect_json=expect_json,
-                on_request=self._on_request,
-                path=path,
-            )
+                self._http, build(), clock=clock, deadline_s=limit,
+                expect_json=expect_json, on_request=hook, path=path,
+            )  # fmt: skip
 
         payload = self._pacer.run(attempt, retry=retry, method=method, path=path, pace=pace)
-        credits = read_credits(payload)
+        credits = env.read_credits(payload)
         if credits is not None:
             self._credits = credits
         return payload

@@ -11,9 +11,10 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from reconciler.model.errors import ApiError
+from reconciler.model.voiceapi import CloneRequest
 
 GATEWAY_MISSING = "Missing Authentication Token"
 T = TypeVar("T")
@@ -23,6 +24,18 @@ T = TypeVar("T")
 class CloneRoute:
     path: str
     engine_key: str
+
+    def body(self, request: CloneRequest) -> dict[str, Any]:
+        """The create body for this route (api-contract.md §4.1)."""
+        body: dict[str, Any] = {
+            "fileIds": list(request.file_ids),
+            "alias": request.alias,
+            self.engine_key: request.engine,
+            "metadata": dict(request.metadata),
+        }
+        if request.consent_file_id is not None:
+            body["consentFileId"] = request.consent_file_id
+        return body
 
 
 CLONING = CloneRoute("/speech/voice-cloning", "engine")

@@ -11,7 +11,12 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from reconciler.audiostack.retry import Sleep
-from reconciler.model.errors import BadRequestError, UploadMismatchError, UploadPendingError
+from reconciler.model.errors import (
+    ApiError,
+    BadRequestError,
+    UploadMismatchError,
+    UploadPendingError,
+)
 from reconciler.model.values import FileStatus, RemoteFile, Sha256
 from reconciler.model.voiceapi import UploadWait
 from reconciler.redact import safe
@@ -55,6 +60,15 @@ def await_uploaded(
             progress(waited, str(item.status))
         sleep(min(wait.poll_cap_s, 0.25 * 2 ** min(attempt, 16), wait.timeout_s - waited))
         attempt += 1
+
+
+def refused_upload_url(exc: ApiError, path: str) -> BadRequestError:
+    """A 401/403 on the presigned PUT: the URL carries no key, so its signature or expiry
+    failed (not the API key)."""
+    message = "the upload URL was refused (expired or invalid signature)"
+    return BadRequestError(
+        message, status=exc.status, request_id=exc.request_id, method="PUT", path=path
+    )
 
 
 def measure_file(path: Path, name: str) -> int:

@@ -23,8 +23,8 @@ from reconciler.model.settings import EMULATOR_KEY, Settings, TargetConfig, reso
 if TYPE_CHECKING:
     from reconciler.audiostack.client import AudioStackClient
     from reconciler.declarations.project import ProjectConfig
-    from reconciler.orchestration.repository import PlanSource
     from reconciler.model.voiceapi import UploadWait
+    from reconciler.orchestration.repository import PlanSource
 
 CLOCK_VARIABLE = "VOICECTL_EMULATOR_CLOCK"  # immediate | time | manual, embedded mode only
 

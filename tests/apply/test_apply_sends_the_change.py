@@ -10,6 +10,7 @@ import pytest
 from reconciler.apply.engine import execute
 from reconciler.apply.events import Submitted
 from reconciler.plan.change import Action
+from reconciler.plan.stamp import files_stamp
 from tests.apply.conftest import OWNER, Rig, planned_writes
 
 
@@ -23,6 +24,7 @@ def test_the_posted_metadata_and_the_credits_are_the_changes_own(rig: Rig) -> No
         "languageCode": "en-GB",
         "managed_by": "voicectl:acme",
         "reviewed_by": "kim",
+        "voicectl_files": files_stamp(reviewed.declared),  # type: ignore[arg-type]
     }
     (submitted,) = [e for e in sink.events if isinstance(e, Submitted)]
     assert (submitted.credits, report.credits_spent) == (250, 250)
