@@ -21,6 +21,7 @@ from urllib.parse import quote
 import httpx
 
 from reconciler.audiostack import envelope as env
+from reconciler.audiostack import uploadbody as up
 from reconciler.audiostack.dialect import CloneRoute, RouteChoice
 from reconciler.audiostack.exchange import RequestRecord, send_once
 from reconciler.audiostack.paging import read_all_pages
@@ -33,19 +34,7 @@ from reconciler.audiostack.retry import (
     RetryPolicy,
     Sleep,
 )
-from reconciler.audiostack.uploadbody import (
-    WaitProgress,
-    await_uploaded,
-    hashed_chunks,
-    measure_file,
-    refused_upload_url,
-)
-from reconciler.model.errors import (
-    ApiError,
-    AuthError,
-    ConflictError,
-    NotFoundError,
-)
+from reconciler.model.errors import ApiError, AuthError, ConflictError, NotFoundError
 from reconciler.model.values import (
     Alias,
     FileId,
@@ -60,7 +49,7 @@ from reconciler.redact import register_secret
 
 DEFAULT_TIMEOUT = httpx.Timeout(connect=5, read=30, write=60, pool=5)
 MIN_UPLOAD_RATE = 100_000  # bytes/s assumed when stretching the deadline of an upload PUT
-Wait = WaitProgress | None
+Wait = up.WaitProgress | None
 
 
 class AudioStackClient:
@@ -221,7 +210,7 @@ class AudioStackClient:
 
         `confirm=False` skips the poll: the item returned says `pending`, and the caller
         confirms processing later (apply: the create refuses pending files, E9)."""
-        size = measure_file(path, name)
+        size = up.measure_file(path, name)
         body = {"file_name": name, "folder_id": folder}
         file_id, url, mime = env.parse_upload_slot(
             # not retried (a new slot each time), but sent again after a 429's Retry-After
@@ -232,7 +221,7 @@ class AudioStackClient:
         headers = {"Content-Type": mime, "Content-Length": str(size)}  # no key, no trace id
 
         def build() -> httpx.Request:
-            content = hashed_chunks(path, size, sha256, name)
+            content = up.hashed_chunks(path, size, sha256, name)
             return self._http.build_request("PUT", target, content=content, headers=headers)
 
         # the overall deadline also covers sending the body: allow for a slow uplink
@@ -242,7 +231,7 @@ class AudioStackClient:
                 build, "PUT", target.path, retry=True, expect_json=False, deadline_s=deadline
             )
         except AuthError as exc:  # the URL carries no key: its signature or expiry failed
-            raise refused_upload_url(exc, target.path) from exc
+            raise up.refused_upload_url(exc, target.path) from exc
         if not confirm:
             return RemoteFile(file_id, name, folder, size, FileStatus.PENDING)
         return self.await_file(file_id, name, progress)
@@ -250,7 +239,7 @@ class AudioStackClient:
     def await_file(self, file_id: FileId, name: str, progress: Wait = None) -> RemoteFile:
         """Poll the file item until the server has processed it (up to the upload wait)."""
         item = _file_path(file_id)
-        return await_uploaded(
+        return up.await_uploaded(
             lambda: env.parse_file(self._api("GET", item), item), name, item,
             wait=self._upload_wait, sleep=self._sleep, clock=self._clock, progress=progress,
         )  # fmt: skip
