@@ -17,10 +17,10 @@ from pathlib import Path
 
 import httpx
 import pytest
-from conftest import make_wav
 
 from reconciler.emulator.core import Emulator
 from reconciler.emulator.server import RunningServer, serve_in_thread
+from tests.emulator.conftest import make_wav
 
 CHECKOUT = Path(__file__).resolve().parents[2]
 SDK_DIR = CHECKOUT / ".voicectl" / "js-sdk"

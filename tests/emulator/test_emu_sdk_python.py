@@ -12,10 +12,10 @@ import audiostack
 import httpx
 import pytest
 from audiostack import Files, Folders, Speech
-from conftest import make_wav
 
 from reconciler.emulator.core import Emulator
 from reconciler.emulator.server import RunningServer, serve_in_thread
+from tests.emulator.conftest import make_wav
 
 
 @pytest.fixture(scope="module")
