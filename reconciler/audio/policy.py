@@ -52,7 +52,6 @@ def assess_voice(
                 _file_checks(findings, entry, known[entry.path], consent=consent)
         voice_findings(findings, decl, known, files_at)
     files = tuple(_file_quality(e, c, measured, findings) for e, c in entries)
-    files = _mark_duplicates(files, decl)
     return _summary(decl, files, findings), findings.diagnostics
 
 
@@ -117,26 +116,6 @@ def _predicted_discard(m: FileMeasures | None) -> str | None:
     if m.clipped_percent >= DISCARD_CLIPPED_PERCENT:
         return f"heavy clipping: {m.clipped_percent:.1f} % of samples at full scale"
     return None
-
-
-def _mark_duplicates(files: tuple[FileQuality, ...], decl: Declaration) -> tuple[FileQuality, ...]:
-    """A second file with the same bytes is a predicted discard (the server drops it)."""
-    first: dict[str, str] = {}
-    by_path = {f.path: f for f in decl.files if f.path and f.audio}
-    out = []
-    for item in files:
-        entry = by_path.get(item.path)
-        if item.consent or entry is None or entry.audio is None:
-            out.append(item)
-            continue
-        sha = entry.audio.sha256
-        if sha in first and item.predicted_discard is None:
-            reason = f"duplicate content of {first[sha]}"
-            out.append(FileQuality(item.path, item.measures, False, item.findings, reason))
-        else:
-            out.append(item)
-        first.setdefault(sha, item.path)
-    return tuple(out)
 
 
 def _summary(decl: Declaration, files: tuple[FileQuality, ...], findings: Findings) -> VoiceQuality:
