@@ -47,6 +47,10 @@ __all__ = ["DRIFT_HINT", "Policy", "clone_metadata", "compare", "compare_pr"]
 
 DRIFT_HINT = "create a new alias with `replaces: {alias}` or add the field to `ignore:`"
 FAILED_HINT = "change the declaration or run with --retry-failed"
+STRICT_HINT = (
+    "replace the files under a new alias with `replaces: {alias}`, or accept the voice "
+    "with `strict_files: false`"
+)
 ORPHAN_REASON = "no longer declared; the API cannot delete it, so nothing happens"
 INCOMPLETE_NOTE = "remote listing incomplete: orphaned and unmanaged voices unknown"
 
@@ -104,7 +108,10 @@ def _finish(
     quality: Sequence[VoiceQuality],
 ) -> Plan:
     changes = [c for c in changes if policy.shows(c.alias)]
-    changes, budget = apply_budget(changes, policy.max_credits, remote.credits_remaining)
+    reserved = sum(c.credits for c in changes if c.action is Action.PENDING)
+    remaining = remote.credits_remaining
+    available = None if remaining is None else remaining - reserved  # running clones' share
+    changes, budget = apply_budget(changes, policy.max_credits, available)
     return Plan(
         target=policy.target,
         owner=policy.owner,
@@ -195,6 +202,14 @@ def _classify_record(
         hint = DRIFT_HINT.format(alias=decl.alias)
         reason = f"differs from the declaration: {names}"
         return _with(base, Action.DRIFT, reason, *foreign, fields=fields, hint=hint)
+    if decl.strict_files and current.discarded:  # created and charged, but not acceptable
+        count = len(current.discarded)
+        return _with(
+            base,
+            Action.FAILED,
+            f"strict_files: the server discarded {count} file(s)",
+            hint=STRICT_HINT.format(alias=decl.alias),
+        )
     if owner == policy.marker:
         extra = server_only_metadata(decl, current)
         if extra:  # shown with --detail full; never drift

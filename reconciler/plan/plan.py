@@ -119,10 +119,15 @@ class Plan:
         return "changes" if self.has_changes else "no_changes"
 
     @property
+    def reserved(self) -> int:
+        """Credits held by clones still running: charged when they succeed."""
+        return sum(c.credits for c in self.changes if c.action is Action.PENDING)
+
+    @property
     def balance_after(self) -> int | None:
         if self.credits_remaining is None:
             return None
-        return self.credits_remaining - sum(c.credits for c in self.writes)
+        return self.credits_remaining - self.reserved - sum(c.credits for c in self.writes)
 
     def change_for(self, alias: str) -> Change | None:
         return next((c for c in self.changes if c.alias == alias), None)
@@ -160,6 +165,7 @@ class Plan:
                 "remaining": self.credits_remaining,
                 "max": self.max_credits,
                 "balance_after": self.balance_after,
+                "reserved": self.reserved,
             },
             "summary": {action.value: n for action, n in self.counts.items()},
             "blocked": self.blocked,

@@ -66,7 +66,12 @@ def apply_budget(
     if max_credits is not None and cost > max_credits:
         reasons.append(f"cost {cost:,} credits exceeds max credits {max_credits:,}")
     if remaining is not None and cost > remaining:
-        reasons.append(f"cost {cost:,} credits exceeds the {remaining:,} credits remaining")
+        reasons.append(
+            f"cost {cost:,} credits exceeds the {remaining:,} credits remaining"
+            " (after the clones still running)"
+            if any(c.action is Action.PENDING for c in changes)
+            else f"cost {cost:,} credits exceeds the {remaining:,} credits remaining"
+        )
     if not reasons:
         return list(changes), ()
     reason = "over budget: " + "; ".join(reasons)

@@ -42,7 +42,7 @@ def test_summary_line_counts_writes_and_the_balance_after() -> None:
     plan = plan_of([declaration("new-a"), declaration("new-b"), drifted, running, *same], remote)
     assert summary(plan) == (
         "Plan: 2 to create (600 credits), 1 drifted, 1 pending, 14 unchanged. "
-        "Balance after: 9,400 credits."
+        "Balance after: 9,100 credits."  # the running clone holds 300 of them
     )
 
 

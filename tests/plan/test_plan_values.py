@@ -91,6 +91,7 @@ def test_to_dict_has_the_documented_top_level_shape() -> None:
         "remaining": 10_000,
         "max": None,
         "balance_after": 9_700,
+        "reserved": 0,
     }
     assert data["summary"]["create"] == 1 and sum(data["summary"].values()) == 1
     assert (data["exit_reason"], data["checksum"]) == ("changes", plan.checksum())
