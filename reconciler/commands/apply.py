@@ -121,6 +121,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     from reconciler.cli.workspace import open_api, open_workspace
     from reconciler.commands.plan import show_plan
     from reconciler.orchestration.repository import plan_repository
+    from reconciler.render.verdict import print_verdict
 
     plan_file = _at_cwd(args.plan_file, ctx)
     if plan_file and not plan_file.is_file():
@@ -150,7 +151,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         resumed = _left_pending(fresh.plan)
         if not fresh.plan.writes and not resumed:
             ctx.err.print("Nothing to apply.")
-            return _converged(fresh.plan, ExitCode.SUCCESS, ctx, quiet_if_converged=True)
+            return print_verdict(fresh.plan, ExitCode.SUCCESS, ctx.out, quiet_if_converged=True)
         if not fresh.plan.writes:  # nothing to write: waiting needs no confirmation
             names = ", ".join(c.alias for c in resumed)
             ctx.err.print(f"Nothing to write; waiting for clones left pending earlier: {names}")
@@ -161,7 +162,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         if code == ExitCode.INTERRUPTED:
             return code
         after = plan_repository(ws.source, selection, api).plan
-    return _converged(after, code, ctx)
+    return print_verdict(after, code, ctx.out)  # Converged. only when nothing is left
 
 
 def _left_pending(plan: Plan) -> tuple[Any, ...]:
@@ -251,19 +252,3 @@ def _execute(
             return report.exit_code or ExitCode.ERROR
         ctx.err.print(f"wrote report to {args.report}", markup=False)
     return report.exit_code
-
-
-def _converged(after: Plan, code: int, ctx: Context, *, quiet_if_converged: bool = False) -> int:
-    """Re-planned after the run: `Converged.` only when nothing is left (render/verdict.py)."""
-    from reconciler.render.text import render_plan
-    from reconciler.render.verdict import Verdict, verdict
-
-    outcome = verdict(after)
-    if quiet_if_converged and outcome.verdict is Verdict.CONVERGED:
-        return code  # `Nothing to apply.` said it all
-    ctx.out.print(outcome.line, markup=False, highlight=False, soft_wrap=True)
-    if outcome.verdict is Verdict.RESIDUE:
-        render_plan(after, ctx.out, detail="changes")
-    if outcome.verdict in (Verdict.FAILED, Verdict.RESIDUE):
-        return code or ExitCode.NOT_CONVERGED
-    return code

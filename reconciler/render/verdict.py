@@ -6,6 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from rich.console import Console
+
+from reconciler.model.exitcodes import ExitCode
 from reconciler.model.values import Alias
 from reconciler.plan.plan import Action, Plan
 
@@ -54,3 +57,20 @@ def verdict(after: Plan) -> Outcome:
             f"a later plan or apply waits for {it}.",
         )
     return Outcome(Verdict.CONVERGED, "Converged.")
+
+
+def print_verdict(
+    after: Plan, code: int, console: Console, *, quiet_if_converged: bool = False
+) -> int:
+    """Print the verdict (and the residue); the exit code: 5 for failed or residue."""
+    from reconciler.render.text import render_plan
+
+    outcome = verdict(after)
+    if quiet_if_converged and outcome.verdict is Verdict.CONVERGED:
+        return code  # `Nothing to apply.` said it all
+    console.print(outcome.line, markup=False, highlight=False, soft_wrap=True)
+    if outcome.verdict is Verdict.RESIDUE:
+        render_plan(after, console, detail="changes")
+    if outcome.verdict in (Verdict.FAILED, Verdict.RESIDUE):
+        return code or ExitCode.NOT_CONVERGED
+    return code

@@ -185,6 +185,7 @@ def test_json_format_is_pure_json_matching_the_schema(repo: Repo, emu: Emu) -> N
         "remaining": 10_000,
         "max": None,
         "balance_after": 9_700,
+        "reserved": 0,
     }
     (action,) = data["actions"]
     assert (action["action"], action["alias"], action["origin"]) == ("create", "anna-en", "pr")
