@@ -117,7 +117,7 @@ class _Handler(BaseHTTPRequestHandler):
             headers=tuple(self.headers.items()),
             body=body,
             base_url=f"http://{self._host()}",
-            loopback=_is_loopback(str(self.client_address[0])),
+            loopback=is_loopback(str(self.client_address[0])),
         )
         reply = self.server.emulator.handle(request)
         fault = reply.transport_fault
@@ -164,7 +164,7 @@ class _Handler(BaseHTTPRequestHandler):
             self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
 
 
-def _is_loopback(address: str) -> bool:
+def is_loopback(address: str) -> bool:
     try:
         ip = ipaddress.ip_address(address.split("%", 1)[0])
     except ValueError:

@@ -9,7 +9,7 @@ import time
 
 from reconciler.apply.report import ApplyReport, Outcome
 from reconciler.audiostack.retry import RetryPolicy
-from tests.apply.conftest import Rig, one_record_per_alias, plan_writes
+from tests.support.applyrig import Rig, one_record_per_alias, plan_writes
 
 
 def test_requests_in_flight_grow_from_eight_to_the_ceiling_and_never_past_it(rig: Rig) -> None:

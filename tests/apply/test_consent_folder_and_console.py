@@ -15,7 +15,7 @@ from reconciler.apply.journal import JournalSink, write_report
 from reconciler.model.values import FolderId, RemoteState
 from reconciler.render.applyreport import render_report
 from reconciler.render.progress import LiveProgress, PlainProgress, open_progress
-from tests.apply.conftest import Rig
+from tests.support.applyrig import Rig
 
 CANARY = "sk-CANARY-0123456789abcdef"
 

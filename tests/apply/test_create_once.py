@@ -5,7 +5,7 @@ from __future__ import annotations
 from reconciler.apply.events import Adopted, Submitted, Uploaded, UploadSkipped
 from reconciler.apply.report import Outcome
 from reconciler.plan.stamp import files_stamp
-from tests.apply.conftest import MARKER, Rig, assert_nothing_left, one_record_per_alias
+from tests.support.applyrig import MARKER, Rig, assert_nothing_left, one_record_per_alias
 
 
 def test_execute_creates_each_voice_once_and_a_second_run_writes_nothing(rig: Rig) -> None:

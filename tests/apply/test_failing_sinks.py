@@ -23,8 +23,8 @@ from reconciler.apply.report import Outcome
 from reconciler.audiostack.client import AudioStackClient
 from reconciler.audiostack.retry import RetryPolicy
 from reconciler.model.values import Alias
-from tests.apply.conftest import KEY, Rig, one_record_per_alias
-from tests.cli.clirig import make_repo
+from tests.support.applyrig import KEY, Rig, one_record_per_alias
+from tests.support.clirig import make_repo
 
 CLONES = "/speech/voice-cloning"
 FULL_DISK = "progress or journal output failed: OSError: [Errno 28] No space left on device"

@@ -8,7 +8,7 @@ import re
 from reconciler.apply.events import Adopted, Retrying, Submitted
 from reconciler.apply.report import Outcome
 from reconciler.audiostack.retry import RetryPolicy
-from tests.apply.conftest import Rig, assert_nothing_left, one_record_per_alias
+from tests.support.applyrig import Rig, assert_nothing_left, one_record_per_alias
 
 CLONES = "/speech/voice-cloning"
 FAILED_TWICE = (

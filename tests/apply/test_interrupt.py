@@ -8,7 +8,7 @@ import time
 
 from reconciler.apply.events import Interrupted, RecordingSink, Uploaded
 from reconciler.apply.report import Outcome
-from tests.apply.conftest import Rig, one_record_per_alias, plan_writes
+from tests.support.applyrig import Rig, one_record_per_alias, plan_writes
 
 CLONES = "/speech/voice-cloning"
 

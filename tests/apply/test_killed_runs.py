@@ -18,7 +18,7 @@ import pytest
 
 from reconciler.emulator.server import RunningServer, serve_in_thread
 from reconciler.model.values import Declaration
-from tests.apply.conftest import Rig, one_record_per_alias, plan_writes
+from tests.support.applyrig import Rig, one_record_per_alias, plan_writes
 
 DRIVER = Path(__file__).with_name("driver.py")
 REPO = Path(__file__).resolve().parents[2]

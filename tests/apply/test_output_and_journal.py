@@ -17,7 +17,7 @@ from reconciler.apply.report import ApplyReport, Outcome, VoiceResult
 from reconciler.model.values import Alias
 from reconciler.render.applyreport import render_report
 from reconciler.render.progress import PlainProgress
-from tests.apply.conftest import Rig
+from tests.support.applyrig import Rig
 
 GOLDEN = Path(__file__).parent / "golden"
 CLONES = "/speech/voice-cloning"

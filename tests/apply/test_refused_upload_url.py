@@ -7,7 +7,7 @@ import pytest
 
 from reconciler.model.errors import ApiError, AuthError
 from reconciler.model.values import FolderId
-from tests.apply.conftest import Rig
+from tests.support.applyrig import Rig
 
 
 def test_a_refused_upload_url_is_not_reported_as_a_key_problem(rig: Rig) -> None:

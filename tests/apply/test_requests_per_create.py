@@ -11,7 +11,7 @@ from reconciler.apply.events import Retrying
 from reconciler.apply.report import Outcome
 from reconciler.audiostack.remote import fetch_state
 from reconciler.model.values import Declaration, RemoteState
-from tests.apply.conftest import Rig, one_record_per_alias
+from tests.support.applyrig import Rig, one_record_per_alias
 
 CLONES = "/speech/voice-cloning"
 PENDING = "file 'x' is not uploaded yet (status pending)"

@@ -11,7 +11,7 @@ from reconciler.apply.engine import execute
 from reconciler.apply.events import Submitted
 from reconciler.plan.change import Action
 from reconciler.plan.stamp import files_stamp
-from tests.apply.conftest import OWNER, Rig, planned_writes
+from tests.support.applyrig import OWNER, Rig, planned_writes
 
 
 def test_the_posted_metadata_and_the_credits_are_the_changes_own(rig: Rig) -> None:

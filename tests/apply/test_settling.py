@@ -15,7 +15,7 @@ from reconciler.apply.events import (
 )
 from reconciler.apply.journal import JournalSink
 from reconciler.apply.report import Outcome
-from tests.apply.conftest import Rig
+from tests.support.applyrig import Rig
 
 
 def test_a_finished_clone_is_settled_and_journaled_while_another_still_runs(rig: Rig) -> None:

@@ -13,7 +13,7 @@ from typing import Any
 from reconciler.apply.events import RecordingSink, WaitStarted
 from reconciler.apply.report import Outcome
 from reconciler.audiostack.retry import Cooldown, RetryPolicy
-from tests.apply.conftest import Rig, one_record_per_alias
+from tests.support.applyrig import Rig, one_record_per_alias
 
 CLONES = "/speech/voice-cloning"
 REQUEST_ID = r"\(request id [0-9a-f-]{36}\)"

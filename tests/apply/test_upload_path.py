@@ -8,7 +8,7 @@ from typing import Any
 
 from reconciler.apply.events import Retrying
 from reconciler.apply.report import Outcome
-from tests.apply.conftest import Rig, assert_nothing_left, one_record_per_alias
+from tests.support.applyrig import Rig, assert_nothing_left, one_record_per_alias
 
 PUT = "/_upload/*"
 WEEK_AND_A_DAY_S = 8 * 86400

@@ -14,7 +14,7 @@ from reconciler.apply.events import (
     WaitStarted,
 )
 from reconciler.apply.report import Outcome
-from tests.apply.conftest import Rig, one_record_per_alias, plan_writes
+from tests.support.applyrig import Rig, one_record_per_alias, plan_writes
 
 CLONES = "/speech/voice-cloning"
 

@@ -6,13 +6,13 @@ import hashlib
 from pathlib import Path
 
 import mutagen
-from validate_support import mp3_frame, write_vbr_mp3, write_wav, xing_frame
 
 from reconciler.audio.cache import AudioCache
 from reconciler.audio.inspect import inspect_audio
 from reconciler.audio.mp3frames import walk
 from reconciler.model.errors import Diagnostic, Location
 from reconciler.model.values import AudioInfo
+from tests.support.validate_support import mp3_frame, write_vbr_mp3, write_wav, xing_frame
 
 AT = Location("voices/anna.yaml", 6, 5)
 

@@ -22,7 +22,7 @@ from reconciler.model.errors import (
 from reconciler.model.values import Alias, FileId, FolderId, RemoteFile, Sha256
 from reconciler.model.voiceapi import CloneRequest
 from reconciler.redact import scrub
-from tests.client.conftest import EmulatorRig, make_wav
+from tests.support.clientrig import EmulatorRig, make_wav
 
 CLONES = "/speech/voice-cloning"
 

@@ -7,8 +7,6 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from conftest import FakeClock, envelope, reply
-
 from reconciler.apply.events import NullSink
 from reconciler.apply.waiting import ClonePoller
 from reconciler.audiostack.remote import pick_by_name
@@ -23,6 +21,7 @@ from reconciler.model.values import (
 )
 from reconciler.plan.change import Action
 from reconciler.plan.diff import Policy, compare
+from tests.support.clientrig import FakeClock, envelope, reply
 
 RECORD = {
     "cloneId": "c-1",

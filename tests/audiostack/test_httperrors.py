@@ -20,7 +20,7 @@ from reconciler.model.errors import (
 )
 from reconciler.model.values import Alias, FileId, FolderId
 from reconciler.model.voiceapi import CloneRequest
-from tests.client.conftest import envelope, reply
+from tests.support.clientrig import envelope, reply
 
 MakeClient = Callable[..., Any]
 REQUEST = CloneRequest(alias=Alias("anna"), engine="voice_engine_3", file_ids=(FileId("f1"),))

@@ -25,7 +25,7 @@ from reconciler.model.errors import (
 )
 from reconciler.model.values import Alias, FileId, FolderId, Sha256
 from reconciler.model.voiceapi import CloneRequest
-from tests.client.conftest import reply
+from tests.support.clientrig import reply
 
 CANARY = "sk-CANARY-123"
 MakeClient = Callable[..., Any]

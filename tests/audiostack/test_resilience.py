@@ -13,7 +13,7 @@ from reconciler.audiostack.retry import RetryPolicy
 from reconciler.model.errors import RateLimitedError, ServerError, TransportError
 from reconciler.model.values import Alias, FileId
 from reconciler.model.voiceapi import CloneRequest
-from tests.client.conftest import envelope, reply
+from tests.support.clientrig import envelope, reply
 
 MakeClient = Callable[..., Any]
 RECORD = {

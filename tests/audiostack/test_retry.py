@@ -19,7 +19,7 @@ from reconciler.audiostack.retry import (
 from reconciler.model.errors import RateLimitedError, ServerError
 
 if TYPE_CHECKING:
-    from tests.client.conftest import FakeClock
+    from tests.support.clientrig import FakeClock
 
 NOW = 1_700_000_000.0  # 2023-11-14T22:13:20Z
 

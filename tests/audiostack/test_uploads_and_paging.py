@@ -19,7 +19,7 @@ from reconciler.model.errors import (
     UploadMismatchError,
 )
 from reconciler.model.values import FolderId, Sha256
-from tests.client.conftest import KEY, envelope, reply
+from tests.support.clientrig import KEY, envelope, reply
 
 MakeClient = Callable[..., Any]
 SLOT = {

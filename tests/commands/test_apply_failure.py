@@ -9,10 +9,9 @@ import json
 import threading
 import time
 
-from applyclirig import CLONES, one_record_per_alias, writes
-from clirig import Emu, Repo, write_wav
-
 from reconciler.audiostack.client import AudioStackClient
+from tests.support.applyclirig import CLONES, one_record_per_alias, writes
+from tests.support.clirig import Emu, Repo, write_wav
 
 FAIL_REASON = "speaker not recognisable"
 

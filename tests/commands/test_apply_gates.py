@@ -6,10 +6,9 @@ from __future__ import annotations
 import io
 import os
 
-from applyclirig import CLONES, one_record_per_alias, writes
-from clirig import RIG_QUALITY, Emu, Outcome, Repo
-
 from reconciler.cli.main import main
+from tests.support.applyclirig import CLONES, one_record_per_alias, writes
+from tests.support.clirig import RIG_QUALITY, CliRun, Emu, Repo
 
 PLAN = (
     "  + create    anna-en  voice_engine_3, 2 files, 4.0 s, 300 credits\n"
@@ -28,11 +27,11 @@ class FakeTty(io.StringIO):
         return True
 
 
-def run_with_stdin(repo: Repo, stdin: io.StringIO, *argv: str) -> Outcome:
+def run_with_stdin(repo: Repo, stdin: io.StringIO, *argv: str) -> CliRun:
     out, err = io.StringIO(), io.StringIO()
     environ = {"PATH": os.environ.get("PATH", ""), **repo.env}
     code = main(list(argv), environ=environ, stdout=out, stderr=err, stdin=stdin, cwd=repo.root)
-    return Outcome(code, out.getvalue(), err.getvalue())
+    return CliRun(code, out.getvalue(), err.getvalue())
 
 
 def two_voices(repo: Repo) -> None:

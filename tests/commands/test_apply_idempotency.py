@@ -3,8 +3,8 @@ reads the remote (GET only) and writes nothing."""
 
 from __future__ import annotations
 
-from applyclirig import CLONES, one_record_per_alias, writes
-from clirig import RIG_QUALITY, Emu, Repo
+from tests.support.applyclirig import CLONES, one_record_per_alias, writes
+from tests.support.clirig import RIG_QUALITY, Emu, Repo
 
 
 def test_apply_then_plan_shows_no_changes_and_exits_0_with_detailed_exitcode(

@@ -10,8 +10,15 @@ import signal
 from collections.abc import Callable
 
 import pytest
-from applyclirig import CLONES, clone_posts, one_record_per_alias, voicectl_process, wait_for
-from clirig import Emu, Repo
+
+from tests.support.applyclirig import (
+    CLONES,
+    clone_posts,
+    one_record_per_alias,
+    voicectl_process,
+    wait_for,
+)
+from tests.support.clirig import Emu, Repo
 
 
 def test_two_applies_at_the_same_moment_create_and_charge_each_voice_once(

@@ -3,8 +3,8 @@
 
 from __future__ import annotations
 
-from applyclirig import voicectl_process
-from clirig import Emu, Repo
+from tests.support.applyclirig import voicectl_process
+from tests.support.clirig import Emu, Repo
 
 ESC = "\x1b"
 

@@ -4,8 +4,8 @@ create itself checks that the uploads were processed."""
 
 from __future__ import annotations
 
-from applyclirig import CLONES, one_record_per_alias
-from clirig import Emu, Repo
+from tests.support.applyclirig import CLONES, one_record_per_alias
+from tests.support.clirig import Emu, Repo
 
 
 def _calls(emu: Emu) -> list[str]:

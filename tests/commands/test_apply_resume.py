@@ -4,8 +4,8 @@ instead of printing `Nothing to apply.`, and ends `Converged.` only when they ar
 
 from __future__ import annotations
 
-from applyclirig import voicectl_process, wait_for
-from clirig import Emu, Repo
+from tests.support.applyclirig import voicectl_process, wait_for
+from tests.support.clirig import Emu, Repo
 
 
 def test_a_resumed_apply_waits_for_the_clones_an_earlier_run_left_pending(

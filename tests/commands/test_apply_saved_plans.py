@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import json
 
-from applyclirig import CLONES, one_record_per_alias, writes
-from clirig import Emu, Repo, seed_outside, write_wav
+from tests.support.applyclirig import CLONES, one_record_per_alias, writes
+from tests.support.clirig import Emu, Repo, seed_outside, write_wav
 
 STALE = "error: the saved plan is stale: a fresh plan differs, so nothing was written"
 HINT = "hint: run `voicectl plan --out plan.json` again, review it, and apply the new file"

@@ -7,8 +7,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from applyclirig import CLONES, clone_posts
-from clirig import Emu, Repo, upload_declared
+from tests.support.applyclirig import CLONES, clone_posts
+from tests.support.clirig import Emu, Repo, upload_declared
 
 
 def _file_key(entry: dict[str, Any]) -> str:

@@ -10,7 +10,8 @@ import threading
 from collections.abc import Iterator
 
 import pytest
-from clirig import Emu, Repo
+
+from tests.support.clirig import Emu, Repo
 
 KEY = "sk-CANARY-endpoint-0123456789"
 

@@ -7,8 +7,8 @@ import json
 import shutil
 from pathlib import Path
 
-from clirig import CHECKOUT, Emu, Repo, make_repo
-from planschema import assert_valid_plan_json
+from tests.support.clirig import CHECKOUT, Emu, Repo, make_repo
+from tests.support.planschema import assert_valid_plan_json
 
 EXAMPLE_PLAN = (
     "  + create    anna-en-instant  voice_engine_3, 2 files, 9.2 s, 300 credits\n"

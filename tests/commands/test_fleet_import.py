@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from clirig import Emu, Repo, seed_outside
+from tests.support.clirig import Emu, Repo, seed_outside
 
 Team = Callable[..., Repo]
 

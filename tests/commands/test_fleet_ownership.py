@@ -7,7 +7,7 @@ from __future__ import annotations
 import shutil
 from collections.abc import Callable
 
-from clirig import RIG_QUALITY, Emu, Repo
+from tests.support.clirig import RIG_QUALITY, Emu, Repo
 
 Team = Callable[..., Repo]
 

@@ -9,8 +9,8 @@ import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
-from clirig import CHECKOUT, RIG_QUALITY, Emu, Repo, seed_outside
-from planschema import assert_valid_plan_json
+from tests.support.clirig import CHECKOUT, RIG_QUALITY, Emu, Repo, seed_outside
+from tests.support.planschema import assert_valid_plan_json
 
 Team = Callable[..., Repo]
 

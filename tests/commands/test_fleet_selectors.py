@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from clirig import RIG_QUALITY, Emu, Repo
+
+from tests.support.clirig import RIG_QUALITY, Emu, Repo
 
 Team = Callable[..., Repo]
 

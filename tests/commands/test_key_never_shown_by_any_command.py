@@ -10,7 +10,8 @@ import secrets
 from collections.abc import Iterable
 
 import pytest
-from clirig import Emu, Outcome, Repo
+
+from tests.support.clirig import CliRun, Emu, Repo
 
 COMMANDS: tuple[tuple[str, ...], ...] = (
     ("validate",),
@@ -39,7 +40,7 @@ def canary() -> str:
     return f"sk-CANARY-{secrets.token_hex(12)}"
 
 
-def assert_no_canary(canary: str, repo: Repo, outcomes: Iterable[Outcome], captured: str) -> None:
+def assert_no_canary(canary: str, repo: Repo, outcomes: Iterable[CliRun], captured: str) -> None:
     for outcome in outcomes:
         assert canary not in outcome.out
         assert canary not in outcome.err
@@ -56,7 +57,7 @@ def prepare(repo: Repo, emu: Emu, canary: str) -> None:
     repo.commit("voices")
 
 
-def run_all(repo: Repo, commands: Iterable[tuple[str, ...]]) -> list[Outcome]:
+def run_all(repo: Repo, commands: Iterable[tuple[str, ...]]) -> list[CliRun]:
     return [repo.run(*argv) for argv in commands]
 
 

@@ -8,8 +8,9 @@ import re
 from pathlib import Path
 
 import pytest
-from clirig import RIG_QUALITY, Emu, Repo, seed_outside
-from planschema import assert_valid_plan_json
+
+from tests.support.clirig import RIG_QUALITY, Emu, Repo, seed_outside
+from tests.support.planschema import assert_valid_plan_json
 
 ANNA = "  + create    anna-en  voice_engine_3, 2 files, 4.0 s, 300 credits\n" + RIG_QUALITY
 BOB = "  + create    bob-en   voice_engine_3, 2 files, 4.0 s, 300 credits\n" + RIG_QUALITY
@@ -278,7 +279,7 @@ def test_plan_sends_only_gets_in_every_situation(repo: Repo, emu: Emu) -> None:
 
 
 def test_plan_on_the_embedded_emulator_needs_no_key(tmp_path: Path) -> None:
-    from clirig import make_repo
+    from tests.support.clirig import make_repo
 
     repo = make_repo(tmp_path / "local")  # no owner: `local` on the emulator
     repo.voice("anna-en")

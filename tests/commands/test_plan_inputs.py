@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import json
 
-from qarig import Repo, voice_yaml, write_wav
+from tests.support import qarig
+from tests.support.qarig import Repo, voice_yaml, write_wav
+
+repo = qarig.repo  # this module runs on the embedded emulator, not the served one
 
 EMPTY_ID = "00000000-0000-4000-8000-000000000000"
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import base64
 from urllib.parse import quote
 
-from clirig import Emu, Repo
+from tests.support.clirig import Emu, Repo
 
 KEY = "sk-CANARY+secret/0123456789"
 

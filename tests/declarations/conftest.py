@@ -7,9 +7,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from validate_support import Outcome, Repo
 
 from reconciler.cli.main import main
+from tests.support.validate_support import CliRun, Repo
 
 
 @pytest.fixture
@@ -21,11 +21,11 @@ def repo(tmp_path: Path) -> Repo:
 
 
 @pytest.fixture
-def run_cli() -> Callable[..., Outcome]:
-    def run(*argv: str, cwd: Path, env: dict[str, str] | None = None) -> Outcome:
+def run_cli() -> Callable[..., CliRun]:
+    def run(*argv: str, cwd: Path, env: dict[str, str] | None = None) -> CliRun:
         out, err = io.StringIO(), io.StringIO()
         environ = {"NO_COLOR": "1", **(env or {})}
         code = main(list(argv), environ=environ, stdout=out, stderr=err, cwd=cwd)
-        return Outcome(code, out.getvalue(), err.getvalue())
+        return CliRun(code, out.getvalue(), err.getvalue())
 
     return run

@@ -13,12 +13,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from validate_support import Outcome, Repo, write_wav_frames
 
 from reconciler.declarations.paths import _match
 from reconciler.safeopen import UnsafeFile, walk_files
+from tests.support.validate_support import CliRun, Repo, write_wav_frames
 
-Run = Callable[..., Outcome]
+Run = Callable[..., CliRun]
 CHECKOUT = Path(__file__).resolve().parents[2]
 
 

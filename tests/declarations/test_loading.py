@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from validate_support import Repo
 
 from reconciler.declarations.loading import (
     load_declarations,
@@ -14,6 +13,7 @@ from reconciler.declarations.loading import (
 )
 from reconciler.model.errors import DeclarationError, Location
 from reconciler.model.values import FileId
+from tests.support.validate_support import Repo
 
 
 def _errors(repo: Repo, paths: list[Path] | None = None) -> list[str]:

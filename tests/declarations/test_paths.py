@@ -8,10 +8,10 @@ import time
 from pathlib import Path
 
 import pytest
-from validate_support import Repo
 
 from reconciler.declarations.paths import resolve_reference
 from reconciler.model.errors import Diagnostic, Location
+from tests.support.validate_support import Repo
 
 AT = Location("voices/anna.yaml", 7, 5)
 

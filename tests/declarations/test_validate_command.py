@@ -10,13 +10,12 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from validate_support import Outcome, Repo, write_vbr_mp3, write_wav_frames
-
 from reconciler.declarations.loading import load_declarations_from_texts
 from reconciler.model.errors import DeclarationError
+from tests.support.validate_support import CliRun, Repo, write_vbr_mp3, write_wav_frames
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-Run = Callable[..., Outcome]
+Run = Callable[..., CliRun]
 
 
 def test_shipped_examples_are_valid(run_cli: Run) -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 import httpx
 
 from reconciler.emulator.core import Emulator
-from tests.emulator.conftest import client_for
+from tests.support.emulatorrig import client_for
 
 LOOKUPS = ("SELECT", "UPDATE", "DELETE", "INSERT")
 

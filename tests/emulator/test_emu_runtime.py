@@ -20,7 +20,7 @@ import pytest
 
 from reconciler.cli.main import build_parser
 from reconciler.emulator.core import Emulator
-from reconciler.emulator.server import _is_loopback, serve_in_thread
+from reconciler.emulator.server import is_loopback, serve_in_thread
 
 WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
 
@@ -208,7 +208,7 @@ def test_serve_with_allow_remote_binds_wide_and_keeps_state_under_dot_voicectl(
      ("192.0.2.2", False), ("::ffff:192.0.2.2", False), ("fe80::1%eth0", False), ("", False)],
 )  # fmt: skip
 def test_which_peers_count_as_loopback_for_the_admin_api(peer: str, loopback: bool) -> None:
-    assert _is_loopback(peer) is loopback
+    assert is_loopback(peer) is loopback
 
 
 def test_serve_defaults_to_loopback_port_8787_a_dot_voicectl_file_and_time_mode() -> None:

@@ -6,7 +6,8 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from fakegithub import TOKEN, FakeGitHub, serve_fake_github
+
+from tests.support.fakegithub import TOKEN, FakeGitHub, serve_fake_github
 
 
 @pytest.fixture(scope="session")

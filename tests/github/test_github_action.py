@@ -9,8 +9,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from ghexpr import condition, interpolate
-from runner import run_action_step
+
+from tests.support.actionrunner import run_action_step
+from tests.support.ghexpr import condition, interpolate
 
 ROOT = Path(__file__).resolve().parents[2]
 STUB = (

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from planvalues import HEAD, make_plan, plan_dict
-
 from reconciler.github.body import (
     MAX_COMMENT_CHARS,
     ReviewedTarget,
@@ -14,6 +12,7 @@ from reconciler.github.body import (
     share_budget,
 )
 from reconciler.render.markdown import render_markdown
+from tests.support.planvalues import HEAD, make_plan, plan_dict
 
 PR_HEAD = "9" * 40
 

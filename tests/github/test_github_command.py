@@ -6,10 +6,9 @@ import io
 import json
 from pathlib import Path
 
-from fakegithub import TOKEN, FakeGitHub
-from planvalues import make_plan, save_plan
-
 from reconciler.cli.main import main
+from tests.support.fakegithub import TOKEN, FakeGitHub
+from tests.support.planvalues import make_plan, save_plan
 
 PR_HEAD = "ab12" * 10
 MERGE_SHA = "cd34" * 10

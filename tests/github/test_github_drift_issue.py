@@ -7,7 +7,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from fakegithub import TOKEN, FakeGitHub
-
 from tests.qa.qarig import Repo, new_repo, voice_yaml
 
 MARKER = "<!-- voicectl:drift target=default -->\n"

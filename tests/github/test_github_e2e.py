@@ -18,12 +18,12 @@ from typing import Any
 
 import httpx
 import pytest
-from fakegithub import TOKEN, FakeGitHub
-from runner import MACHINE_ENV, JobResult, Runner
 
 from reconciler.emulator.core import Emulator
 from reconciler.emulator.limits import DEFAULT_ORG, DEFAULT_USER
 from reconciler.emulator.server import serve_in_thread
+from tests.support.actionrunner import MACHINE_ENV, JobResult, Runner
+from tests.support.fakegithub import TOKEN, FakeGitHub
 from tests.support.sound import speechlike
 
 ROOT = Path(__file__).resolve().parents[2]

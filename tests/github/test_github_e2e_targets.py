@@ -16,8 +16,6 @@ from pathlib import Path
 
 import httpx
 import pytest
-from fakegithub import TOKEN, FakeGitHub
-from runner import MACHINE_ENV, JobResult, Runner
 from test_github_e2e import (
     VOICE,
     VOICECTL,
@@ -31,6 +29,8 @@ from test_github_e2e import (
 
 from reconciler.emulator.core import Emulator
 from reconciler.emulator.server import serve_in_thread
+from tests.support.actionrunner import MACHINE_ENV, JobResult, Runner
+from tests.support.fakegithub import TOKEN, FakeGitHub
 
 ROOT = Path(__file__).resolve().parents[2]
 KEYS = {

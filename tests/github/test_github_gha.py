@@ -151,9 +151,8 @@ def test_one_mebibyte_is_the_default_summary_cap(tmp_path):
 
 
 def test_summary_of_a_huge_plan_stays_under_one_mebibyte(tmp_path):
-    from planvalues import make_plan, plan_dict
-
     from reconciler.render.markdown import render_markdown
+    from tests.support.planvalues import make_plan, plan_dict
 
     summary = tmp_path / "summary.md"
     markdown = render_markdown(plan_dict(make_plan(15_000)))

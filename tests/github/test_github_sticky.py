@@ -7,7 +7,6 @@ from pathlib import Path
 
 import httpx
 import pytest
-from fakegithub import TOKEN, FakeGitHub
 
 from reconciler.github.comment import (
     GitHubApi,
@@ -17,6 +16,7 @@ from reconciler.github.comment import (
     post_sticky_comment,
 )
 from reconciler.model.errors import ConfigError
+from tests.support.fakegithub import TOKEN, FakeGitHub
 
 MARKER = "<!-- voicectl:plan target=default -->"
 

@@ -9,7 +9,7 @@ import pytest
 
 from reconciler.model.errors import ConfigError
 from reconciler.model.settings import TargetConfig, in_ci, resolve_settings
-from tests.qa.qarig import Repo, new_repo
+from tests.support.qarig import Repo, new_repo
 
 REFUSED = [
     "error: AUDIOSTACK_API_KEY is not set and this is CI (GITHUB_ACTIONS is set): refusing "

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from planbuild import (
+from reconciler.model.values import Alias, FileId, RemoteFile
+from reconciler.plan.diff import DRIFT_HINT, INCOMPLETE_NOTE, ORPHAN_REASON, clone_metadata
+from reconciler.plan.plan import Action, Change, Discard, FieldDiff
+from reconciler.plan.stamp import files_stamp
+from tests.support.planbuild import (
     FOREIGN,
     MARKER,
     OWNER,
@@ -16,11 +20,6 @@ from planbuild import (
     remote_file,
     state,
 )
-
-from reconciler.model.values import Alias, FileId, RemoteFile
-from reconciler.plan.diff import DRIFT_HINT, INCOMPLETE_NOTE, ORPHAN_REASON, clone_metadata
-from reconciler.plan.plan import Action, Change, Discard, FieldDiff
-from reconciler.plan.stamp import files_stamp
 
 
 def only(plan_changes: tuple[Change, ...]) -> Change:

@@ -6,8 +6,6 @@ import json
 from pathlib import Path
 
 import pytest
-from planbuild import clone, declaration, plan_of, state
-from planschema import assert_valid_plan_json
 
 from reconciler.model.errors import PlanFileError, StalePlanError
 from reconciler.plan.planfile import (
@@ -19,6 +17,8 @@ from reconciler.plan.planfile import (
     validate_plan_data,
     write_plan,
 )
+from tests.support.planbuild import clone, declaration, plan_of, state
+from tests.support.planschema import assert_valid_plan_json
 
 CREATED = "2026-11-25T10:00:00Z"
 GIT = {"head": "4be1c0d", "base": None}

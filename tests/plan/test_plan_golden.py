@@ -10,14 +10,14 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
-from planbuild import plan_of, pr_plan_of, pr_scenario, rich_scenario
-from planschema import assert_valid_plan_json
 from rich.console import Console
 
 from reconciler.plan.plan import Plan
 from reconciler.render.jsonout import render_json
 from reconciler.render.markdown import render_markdown
 from reconciler.render.text import render_plan
+from tests.support.planbuild import plan_of, pr_plan_of, pr_scenario, rich_scenario
+from tests.support.planschema import assert_valid_plan_json
 
 GOLDEN = Path(__file__).parent / "golden"
 HEAD = "4be1c0d2f9a8e7b6c5d4e3f2a1b0c9d8e7f6a5b4"

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from planbuild import clone, declaration, local, pr_plan_of, state
-
 from reconciler.model.values import Alias
 from reconciler.plan.plan import Action, Origin
 from reconciler.plan.policy import IMMUTABLE_HINT
+from tests.support.planbuild import clone, declaration, local, pr_plan_of, state
 
 
 def test_compare_pr_marks_changes_also_in_the_base_plan_as_pre_existing() -> None:

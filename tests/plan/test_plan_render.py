@@ -6,8 +6,6 @@ import json
 from dataclasses import replace
 from io import StringIO
 
-from planbuild import by_id, clone, declaration, file_ids, local, plan_of, pr_plan_of, state
-from planschema import assert_valid_plan_json
 from rich.console import Console
 
 from reconciler.plan.plan import Action, Plan
@@ -15,6 +13,17 @@ from reconciler.render.jsonout import dump_json, render_json
 from reconciler.render.markdown import ZWJ, code_span, escape_text, render_markdown
 from reconciler.render.text import STYLES, SYMBOLS, render_plan
 from reconciler.render.wording import describe, duration, summary_line
+from tests.support.planbuild import (
+    by_id,
+    clone,
+    declaration,
+    file_ids,
+    local,
+    plan_of,
+    pr_plan_of,
+    state,
+)
+from tests.support.planschema import assert_valid_plan_json
 
 EVIL = "[bold red]x[/] \x1b[31mred\u202e | <b>hi</b> `code` @team\n::error::boom & more"
 

@@ -5,9 +5,6 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from planbuild import MARKER, OWNER, by_id, clone, declaration, local, plan_of, state
-from planschema import assert_valid_plan_json
-
 from reconciler import __version__
 from reconciler.model.errors import Diagnostic, Location, Severity
 from reconciler.model.values import Alias, CloneId, RemoteClone
@@ -20,6 +17,8 @@ from reconciler.plan.plan import (
     checksum_of,
     write_lines,
 )
+from tests.support.planbuild import MARKER, OWNER, by_id, clone, declaration, local, plan_of, state
+from tests.support.planschema import assert_valid_plan_json
 
 CREATED = "2026-11-25T10:00:00Z"
 

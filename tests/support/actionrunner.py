@@ -20,7 +20,8 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from ghexpr import as_string, condition, interpolate
+
+from tests.support.ghexpr import as_string, condition, interpolate
 
 
 @dataclass

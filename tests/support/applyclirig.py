@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from clirig import Emu, Repo
+from tests.support.clirig import Emu, Repo
 
 OWNER = "acme/voices"
 CLONES = "/speech/voice-cloning"

@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import random
 import threading
-import wave
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,7 +39,7 @@ from reconciler.model.values import (
 from reconciler.plan.change import Change
 from reconciler.plan.diff import compare
 from reconciler.plan.policy import Policy
-from tests.support.sound import speechlike
+from tests.support.wav import write_wav
 
 OWNER = "acme"
 MARKER = f"voicectl:{OWNER}"
@@ -66,18 +65,6 @@ class FakeClock:
             self.now += max(0.0, seconds)
             if self.also is not None and seconds > 0:
                 self.also(seconds)
-
-
-def write_wav(path: Path, seconds: float, seed: int, rate: int = 8000) -> bytes:
-    """Mono 8-bit noise: distinct bytes per seed, a few KB per second."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    noise = speechlike(random.Random(seed).randbytes(int(seconds * rate)))
-    with wave.open(str(path), "wb") as out:
-        out.setnchannels(1)
-        out.setsampwidth(1)
-        out.setframerate(rate)
-        out.writeframes(noise)
-    return path.read_bytes()
 
 
 class Rig:

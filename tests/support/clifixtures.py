@@ -1,4 +1,4 @@
-"""The fixtures shared by the end-to-end suites (tests/cli, tests/apply_cli, tests/fleet):
+"""The fixtures shared by the end-to-end suites (tests/commands):
 one served emulator per session, reset per test, and throw-away repositories targeting it.
 Each suite's conftest imports them, so they are defined once."""
 
@@ -8,7 +8,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from clirig import Emu, Repo, emu_fixture, make_repo, served_emulator_fixture
+
+from tests.support.clirig import Emu, Repo, emu_fixture, make_repo, served_emulator_fixture
 
 OWNER = "acme/voices"
 

@@ -1,4 +1,4 @@
-"""Shared rig for the end-to-end CLI tests (tests/cli, tests/fleet): a served emulator on
+"""Shared rig for the end-to-end CLI tests (tests/commands): a served emulator on
 127.0.0.1, throw-away git repositories with generated WAVs, and an in-process CLI runner.
 
 Fixtures are plain functions here and re-exported by each area's conftest.py. Nothing in
@@ -10,10 +10,8 @@ from __future__ import annotations
 import hashlib
 import io
 import os
-import random
 import shutil
 import subprocess
-import wave
 import zlib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -26,7 +24,7 @@ import pytest
 from reconciler.cli.main import main
 from reconciler.emulator.core import Emulator
 from reconciler.emulator.server import RunningServer, serve_in_thread
-from tests.support.sound import speechlike
+from tests.support.wav import write_wav
 
 CHECKOUT = Path(__file__).resolve().parents[2]
 DEFAULT_KEY = "emulator"
@@ -35,7 +33,7 @@ GIT_ID = ("-c", "user.name=voicectl tests", "-c", "user.email=tests@example.inva
 
 
 @dataclass
-class Outcome:
+class CliRun:
     code: int
     out: str
     err: str
@@ -118,18 +116,6 @@ def emu_fixture(served_emulator: Emu) -> Iterator[Emu]:
 RIG_QUALITY = "              quality: speech 4.0 of 4.0 s · −18.2 LUFS · peak −13.8 dBFS\n"
 
 
-def write_wav(path: Path, seconds: float, seed: int, rate: int = 8000) -> bytes:
-    """Mono 8-bit noise: distinct bytes per seed, 8 KB per second."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    noise = speechlike(random.Random(seed).randbytes(int(seconds * rate)))
-    with wave.open(str(path), "wb") as out:
-        out.setnchannels(1)
-        out.setsampwidth(1)
-        out.setframerate(rate)
-        out.writeframes(noise)
-    return path.read_bytes()
-
-
 @dataclass
 class Repo:
     """A throw-away git repository with voices/ and schemas/ (copied from the checkout)."""
@@ -192,11 +178,11 @@ class Repo:
 
     def run(
         self, *argv: str, env: Mapping[str, str] | None = None, cwd: Path | None = None
-    ) -> Outcome:
+    ) -> CliRun:
         out, err = io.StringIO(), io.StringIO()
         environ = {"PATH": os.environ.get("PATH", ""), **self.env, **(env or {})}
         code = main(list(argv), environ=environ, stdout=out, stderr=err, cwd=cwd or self.root)
-        return Outcome(code, out.getvalue(), err.getvalue())
+        return CliRun(code, out.getvalue(), err.getvalue())
 
     def files(self) -> list[Path]:
         """Every file under the repository except .git (what a leak check greps)."""

@@ -7,8 +7,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from typing import Any
 
-from planschema import assert_valid_plan_json
-
 from reconciler.model.errors import Location
 from reconciler.model.values import (
     Alias,
@@ -26,6 +24,7 @@ from reconciler.model.values import (
 )
 from reconciler.plan.diff import Policy, compare, compare_pr
 from reconciler.plan.plan import Plan
+from tests.support.planschema import assert_valid_plan_json
 
 OWNER = "acme/voices"
 MARKER = f"voicectl:{OWNER}"

@@ -1,8 +1,8 @@
 """`assert_valid_plan_json(d)`: validate any JSON plan against schemas/plan.schema.json.
 
 Independent of the reconciler package (reads the schema file from the checkout), so every
-test area can check the plans it produces: `from planschema import assert_valid_plan_json`
-after putting tests/plan on sys.path, or copy the three lines.
+test area can check the plans it produces:
+`from tests.support.planschema import assert_valid_plan_json`.
 """
 
 from __future__ import annotations

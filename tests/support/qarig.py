@@ -4,17 +4,17 @@ an in-process CLI run against the embedded emulator (state in <repo>/.voicectl/)
 from __future__ import annotations
 
 import io
-import random
 import shutil
 import subprocess
-import wave
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
+import pytest
+
 from reconciler.cli.main import main
-from tests.support.sound import speechlike
+from tests.support.wav import write_wav
 
 CHECKOUT = Path(__file__).resolve().parents[2]
 IMMEDIATE = {"VOICECTL_EMULATOR_CLOCK": "immediate"}
@@ -25,16 +25,6 @@ class Run:
     code: int
     out: str
     err: str
-
-
-def write_wav(path: Path, seconds: float, seed: int) -> None:
-    """8 kHz 8-bit mono noise; the seed makes the content (and its sha256) unique."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with wave.open(str(path), "wb") as handle:
-        handle.setnchannels(1)
-        handle.setsampwidth(1)
-        handle.setframerate(8000)
-        handle.writeframes(speechlike(random.Random(seed).randbytes(int(seconds * 8000))))
 
 
 def voice_yaml(alias: str, *files: str, extra: str = "") -> str:
@@ -85,3 +75,15 @@ def new_repo(root: Path) -> Repo:
     repo = Repo(root)
     repo.write("voices/alpha.yaml", voice_yaml("alpha-en", "audio/a1.wav", "audio/a2.wav"))
     return repo
+
+
+@pytest.fixture
+def make_repo(tmp_path: Path) -> Callable[[str], Repo]:
+    """make_repo(name) → a fresh repository under tmp_path (the embedded emulator)."""
+    return lambda name: new_repo(tmp_path / name)
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Repo:
+    """A repository with one voice on the embedded emulator (overrides the served one)."""
+    return new_repo(tmp_path / "repo")

@@ -85,7 +85,7 @@ class Repo:
 
 
 @dataclass
-class Outcome:
+class CliRun:
     code: int
     out: str
     err: str
