@@ -9,12 +9,11 @@ import dataclasses
 import json
 from pathlib import Path
 
-from fakegithub import FakeGitHub
-from planvalues import make_plan, save_plan
-from test_github_command import MERGE_SHA, PR_HEAD, _env, _merged, _run
-
 from reconciler.model.errors import Diagnostic, Location, Severity
 from reconciler.plan.policy import apply_budget
+from tests.github.test_github_command import MERGE_SHA, PR_HEAD, _env, _merged, _run
+from tests.support.fakegithub import FakeGitHub
+from tests.support.planvalues import make_plan, save_plan
 
 RUN = {"GITHUB_SERVER_URL": "https://github.test", "GITHUB_RUN_ID": "4242"}
 RUN_URL = "https://github.test/acme/voices/actions/runs/4242"
