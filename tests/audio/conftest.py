@@ -1,15 +1,9 @@
 """Fixtures for the audio-quality tests: generated recordings with known properties
-(signals.py) and, for the end-to-end ones, tests/cli's served emulator and repositories."""
+(tests/support/signals.py) and, for the end-to-end ones, the served emulator and
+repositories of tests/support/clifixtures.py."""
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
-# the served-emulator rig lives in tests/cli; planschema (tests/plan) checks JSON plans
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "cli"))
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "plan"))
-
-from clifixtures import OWNER, emu, new_repo, repo, served_emulator
+from tests.support.clifixtures import OWNER, emu, new_repo, repo, served_emulator
 
 __all__ = ["OWNER", "emu", "new_repo", "repo", "served_emulator"]

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from signals import espeak, noise, syllables, trimmed_length, write, write_mp3
 
 from reconciler.audio.measure import measure_file
 from reconciler.model.values import Sha256
+from tests.support.signals import espeak, noise, syllables, trimmed_length, write, write_mp3
 
 SHA = Sha256("0" * 64)
 SENTENCES = (

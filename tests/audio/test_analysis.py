@@ -6,13 +6,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from clirig import Repo
-from signals import syllables, write
-
 from reconciler.audio.analysis import MeasureJob, measure_files
 from reconciler.audio.measurecache import CACHE_NAME, MeasureCache
 from reconciler.model.quality import FileMeasures
 from reconciler.model.values import Sha256
+from tests.support.clirig import Repo
+from tests.support.signals import syllables, write
 
 
 def _jobs(tmp_path: Path, count: int) -> list[MeasureJob]:

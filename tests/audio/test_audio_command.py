@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 
 import numpy as np
-from clirig import Repo
-from signals import syllables, write
+
+from tests.support.clirig import Repo
+from tests.support.signals import syllables, write
 
 VOICE = "version: 1\nalias: {a}\nengine: voice_engine_3\nlanguage: en-GB\nfiles: [{f}]\n"
 

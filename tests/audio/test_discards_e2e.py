@@ -8,9 +8,10 @@ import json
 import shutil
 
 import numpy as np
-from clirig import Repo
-from planschema import assert_valid_plan_json
-from signals import syllables, write
+
+from tests.support.clirig import Repo
+from tests.support.planschema import assert_valid_plan_json
+from tests.support.signals import syllables, write
 
 LET_THROUGH = (
     "quality:\n  checks: {no_speech: warning, heavy_clipping: warning, duplicate: warning}\n"

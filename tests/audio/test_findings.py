@@ -7,8 +7,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from clirig import Repo, make_repo
-from signals import noise, syllables, tone, write, write_mp3
+
+from tests.support.clirig import Repo, make_repo
+from tests.support.signals import noise, syllables, tone, write, write_mp3
 
 HEADER = "version: 1\nalias: {alias}\nengine: voice_engine_3\nlanguage: en-GB\nfiles:\n"
 

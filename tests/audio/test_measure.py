@@ -8,12 +8,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from signals import RATE, noise, syllables, tone, write, write_mp3
 
 from reconciler.audio.decode import DecodeError
 from reconciler.audio.measure import measure_file
 from reconciler.model.quality import DB_FLOOR
 from reconciler.model.values import Sha256
+from tests.support.signals import RATE, noise, syllables, tone, write, write_mp3
 
 SHA = Sha256("0" * 64)
 

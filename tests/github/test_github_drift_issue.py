@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fakegithub import TOKEN, FakeGitHub
 from tests.qa.qarig import Repo, new_repo, voice_yaml
+
+from tests.support.fakegithub import TOKEN, FakeGitHub
 
 MARKER = "<!-- voicectl:drift target=default -->\n"
 
