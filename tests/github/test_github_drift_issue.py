@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.qa.qarig import Repo, new_repo, voice_yaml
+from tests.support.qarig import Repo, new_repo, voice_yaml
 
 from tests.support.fakegithub import TOKEN, FakeGitHub
 
