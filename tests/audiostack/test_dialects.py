@@ -8,11 +8,11 @@ import hashlib
 from pathlib import Path
 
 import pytest
-from tests.client.conftest import EmulatorRig, make_wav
 
 from reconciler.model.errors import BadRequestError, UploadPendingError
 from reconciler.model.values import Alias, FileId, FolderId, RemoteFile, Sha256
 from reconciler.model.voiceapi import CloneRequest, UploadWait
+from tests.support.clientrig import EmulatorRig, make_wav
 
 
 def dialect(rig: EmulatorRig, name: str) -> None:

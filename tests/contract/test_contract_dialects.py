@@ -4,18 +4,14 @@ no duplicate clone and no duplicate upload (issue 11, one dialect per table row)
 
 from __future__ import annotations
 
-import sys
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "cli"))
-
-from clifixtures import emu, served_emulator
-from clirig import Emu, Repo, make_repo
-
 from reconciler.emulator.dialects import PRESETS, VARIANTS
+from tests.support.clifixtures import emu, served_emulator
+from tests.support.clirig import Emu, Repo, make_repo
 
 __all__ = ["emu", "served_emulator"]
 

@@ -20,7 +20,7 @@ import pytest
 
 from reconciler.emulator.core import Emulator
 from reconciler.emulator.server import RunningServer, serve_in_thread
-from tests.emulator.conftest import make_wav
+from tests.support.emulatorrig import make_wav
 
 CHECKOUT = Path(__file__).resolve().parents[2]
 SDK_DIR = CHECKOUT / ".voicectl" / "js-sdk"

@@ -15,7 +15,7 @@ from audiostack import Files, Folders, Speech
 
 from reconciler.emulator.core import Emulator
 from reconciler.emulator.server import RunningServer, serve_in_thread
-from tests.emulator.conftest import make_wav
+from tests.support.emulatorrig import make_wav
 
 
 @pytest.fixture(scope="module")

@@ -6,9 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.support.qarig import Repo, new_repo, voice_yaml
-
 from tests.support.fakegithub import TOKEN, FakeGitHub
+from tests.support.qarig import Repo, new_repo, voice_yaml
 
 MARKER = "<!-- voicectl:drift target=default -->\n"
 

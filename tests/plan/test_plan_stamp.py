@@ -4,12 +4,11 @@ only; keys only the server has are shown with --detail full, never drift."""
 
 from __future__ import annotations
 
-from planbuild import MARKER, clone, declaration, local, plan_of, state
-
 from reconciler.plan.diff import clone_metadata
 from reconciler.plan.plan import Action, FieldDiff
 from reconciler.plan.stamp import base_file_id, files_stamp
 from reconciler.render.text import plan_lines
+from tests.support.planbuild import MARKER, clone, declaration, local, plan_of, state
 
 
 def stamped_clone(decl, **kwargs):  # type: ignore[no-untyped-def]
