@@ -6,10 +6,9 @@ from __future__ import annotations
 
 import dataclasses
 
-from planbuild import clone, declaration, file_ids, plan_of, state
-
 from reconciler.plan.plan import Action
 from reconciler.render.text import plan_lines
+from tests.support.planbuild import clone, declaration, file_ids, plan_of, state
 
 
 def test_reserved_credits_of_running_clones_lower_the_balance_and_the_budget() -> None:
