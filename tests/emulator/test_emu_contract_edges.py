@@ -204,13 +204,14 @@ def test_time_mode_phase_lengths_of_both_engines(
 ) -> None:
     admin("POST", "/clock", {"mode": "time", "now": T0})
     instant = upload_file(client, "i.wav", wav(2.0))
+    admin("POST", "/clock", {"now": T0})  # phases count from the create, not the upload
     create(client, "instant", [instant])
     expected = [(1.5, "preparing"), (2.5, "in_progress"), (11.5, "in_progress")]
     for at, status in [*expected, (12.5, "succeeded")]:
         assert _status_at(client, admin, "instant", at) == status, at
-    admin("POST", "/clock", {"now": T0})
     long_file = upload_file(client, "long.wav", wav(1201.0, seed=1, rate=1000))
     consent = upload_file(client, "consent.wav", wav(2.0, seed=2))
+    admin("POST", "/clock", {"now": T0})  # a slow upload on a loaded machine takes real time
     create(client, "standard", [long_file], engine="voice_engine_2", consentFileId=consent)
     expected = [(59, "preparing"), (61, "in_progress"), (60 + 7199, "in_progress")]
     for at, status in [*expected, (60 + 7201, "succeeded")]:
