@@ -5,6 +5,7 @@ the per-file pipeline is voicefile.py. Also reads voicectl.yaml (load_project).
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import gc
 import os
@@ -58,7 +59,10 @@ def load_project(root: Path) -> ProjectConfig:
             problems.append(Diagnostic(doc.locate(("voices_dir",)), Severity.ERROR, message))
     if problems:
         raise DeclarationError(tuple(problems))
-    return project_from_data(doc.data, PROJECT_FILE)
+    config = project_from_data(doc.data, PROJECT_FILE)
+    if isinstance(voices_dir, str):
+        config = dataclasses.replace(config, voices_dir_at=doc.locate(("voices_dir",)))
+    return config
 
 
 def find_voice_files(root: Path, folder: str) -> list[str]:
@@ -94,7 +98,8 @@ def load_declarations(
         if not (root / project.voices_dir).is_dir():
             message = f"voices directory '{project.voices_dir}' not found"
             hint = f"create it, or set voices_dir in {PROJECT_FILE}"
-            raise DeclarationError((_error(Location(project.voices_dir), message, hint),))
+            where = project.voices_dir_at or Location(project.voices_dir)
+            raise DeclarationError((_error(where, message, hint),))
         selected = tree
     else:
         selected = _select(root, paths, problems)

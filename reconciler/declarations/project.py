@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from reconciler.declarations.qualityconfig import merge_quality
+from reconciler.model.errors import Location
 from reconciler.model.quality import QualitySettings
 from reconciler.model.settings import TargetConfig
 
@@ -32,6 +33,8 @@ class ProjectConfig:
     targets: Mapping[str, TargetConfig] = field(default_factory=dict)
     source: str | None = None  # repo-relative path of the file, None when absent
     quality: QualitySettings = field(default_factory=QualitySettings)
+    # where `voices_dir:` is written in voicectl.yaml (None: the default folder)
+    voices_dir_at: Location | None = None
 
     @property
     def target_names(self) -> tuple[str, ...]:

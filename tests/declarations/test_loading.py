@@ -174,3 +174,14 @@ def test_parallel_loading_gives_the_same_result(repo: Repo) -> None:
     with pytest.raises(DeclarationError) as caught:
         load_declarations(repo.root, parallel_min=10)
     assert len(caught.value.diagnostics) == 2
+
+
+def test_missing_voices_dir_named_in_voicectl_yaml_points_at_its_line(tmp_path: Path) -> None:
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "voicectl.yaml").write_text("owner: acme/voices\nvoices_dir: nope\n")
+    with pytest.raises(DeclarationError) as caught:
+        load_declarations(tmp_path)
+    assert [str(d) for d in caught.value.diagnostics] == [
+        "voicectl.yaml:2:13: error: voices directory 'nope' not found\n"
+        "  hint: create it, or set voices_dir in voicectl.yaml"
+    ]
