@@ -149,7 +149,7 @@ PROJECTS = st.one_of(
         {},
         optional={
             "owner": st.text(max_size=20),
-            "voices_dir": st.sampled_from(["voices", "..", "/", "voices/audio/outdir"]),
+            "voices_dir": st.sampled_from(["voices", "..", "/", "voices/audio/outdir", "nope"]),
             "max_credits": st.one_of(st.integers(), HUGE),
             "targets": TARGETS,
         },
