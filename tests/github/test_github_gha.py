@@ -19,6 +19,7 @@ from reconciler.render.gha import (
     wrap_stop_commands,
     write_outputs,
 )
+from tests.support.actionrunner import parse_outputs
 
 
 def test_data_escapes_percent_and_newlines():
@@ -97,31 +98,12 @@ def test_write_outputs_appends_and_skips_without_the_variable(tmp_path):
     assert write_outputs({}, {"x": "1"}) is False
     env = {"GITHUB_OUTPUT": str(out)}
     assert write_outputs(env, {"has_changes": True, "credits": 600, "checksum": "sha256:ab"})
-    assert _parse_outputs(out.read_text()) == {
+    assert parse_outputs(out.read_text()) == {
         "earlier": "1",
         "has_changes": "true",
         "credits": "600",
         "checksum": "sha256:ab",
     }
-
-
-def _parse_outputs(text: str) -> dict[str, str]:
-    """The runner's parser: `key=value` lines and `key<<DELIM` heredocs."""
-    result: dict[str, str] = {}
-    lines = iter(text.split("\n"))
-    for line in lines:
-        if "<<" in line:
-            key, delimiter = line.split("<<", 1)
-            value = []
-            for body in lines:
-                if body == delimiter:
-                    break
-                value.append(body)
-            result[key] = "\n".join(value)
-        elif "=" in line:
-            key, value = line.split("=", 1)
-            result[key] = value
-    return result
 
 
 def test_summary_appends_under_the_limit_and_cuts_on_a_line_with_a_note(tmp_path):
