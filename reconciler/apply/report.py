@@ -15,7 +15,7 @@ from reconciler.model.exitcodes import ExitCode
 from reconciler.model.values import Alias, CloneId, CloneStatus, Discard
 
 if TYPE_CHECKING:
-    from reconciler.plan.plan import Plan
+    from reconciler.plan.value import Plan
 
 REPORT_FORMAT_VERSION = 1
 

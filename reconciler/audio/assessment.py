@@ -13,7 +13,7 @@ from statistics import median
 
 from reconciler.audio.findings import Findings
 from reconciler.audio.voicechecks import voice_findings
-from reconciler.model.engines import ENGINES
+from reconciler.model.enginetable import ENGINES
 from reconciler.model.errors import Diagnostic, Location
 from reconciler.model.quality import (
     DB_FLOOR,

@@ -21,7 +21,7 @@ from typing import cast
 from reconciler.audio import mp3frames
 from reconciler.audio.plausible import ImplausibleAudio, check_plausible
 from reconciler.model.durations import micros
-from reconciler.model.engines import MB
+from reconciler.model.enginetable import MB
 from reconciler.model.errors import Diagnostic, Location, Severity
 from reconciler.model.values import AudioInfo, Sha256
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from reconciler.audio.findings import Findings
-from reconciler.model.engines import ENGINES
+from reconciler.model.enginetable import ENGINES
 from reconciler.model.errors import Location
 from reconciler.model.quality import DB_FLOOR, Check, FileMeasures
 from reconciler.model.values import Declaration, DeclaredFile

@@ -20,7 +20,7 @@ BLOCK_HINT = (
 
 
 def _base_targets(root: Path, ref: str) -> Mapping[str, TargetConfig]:
-    from reconciler.declarations.schema import check_document
+    from reconciler.declarations.schemacheck import check_document
     from reconciler.declarations.yamlsrc import LocatedDoc, parse_yaml
     from reconciler.orchestration.git import read_file_at
 

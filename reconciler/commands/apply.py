@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from reconciler.cli.workspace import Workspace
     from reconciler.model.voiceapi import VoiceApi
     from reconciler.orchestration.repository import RepositoryPlan
-    from reconciler.plan.plan import Plan
+    from reconciler.plan.value import Plan
 
 JOURNAL = Path(".voicectl") / "apply-journal.jsonl"
 CHECKSUM = re.compile(r"sha256:[0-9a-f]{64}")
@@ -167,7 +167,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
 
 def _left_pending(plan: Plan) -> tuple[Any, ...]:
     """Clones an earlier run left running: a resumed apply waits for them (GET only)."""
-    from reconciler.plan.plan import Action
+    from reconciler.plan.value import Action
 
     return tuple(c for c in plan.changes if c.action is Action.PENDING and c.declared is not None)
 

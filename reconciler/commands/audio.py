@@ -78,9 +78,9 @@ def _measure_loose(
     root: Path, files: list[Path], project: Any
 ) -> tuple[VoiceQuality, list[Diagnostic]]:
     from reconciler.audio.analysis import MeasureJob, measure_files
+    from reconciler.audio.assessment import assess_voice
     from reconciler.audio.inspect import inspect_audio
     from reconciler.audio.measurecache import MeasureCache
-    from reconciler.audio.policy import assess_voice
     from reconciler.model.errors import Diagnostic, Location
     from reconciler.model.values import Alias, Declaration, DeclaredFile
 

@@ -67,7 +67,7 @@ def register(sub: Any, name: str, common: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace, ctx: Context) -> int:
     import httpx
 
-    from reconciler.github.comment import GitHubError
+    from reconciler.github.sticky import GitHubError
     from reconciler.model.errors import ConfigError
 
     modes = sum(bool(x) for x in (args.failed, args.applied, args.check_reviewed))
@@ -96,7 +96,7 @@ def _post(
     from rich.text import Text
 
     from reconciler.github.body import MARKER_PREFIX, compose_comment, plan_head
-    from reconciler.github.comment import PrContext, load_pr_context, post_for_context
+    from reconciler.github.sticky import PrContext, load_pr_context, post_for_context
     from reconciler.render.gha import write_outputs
     from reconciler.render.markdown import render_markdown
 
@@ -136,7 +136,7 @@ def _check_reviewed(plans: Sequence[Mapping[str, Any]], ctx: Context, http: http
     from rich.text import Text
 
     from reconciler.github.body import MARKER_PREFIX, parse_review_records, review_problems
-    from reconciler.github.comment import (
+    from reconciler.github.sticky import (
         GitHubApi,
         find_merged_pull,
         iter_marked_comments,
@@ -184,7 +184,7 @@ def _post_applied(args: argparse.Namespace, ctx: Context, http: httpx.Client) ->
 
     from rich.text import Text
 
-    from reconciler.github.comment import (
+    from reconciler.github.sticky import (
         GitHubApi,
         find_merged_pull,
         load_pr_context,

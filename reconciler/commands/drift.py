@@ -39,7 +39,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     from reconciler.cli.workspace import open_api, open_workspace
     from reconciler.commands.plan import show_plan
     from reconciler.orchestration.repository import plan_repository
-    from reconciler.plan.plan import DRIFT_ACTIONS, Action
+    from reconciler.plan.value import DRIFT_ACTIONS, Action
     from reconciler.render.wording import drift_line
 
     ws = open_workspace(ctx, target_options(args))
@@ -61,8 +61,8 @@ def _sync_issue(ctx: Context, data: dict[str, Any], *, drifted: bool) -> None:
     import httpx
 
     from reconciler.github.api import GitHubApi
-    from reconciler.github.context import load_pr_context
     from reconciler.github.issues import drift_marker, sync_drift_issue
+    from reconciler.github.prcontext import load_pr_context
     from reconciler.redact import scrub
     from reconciler.render.markdown import render_markdown
 

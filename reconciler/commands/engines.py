@@ -27,7 +27,7 @@ def _seconds(value: float) -> str:
 def run(args: argparse.Namespace, ctx: Context) -> int:
     from rich.table import Table
 
-    from reconciler.model.engines import ENGINE_NAMES, ENGINES, MB
+    from reconciler.model.enginetable import ENGINE_NAMES, ENGINES, MB
 
     engines = [ENGINES[name] for name in ENGINE_NAMES]
     table = Table(title="AudioStack voice cloning engines", show_lines=False)

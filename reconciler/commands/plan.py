@@ -16,7 +16,7 @@ from reconciler.model.exitcodes import ExitCode
 if TYPE_CHECKING:
     from reconciler.cli.workspace import Workspace
     from reconciler.model.errors import Diagnostic
-    from reconciler.plan.plan import Plan
+    from reconciler.plan.value import Plan
 
 
 def register(sub: Any, name: str, common: argparse.ArgumentParser) -> None:
@@ -93,7 +93,7 @@ def show_plan(plan: Plan, args: argparse.Namespace, ctx: Context, ws: Workspace)
 
 def _write_warnings(plan: Plan) -> tuple[Diagnostic, ...]:
     """Load warnings of the voices this plan would create or replace (validate shows all)."""
-    from reconciler.plan.plan import Action
+    from reconciler.plan.value import Action
 
     paths = {
         c.declared.source.path

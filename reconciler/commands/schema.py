@@ -28,7 +28,7 @@ def register(sub: Any, name: str, common: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace, ctx: Context) -> int:
     from rich.text import Text
 
-    from reconciler.declarations.schema import schema_text
+    from reconciler.declarations.schemacheck import schema_text
 
     try:
         text = schema_text(args.kind)

@@ -11,8 +11,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from reconciler.audio.analysis import MeasureJob, measure_files
+from reconciler.audio.assessment import assess_voice
 from reconciler.audio.measurecache import MeasureCache
-from reconciler.audio.policy import assess_voice
 from reconciler.declarations.project import ProjectConfig
 from reconciler.declarations.qualityconfig import merge_quality
 from reconciler.declarations.voicefile import FileResult

@@ -17,9 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from reconciler.audio.cache import AudioCache
+from reconciler.declarations.audioquality import ProgressFn, assess_results
 from reconciler.declarations.project import PROJECT_FILE, ProjectConfig, project_from_data
-from reconciler.declarations.quality import ProgressFn, assess_results
-from reconciler.declarations.schema import check_document
+from reconciler.declarations.schemacheck import check_document
 from reconciler.declarations.voicefile import FileResult, check_voice_file
 from reconciler.declarations.yamlsrc import read_yaml
 from reconciler.model.errors import DeclarationError, Diagnostic, Location, Severity

@@ -1,4 +1,4 @@
-"""Engine rules for one declaration, driven only by the ENGINES table (reconciler/engines.py).
+"""Engine rules for one declaration, driven only by the ENGINES table (model/enginetable.py).
 
 File count, per-file and total duration, total size, the consent recording and the
 non-English advice. The consent file never counts toward the file limits. Schema shape,
@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from reconciler.model.durations import exact_secs, limit_text, micros, secs, span
-from reconciler.model.engines import ENGINES, MB, EngineLimits, total_hint
+from reconciler.model.enginetable import ENGINES, MB, EngineLimits, total_hint
 from reconciler.model.errors import Diagnostic, Location, Severity
 from reconciler.model.values import Declaration
 

@@ -15,7 +15,7 @@ from reconciler.audio.inspect import inspect_audio
 from reconciler.declarations.paths import ResolvedFile, resolve_reference
 from reconciler.declarations.project import ProjectConfig
 from reconciler.declarations.rules import check_engine_rules
-from reconciler.declarations.schema import check_document
+from reconciler.declarations.schemacheck import check_document
 from reconciler.declarations.yamlsrc import LocatedDoc, parse_yaml, read_yaml
 from reconciler.model.errors import Diagnostic, Location, Severity
 from reconciler.model.values import (

@@ -1,6 +1,6 @@
 """The emulator's own copy of the engine table (api-contract.md §5) and its other limits.
 
-Deliberately separate from reconciler/engines.py: a test asserts both copies equal the
+Deliberately separate from reconciler/model/enginetable.py: a test asserts both copies equal the
 contract's table, so the client cannot quietly agree with itself. Values only here.
 """
 

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from reconciler.github.context import check_api_url
+from reconciler.github.prcontext import check_api_url
 from reconciler.model.errors import VoicectlError
 from reconciler.redact import register_secret, safe
 

@@ -9,7 +9,7 @@ from enum import StrEnum
 from typing import Any
 
 from reconciler.github.api import GitHubApi
-from reconciler.github.comment import is_trusted
+from reconciler.github.sticky import is_trusted
 
 LABEL = "voicectl-drift"
 CLEARED = "No drift any more: the remote matches the declarations again. Closing."

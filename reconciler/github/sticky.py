@@ -15,7 +15,7 @@ from typing import Any, Literal
 import httpx
 
 from reconciler.github.api import GitHubApi, GitHubError
-from reconciler.github.context import PrContext, check_api_url, load_pr_context
+from reconciler.github.prcontext import PrContext, check_api_url, load_pr_context
 
 __all__ = [
     "TRUSTED_ASSOCIATIONS",

@@ -11,18 +11,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reconciler.audiostack.remote import fetch_state
+from reconciler.declarations.audioquality import ProgressFn
 from reconciler.declarations.loading import load_declarations, load_declarations_from_texts
 from reconciler.declarations.project import ProjectConfig
-from reconciler.declarations.quality import ProgressFn
 from reconciler.model.errors import DeclarationError
 from reconciler.model.values import Declaration, RemoteState
 from reconciler.model.voiceapi import VoiceApi
 from reconciler.orchestration.git import base_tree, changed_paths, read_tree
 from reconciler.orchestration.selection import Selection, for_target, select
 from reconciler.plan.diff import compare, compare_pr
-from reconciler.plan.plan import Plan
 from reconciler.plan.policy import Policy
 from reconciler.plan.remotefiles import check_file_ids
+from reconciler.plan.value import Plan
 
 # declarations from which loading uses the second core: a plan's declarations carry audio
 # (10 files each: ~1 ms per declaration cold), far above validate's YAML-only break-even

@@ -1,7 +1,7 @@
 """What a plan says about one alias: the Action and Origin enums, FieldDiff, Discard, Change.
 
 Pure values: no I/O, no JSON shape (planjson.py) and no wording or symbols (renderers).
-`reconciler.plan.plan` re-exports every name here; the plan itself lives there.
+`reconciler.plan.value` re-exports every name here; the plan itself lives there.
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import replace
 
-from reconciler.model.engines import engine_limits
+from reconciler.model.enginetable import engine_limits
 from reconciler.model.errors import Diagnostic
 from reconciler.model.quality import VoiceQuality
 from reconciler.model.values import (
@@ -33,7 +33,6 @@ from reconciler.plan.essence import (
     remote_fingerprint,
     server_only_metadata,
 )
-from reconciler.plan.plan import Plan
 from reconciler.plan.policy import (
     Policy,
     apply_budget,
@@ -42,6 +41,7 @@ from reconciler.plan.policy import (
     mark_origins,
 )
 from reconciler.plan.stamp import stamped
+from reconciler.plan.value import Plan
 
 __all__ = ["DRIFT_HINT", "Policy", "clone_metadata", "compare", "compare_pr"]
 

@@ -19,8 +19,8 @@ from jsonschema import Draft202012Validator
 
 from reconciler.atomicfile import write_atomically
 from reconciler.model.errors import PlanFileError, StalePlanError
-from reconciler.plan.plan import Plan
 from reconciler.plan.planjson import FORMAT_VERSION, checksum_of, write_lines
+from reconciler.plan.value import Plan
 from reconciler.redact import truncate
 
 SCHEMA_NAME = "plan.schema.json"

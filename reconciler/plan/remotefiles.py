@@ -7,10 +7,10 @@ already exist are left alone, whatever happened to their files since.
 from __future__ import annotations
 
 from reconciler.model.durations import exact_secs, limit_text, micros, span
-from reconciler.model.engines import engine_limits, total_hint
+from reconciler.model.enginetable import engine_limits, total_hint
 from reconciler.model.errors import DeclarationError, Diagnostic, Severity
 from reconciler.model.values import Declaration, DeclaredFile, FileId, FileStatus, RemoteState
-from reconciler.plan.plan import WRITE_ACTIONS, Plan
+from reconciler.plan.value import WRITE_ACTIONS, Plan
 
 UNKNOWN_HINT = (
     "check the id (voicectl import writes the ids of existing voices), "

@@ -10,7 +10,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from reconciler.plan.plan import Plan
+from reconciler.plan.value import Plan
 
 
 def dump_json(data: Mapping[str, Any], *, indent: int | None = 2) -> str:

@@ -12,7 +12,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from reconciler.plan.plan import Plan
+from reconciler.plan.value import Plan
 from reconciler.render.qualitytext import discard_lines, level, span, written_quality
 from reconciler.render.wording import (
     SECTION_PR,

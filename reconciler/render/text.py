@@ -13,7 +13,7 @@ from typing import Any
 from rich.console import Console
 from rich.text import Text
 
-from reconciler.plan.plan import Plan
+from reconciler.plan.value import Plan
 from reconciler.render.qualitytext import discard_lines, quality_line, written_quality
 from reconciler.render.wording import (
     SYMBOLS,

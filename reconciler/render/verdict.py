@@ -10,7 +10,7 @@ from rich.console import Console
 
 from reconciler.model.exitcodes import ExitCode
 from reconciler.model.values import Alias
-from reconciler.plan.plan import Action, Plan
+from reconciler.plan.value import Action, Plan
 
 
 class Verdict(StrEnum):

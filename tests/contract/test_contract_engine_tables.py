@@ -1,4 +1,4 @@
-"""reliability.md E1: reconciler/engines.py = emulator/limits.py = api-contract.md §5.
+"""reliability.md E1: reconciler/model/enginetable.py = emulator/limits.py = api-contract.md §5.
 
 The two code copies are independent on purpose; this test is what keeps them equal. The
 markdown table is parsed when the design docs are present (they live outside the repo).
@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from reconciler.emulator import limits
-from reconciler.model import engines
+from reconciler.model import enginetable
 
 CONTRACT_PATHS = (
     Path(__file__).resolve().parents[2] / "docs" / "api-contract.md",
@@ -61,9 +61,9 @@ def _contract_table(text: str) -> dict[str, dict[str, object]]:
 
 
 def test_emulator_limits_equal_the_client_engine_table() -> None:
-    assert sorted(limits.ENGINES) == sorted(engines.ENGINES)
+    assert sorted(limits.ENGINES) == sorted(enginetable.ENGINES)
     for name in limits.ENGINES:
-        assert _facts(limits, name) == _facts(engines, name), name
+        assert _facts(limits, name) == _facts(enginetable, name), name
 
 
 def test_both_engine_tables_equal_the_contract_markdown() -> None:
@@ -74,8 +74,8 @@ def test_both_engine_tables_equal_the_contract_markdown() -> None:
     assert set(table) == set(limits.ENGINES)
     for name, facts in table.items():
         assert _facts(limits, name) == facts, name
-        assert _facts(engines, name) == facts, name
+        assert _facts(enginetable, name) == facts, name
 
 
 def test_megabytes_are_decimal_in_both_copies() -> None:
-    assert limits.MB == engines.MB == 1_000_000
+    assert limits.MB == enginetable.MB == 1_000_000

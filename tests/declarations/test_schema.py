@@ -10,14 +10,14 @@ from typing import Any
 import jsonschema
 import pytest
 
-from reconciler.declarations.schema import (
+from reconciler.declarations.schemacheck import (
     check_document,
     compiled_validator,
     load_schema,
     voice_shape_ok,
 )
 from reconciler.declarations.yamlsrc import LocatedDoc, parse_yaml
-from reconciler.model.engines import ENGINE_NAMES
+from reconciler.model.enginetable import ENGINE_NAMES
 
 GOOD = """\
 version: 1

@@ -8,7 +8,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from reconciler.github.comment import (
+from reconciler.github.sticky import (
     GitHubApi,
     GitHubError,
     find_merged_pull,

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from reconciler.plan.plan import Action
+from reconciler.plan.value import Action
 from reconciler.render.text import plan_lines
 from tests.support.planbuild import clone, declaration, file_ids, plan_of, state
 

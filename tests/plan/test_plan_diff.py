@@ -6,8 +6,8 @@ from dataclasses import replace
 
 from reconciler.model.values import Alias, FileId, RemoteFile
 from reconciler.plan.diff import DRIFT_HINT, INCOMPLETE_NOTE, ORPHAN_REASON, clone_metadata
-from reconciler.plan.plan import Action, Change, Discard, FieldDiff
 from reconciler.plan.stamp import files_stamp
+from reconciler.plan.value import Action, Change, Discard, FieldDiff
 from tests.support.planbuild import (
     FOREIGN,
     MARKER,

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from reconciler.plan.plan import Plan
+from reconciler.plan.value import Plan
 from reconciler.render.jsonout import render_json
 from reconciler.render.markdown import render_markdown
 from reconciler.render.text import render_plan

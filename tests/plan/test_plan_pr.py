@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 from reconciler.model.values import Alias
-from reconciler.plan.plan import Action, Origin
 from reconciler.plan.policy import IMMUTABLE_HINT
+from reconciler.plan.value import Action, Origin
 from tests.support.planbuild import clone, declaration, local, pr_plan_of, state
 
 

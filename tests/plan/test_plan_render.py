@@ -8,7 +8,7 @@ from io import StringIO
 
 from rich.console import Console
 
-from reconciler.plan.plan import Action, Plan
+from reconciler.plan.value import Action, Plan
 from reconciler.render.jsonout import dump_json, render_json
 from reconciler.render.markdown import ZWJ, code_span, escape_text, render_markdown
 from reconciler.render.text import STYLES, SYMBOLS, render_plan

@@ -5,8 +5,8 @@ only; keys only the server has are shown with --detail full, never drift."""
 from __future__ import annotations
 
 from reconciler.plan.diff import clone_metadata
-from reconciler.plan.plan import Action, FieldDiff
 from reconciler.plan.stamp import base_file_id, files_stamp
+from reconciler.plan.value import Action, FieldDiff
 from reconciler.render.text import plan_lines
 from tests.support.planbuild import MARKER, clone, declaration, local, plan_of, state
 

@@ -1,4 +1,4 @@
-"""plan.Plan: counts, JSON shape, checksum and action set."""
+"""plan.value.Plan: counts, JSON shape, checksum and action set."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from dataclasses import replace
 from reconciler import __version__
 from reconciler.model.errors import Diagnostic, Location, Severity
 from reconciler.model.values import Alias, CloneId, RemoteClone
-from reconciler.plan.plan import (
+from reconciler.plan.value import (
     FORMAT_VERSION,
     Action,
     Change,

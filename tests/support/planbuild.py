@@ -23,7 +23,7 @@ from reconciler.model.values import (
     Sha256,
 )
 from reconciler.plan.diff import Policy, compare, compare_pr
-from reconciler.plan.plan import Plan
+from reconciler.plan.value import Plan
 from tests.support.planschema import assert_valid_plan_json
 
 OWNER = "acme/voices"

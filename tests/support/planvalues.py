@@ -1,4 +1,4 @@
-"""Real plan values for the GitHub tests, built with reconciler.plan.plan (no network, no audio)."""
+"""Real plan values for the GitHub tests, built with reconciler.plan.value (no network or audio)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from typing import Any
 
 from reconciler.model.errors import Location
 from reconciler.model.values import Alias, AudioInfo, Declaration, DeclaredFile, Sha256
-from reconciler.plan.plan import Action, Change, Origin, Plan
 from reconciler.plan.planfile import write_plan
+from reconciler.plan.value import Action, Change, Origin, Plan
 
 HEAD = "4be1c0d" + "0" * 33
 
