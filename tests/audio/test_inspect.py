@@ -12,7 +12,8 @@ from reconciler.audio.inspect import inspect_audio
 from reconciler.audio.mp3frames import walk
 from reconciler.model.errors import Diagnostic, Location
 from reconciler.model.values import AudioInfo
-from tests.support.validate_support import mp3_frame, write_vbr_mp3, write_wav, xing_frame
+from tests.support.mp3 import mp3_frame, write_vbr_mp3, xing_frame
+from tests.support.wav import write_wav
 
 AT = Location("voices/anna.yaml", 6, 5)
 
@@ -23,7 +24,8 @@ def _inspect(path: Path, name: str | None = None) -> AudioInfo | str:
 
 
 def test_wav_facts(tmp_path: Path) -> None:
-    path = write_wav(tmp_path / "a.wav", 2.5, rate=8000, width=2)
+    path = tmp_path / "a.wav"
+    write_wav(path, 2.5, rate=8000, width=2)
     info = _inspect(path)
     assert info == AudioInfo(
         sha256=hashlib.sha256(path.read_bytes()).hexdigest(),  # type: ignore[arg-type]
@@ -36,7 +38,8 @@ def test_wav_facts(tmp_path: Path) -> None:
 
 
 def test_truncated_wav_is_an_error(tmp_path: Path) -> None:
-    path = write_wav(tmp_path / "cut.wav", 10.0)
+    path = tmp_path / "cut.wav"
+    write_wav(path, 10.0)
     path.write_bytes(path.read_bytes()[: 44 + 8000])
     assert _inspect(path) == (
         "voices/anna.yaml:6:5: error: voices/audio/cut.wav is truncated: its header announces "
@@ -99,7 +102,8 @@ def test_m4a_named_mp3_is_an_extension_mismatch(tmp_path: Path) -> None:
 
 
 def test_wav_named_flac_is_an_extension_mismatch(tmp_path: Path) -> None:
-    path = write_wav(tmp_path / "take.flac", 2.0)
+    path = tmp_path / "take.flac"
+    write_wav(path, 2.0)
     assert _inspect(path) == (
         "voices/anna.yaml:6:5: error: voices/audio/take.flac contains WAV audio but its name "
         "ends in .flac\n"
@@ -143,7 +147,8 @@ def test_corrupt_flac_is_reported(tmp_path: Path) -> None:
 
 
 def test_audio_cache_round_trip_and_invalidation(tmp_path: Path) -> None:
-    path = write_wav(tmp_path / "a.wav", 2.0)
+    path = tmp_path / "a.wav"
+    write_wav(path, 2.0)
     info = _inspect(path)
     assert isinstance(info, AudioInfo)
     stat = path.stat()

@@ -1,6 +1,6 @@
 """Fixtures for the command tests: the served emulator (one per session, reset per test),
 throw-away git repositories targeting it, and teams sharing one organisation (all from
-tests/support). Modules that run on the embedded emulator import `repo` from qarig."""
+tests/support). A module on the embedded emulator says `repo = embedded` (clifixtures)."""
 
 from __future__ import annotations
 

@@ -4,11 +4,9 @@ apply needs --yes or a plan file (exit 1); on a TTY only `yes` confirms."""
 from __future__ import annotations
 
 import io
-import os
 
-from reconciler.cli.main import main
 from tests.support.applyclirig import CLONES, one_record_per_alias, writes
-from tests.support.clirig import RIG_QUALITY, CliRun, Emu, Repo
+from tests.support.clirig import RIG_QUALITY, Emu, Repo
 
 PLAN = (
     "  + create    anna-en  voice_engine_3, 2 files, 4.0 s, 300 credits\n"
@@ -25,13 +23,6 @@ class FakeTty(io.StringIO):
 
     def isatty(self) -> bool:
         return True
-
-
-def run_with_stdin(repo: Repo, stdin: io.StringIO, *argv: str) -> CliRun:
-    out, err = io.StringIO(), io.StringIO()
-    environ = {"PATH": os.environ.get("PATH", ""), **repo.env}
-    code = main(list(argv), environ=environ, stdout=out, stderr=err, stdin=stdin, cwd=repo.root)
-    return CliRun(code, out.getvalue(), err.getvalue())
 
 
 def two_voices(repo: Repo) -> None:
@@ -62,7 +53,7 @@ def test_an_over_budget_apply_is_blocked_in_full_and_sends_no_write(repo: Repo, 
 
 def test_without_a_tty_apply_needs_yes_and_writes_nothing(repo: Repo, emu: Emu) -> None:
     two_voices(repo)
-    refused = run_with_stdin(repo, io.StringIO(""), "apply")
+    refused = repo.run("apply", stdin=io.StringIO(""))
     assert (refused.code, refused.out) == (1, PLAN)
     assert " ".join(refused.err.split()) == (
         f"target: default ({emu.base_url}) error: apply needs a confirmation: pass --yes, "
@@ -73,7 +64,7 @@ def test_without_a_tty_apply_needs_yes_and_writes_nothing(repo: Repo, emu: Emu) 
 
 def test_on_a_tty_answering_yes_applies(repo: Repo, emu: Emu) -> None:
     two_voices(repo)
-    applied = run_with_stdin(repo, FakeTty("yes\n"), "apply")
+    applied = repo.run("apply", stdin=FakeTty("yes\n"))
     assert applied.code == 0, applied.text
     assert applied.out.startswith(PLAN)
     assert applied.out.endswith("Converged.\n")
@@ -85,7 +76,7 @@ def test_on_a_tty_answering_yes_applies(repo: Repo, emu: Emu) -> None:
 def test_on_a_tty_any_other_answer_cancels_and_writes_nothing(repo: Repo, emu: Emu) -> None:
     two_voices(repo)
     for answer in ("no\n", "y\n", "YES\n", ""):
-        cancelled = run_with_stdin(repo, FakeTty(answer), "apply")
+        cancelled = repo.run("apply", stdin=FakeTty(answer))
         assert (cancelled.code, cancelled.out) == (1, PLAN), answer
         assert cancelled.err == (
             f"target: default ({emu.base_url})\n{PROMPT}Apply cancelled: nothing was written.\n"

@@ -8,10 +8,10 @@ from pathlib import Path
 from reconciler.declarations.importer import render_declaration
 from reconciler.declarations.yamlsrc import LocatedDoc, read_yaml
 from reconciler.model.values import Alias, CloneId, FileId, RemoteClone
-from tests.support import qarig
-from tests.support.qarig import Repo, voice_yaml
+from tests.support.clifixtures import embedded
+from tests.support.clirig import Repo, voice_yaml
 
-repo = qarig.repo  # this module runs on the embedded emulator, not the served one
+repo = embedded  # this module runs on the embedded emulator, not the served one
 
 
 def _second_voice(repo: Repo) -> None:

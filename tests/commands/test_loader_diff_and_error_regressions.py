@@ -14,10 +14,10 @@ import pytest
 from reconciler.audiostack.httperrors import Reply, describe_body
 from reconciler.model.errors import ConfigError
 from reconciler.model.settings import TargetConfig, resolve_settings
-from tests.support import qarig
-from tests.support.qarig import Repo, voice_yaml
+from tests.support.clifixtures import embedded
+from tests.support.clirig import Repo, voice_yaml
 
-repo = qarig.repo  # this module runs on the embedded emulator, not the served one
+repo = embedded  # this module runs on the embedded emulator, not the served one
 
 
 def test_a_damaged_audio_cache_entry_is_ignored(repo: Repo) -> None:

@@ -7,10 +7,10 @@ import os
 import subprocess
 import sys
 
-from tests.support import qarig
-from tests.support.qarig import Repo, voice_yaml
+from tests.support.clifixtures import embedded
+from tests.support.clirig import Repo, voice_yaml
 
-repo = qarig.repo  # this module runs on the embedded emulator, not the served one
+repo = embedded  # this module runs on the embedded emulator, not the served one
 
 
 def test_plan_into_a_reader_that_leaves_exits_141_quietly(repo: Repo) -> None:

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import json
 
-from tests.support import qarig
-from tests.support.qarig import Repo, voice_yaml, write_wav
+from tests.support.clifixtures import embedded
+from tests.support.clirig import Repo, voice_yaml
+from tests.support.wav import write_wav
 
-repo = qarig.repo  # this module runs on the embedded emulator, not the served one
+repo = embedded  # this module runs on the embedded emulator, not the served one
 
 EMPTY_ID = "00000000-0000-4000-8000-000000000000"
 

@@ -7,10 +7,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.support import qarig
-from tests.support.qarig import Repo, voice_yaml
+from tests.support.clifixtures import embedded
+from tests.support.clirig import Repo, voice_yaml
 
-repo = qarig.repo  # this module runs on the embedded emulator, not the served one
+repo = embedded  # this module runs on the embedded emulator, not the served one
 
 STATE_HINT = "  hint: the embedded emulator (used without AUDIOSTACK_API_KEY) keeps its state in "
 

@@ -1,31 +1,21 @@
-"""Fixtures for the validate tests: a throw-away repository and an in-process CLI runner."""
+"""Fixtures for the validate tests: a throw-away repository and the in-process CLI runner
+(both of tests/support/clirig.py)."""
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from reconciler.cli.main import main
-from tests.support.validate_support import CliRun, Repo
+from tests.support.clirig import CliRun, Repo, make_repo, run_cli
 
 
 @pytest.fixture
 def repo(tmp_path: Path) -> Repo:
-    root = tmp_path / "repo"
-    (root / ".git").mkdir(parents=True)
-    (root / "voices").mkdir()
-    return Repo(root.resolve())
+    return make_repo(tmp_path / "repo")
 
 
-@pytest.fixture
-def run_cli() -> Callable[..., CliRun]:
-    def run(*argv: str, cwd: Path, env: dict[str, str] | None = None) -> CliRun:
-        out, err = io.StringIO(), io.StringIO()
-        environ = {"NO_COLOR": "1", **(env or {})}
-        code = main(list(argv), environ=environ, stdout=out, stderr=err, cwd=cwd)
-        return CliRun(code, out.getvalue(), err.getvalue())
-
-    return run
+@pytest.fixture(name="run_cli")
+def run_cli_fixture() -> Callable[..., CliRun]:
+    return run_cli

@@ -16,7 +16,8 @@ import pytest
 
 from reconciler.declarations.paths import _match
 from reconciler.safeopen import UnsafeFile, walk_files
-from tests.support.validate_support import CliRun, Repo, write_wav_frames
+from tests.support.clirig import CliRun, Repo
+from tests.support.wav import write_wav_frames
 
 Run = Callable[..., CliRun]
 CHECKOUT = Path(__file__).resolve().parents[2]
@@ -97,7 +98,7 @@ def test_a_yaml_fifo_or_dev_stdin_never_blocks(repo: Repo) -> None:
 
 def test_an_audio_fifo_is_refused_without_opening_it(repo: Repo, run_cli: Run) -> None:
     os.mkfifo(repo.root / "voices/take.wav")
-    repo.voice3("a", "anna", ["take.wav"])
+    repo.write_voice("a", "anna", ["take.wav"])
     outcome = run_cli("validate", cwd=repo.root)
     assert outcome.err.splitlines()[0] == (
         "voices/a.yaml:6:5: error: 'voices/take.wav' is not a regular file (a FIFO)"
@@ -126,7 +127,7 @@ def test_glob_matching_is_linear_in_the_number_of_double_stars() -> None:
 
 def test_control_characters_in_globbed_and_yaml_file_names(repo: Repo, run_cli: Run) -> None:
     repo.wav("voices/take\x07.wav")
-    repo.voice3("a", "anna", ["'*.wav'"])
+    repo.write_voice("a", "anna", ["'*.wav'"])
     repo.write("voices/bad\x1b[31m.yaml", "version: 1\n")
     outcome = run_cli("validate", cwd=repo.root)
     assert outcome.err == (
@@ -144,7 +145,7 @@ def test_a_huge_integer_is_a_located_error_and_other_errors_still_show(
     repo: Repo, run_cli: Run
 ) -> None:
     repo.write("voices/a.yaml", "version: " + "9" * 5000 + "\n")
-    repo.voice3("b", "bob", ["missing.wav"])
+    repo.write_voice("b", "bob", ["missing.wav"])
     outcome = run_cli("validate", cwd=repo.root)
     assert outcome.err == (
         "voices/a.yaml:1:10: error: number has 5,000 digits; numbers here have at most 4,300\n"
@@ -157,7 +158,7 @@ def test_a_huge_integer_is_a_located_error_and_other_errors_still_show(
 
 def test_a_wav_cut_inside_its_fmt_chunk_is_a_located_error(repo: Repo, run_cli: Run) -> None:
     repo.write("voices/cut.wav", b"RIFF\x00\x00\x00\x00WAVEfmt \x10\x00\x00\x00\x01\x00")
-    repo.voice3("a", "anna", ["cut.wav"])
+    repo.write_voice("a", "anna", ["cut.wav"])
     outcome = run_cli("validate", cwd=repo.root)
     assert outcome.err == (
         "voices/a.yaml:6:5: error: voices/cut.wav is truncated inside its fmt chunk "
@@ -172,7 +173,7 @@ def test_an_oversize_audio_file_is_refused_by_its_size_before_any_read(
 ) -> None:
     with (repo.root / "voices/huge.wav").open("wb") as handle:
         handle.truncate(600_000_000)  # sparse: nothing to read, only its size
-    repo.voice3("a", "anna", ["huge.wav"])
+    repo.write_voice("a", "anna", ["huge.wav"])
     outcome = run_cli("validate", cwd=repo.root)
     assert outcome.err.splitlines()[:2] == [
         "voices/a.yaml:6:5: error: voices/huge.wav is larger than the per-file limit of 500 MB "
@@ -213,7 +214,7 @@ def _flac(seconds: int, rate: int = 44100) -> bytes:
 
 def test_a_header_claiming_hours_in_a_few_bytes_is_impossible(repo: Repo, run_cli: Run) -> None:
     repo.write("voices/liar.flac", _flac(3 * 3600))
-    repo.voice3("a", "anna", ["liar.flac"])
+    repo.write_voice("a", "anna", ["liar.flac"])
     outcome = run_cli("validate", cwd=repo.root)
     assert outcome.err == (
         "voices/a.yaml:6:5: error: voices/liar.flac claims 3 h 0 min 0.0 s of audio in 42 bytes "
@@ -225,7 +226,7 @@ def test_a_header_claiming_hours_in_a_few_bytes_is_impossible(repo: Repo, run_cl
 
 def test_a_wav_declaring_one_hertz_is_impossible(repo: Repo, run_cli: Run) -> None:
     write_wav_frames(repo.root / "voices/slow.wav", 1300, rate=1)
-    repo.voice3("a", "anna", ["slow.wav"])
+    repo.write_voice("a", "anna", ["slow.wav"])
     outcome = run_cli("validate", cwd=repo.root)
     assert outcome.err.splitlines()[:2] == [
         "voices/a.yaml:6:5: error: voices/slow.wav declares a sample rate of 1 Hz, which no "
@@ -236,7 +237,7 @@ def test_a_wav_declaring_one_hertz_is_impossible(repo: Repo, run_cli: Run) -> No
 
 def test_a_file_of_1_499875_seconds_is_too_short_not_rounded_up(repo: Repo, run_cli: Run) -> None:
     write_wav_frames(repo.root / "voices/short.wav", 11_999, rate=8000)  # 1.499875 s
-    repo.voice3("a", "anna", ["short.wav"])
+    repo.write_voice("a", "anna", ["short.wav"])
     outcome = run_cli("validate", cwd=repo.root)
     assert outcome.err.splitlines()[2] == (
         "voices/a.yaml:6:5: error: voices/short.wav is 1.499875 s long; "

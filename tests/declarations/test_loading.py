@@ -13,7 +13,7 @@ from reconciler.declarations.loading import (
 )
 from reconciler.model.errors import DeclarationError, Location
 from reconciler.model.values import FileId
-from tests.support.validate_support import Repo
+from tests.support.clirig import Repo
 
 
 def _errors(repo: Repo, paths: list[Path] | None = None) -> list[str]:
@@ -25,8 +25,10 @@ def _errors(repo: Repo, paths: list[Path] | None = None) -> list[str]:
 def test_declarations_are_values_sorted_by_alias(repo: Repo) -> None:
     repo.wav("voices/audio/b1.wav", 2.0)
     repo.wav("voices/audio/a1.wav", 3.0)
-    repo.voice3("zeta", "bob-en", ["audio/b1.wav", "file_id: 6F1D2C1E-8A4B-4F7E-9A51-2A3E0C9D7B10"])
-    repo.voice3("nested/alpha", "anna-en", ["../audio/*.wav"], "metadata:\n  gender: female\n")
+    repo.write_voice(
+        "zeta", "bob-en", ["audio/b1.wav", "file_id: 6F1D2C1E-8A4B-4F7E-9A51-2A3E0C9D7B10"]
+    )
+    repo.write_voice("nested/alpha", "anna-en", ["../audio/*.wav"], "metadata:\n  gender: female\n")
     result = load_declarations(repo.root, cache_dir=repo.root / ".voicectl")
     assert [v.alias for v in result.voices] == ["anna-en", "bob-en"]
     anna, bob = result.voices
@@ -43,8 +45,8 @@ def test_declarations_are_values_sorted_by_alias(repo: Repo) -> None:
 
 def test_duplicate_alias_reports_both_files(repo: Repo) -> None:
     repo.wav("voices/a.wav")
-    repo.voice3("one", "anna-en", ["a.wav"])
-    repo.voice3("two", "anna-en", ["a.wav"])
+    repo.write_voice("one", "anna-en", ["a.wav"])
+    repo.write_voice("two", "anna-en", ["a.wav"])
     assert _errors(repo) == [
         "voices/one.yaml:2:8: error: duplicate alias 'anna-en' (also declared at "
         "voices/two.yaml:2:8)\n  hint: aliases must be unique across the repository",
@@ -54,7 +56,7 @@ def test_duplicate_alias_reports_both_files(repo: Repo) -> None:
 
 
 def test_every_file_is_checked_before_raising(repo: Repo) -> None:
-    repo.voice3("one", "anna-en", ["missing.wav"])
+    repo.write_voice("one", "anna-en", ["missing.wav"])
     repo.write("voices/two.yaml", "alias: [\n")
     assert _errors(repo) == [
         "voices/one.yaml:6:5: error: file not found: voices/missing.wav\n"
@@ -65,14 +67,14 @@ def test_every_file_is_checked_before_raising(repo: Repo) -> None:
 
 def test_selected_paths_are_reported_but_the_whole_tree_is_read(repo: Repo) -> None:
     repo.wav("voices/a.wav")
-    repo.voice3("one", "anna-en", ["a.wav"])
-    repo.voice3("two", "anna-en", ["a.wav"])
+    repo.write_voice("one", "anna-en", ["a.wav"])
+    repo.write_voice("two", "anna-en", ["a.wav"])
     repo.write("voices/broken.yaml", "alias: [\n")
     assert _errors(repo, [repo.root / "voices/one.yaml"]) == [
         "voices/one.yaml:2:8: error: duplicate alias 'anna-en' (also declared at "
         "voices/two.yaml:2:8)\n  hint: aliases must be unique across the repository"
     ]
-    repo.voice3("two", "bob-en", ["a.wav"])
+    repo.write_voice("two", "bob-en", ["a.wav"])
     result = load_declarations(repo.root, [repo.root / "voices/one.yaml"])
     assert [v.alias for v in result.voices] == ["anna-en"]
 
@@ -83,9 +85,9 @@ def test_selected_path_that_does_not_exist(repo: Repo) -> None:
 
 def test_replaces_rules(repo: Repo) -> None:
     repo.wav("voices/a.wav")
-    repo.voice3("old", "anna-old", ["a.wav"])
-    repo.voice3("new", "anna-new", ["a.wav"], "replaces: anna-old\n")
-    repo.voice3("self", "bob-en", ["a.wav"], "replaces: bob-en\n")
+    repo.write_voice("old", "anna-old", ["a.wav"])
+    repo.write_voice("new", "anna-new", ["a.wav"], "replaces: anna-old\n")
+    repo.write_voice("self", "bob-en", ["a.wav"], "replaces: bob-en\n")
     assert _errors(repo) == [
         "voices/new.yaml:7:11: error: replaces 'anna-old', which is still declared at "
         "voices/old.yaml:2:8\n"
@@ -163,14 +165,14 @@ def test_declarations_from_texts_use_the_current_tree_for_audio(repo: Repo) -> N
 def test_parallel_loading_gives_the_same_result(repo: Repo) -> None:
     repo.wav("voices/audio/a.wav", 2.0)
     for n in range(40):
-        repo.voice3(f"v{n:02d}", f"voice-{n:02d}", ["audio/a.wav"])
+        repo.write_voice(f"v{n:02d}", f"voice-{n:02d}", ["audio/a.wav"])
     cache = repo.root / ".voicectl"
     serial = load_declarations(repo.root, cache_dir=cache)
     (cache / "audio-cache.json").unlink()
     parallel = load_declarations(repo.root, cache_dir=cache, parallel_min=10)
     assert parallel == serial
     assert (cache / "audio-cache.json").is_file()
-    repo.voice3("v99", "voice-00", ["audio/a.wav"])
+    repo.write_voice("v99", "voice-00", ["audio/a.wav"])
     with pytest.raises(DeclarationError) as caught:
         load_declarations(repo.root, parallel_min=10)
     assert len(caught.value.diagnostics) == 2

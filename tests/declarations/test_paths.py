@@ -11,7 +11,7 @@ import pytest
 
 from reconciler.declarations.paths import resolve_reference
 from reconciler.model.errors import Diagnostic, Location
-from tests.support.validate_support import Repo
+from tests.support.clirig import Repo
 
 AT = Location("voices/anna.yaml", 7, 5)
 

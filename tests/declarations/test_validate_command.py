@@ -12,7 +12,9 @@ from pathlib import Path
 
 from reconciler.declarations.loading import load_declarations_from_texts
 from reconciler.model.errors import DeclarationError
-from tests.support.validate_support import CliRun, Repo, write_vbr_mp3, write_wav_frames
+from tests.support.clirig import CliRun, Repo
+from tests.support.mp3 import write_vbr_mp3
+from tests.support.wav import write_wav_frames
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 Run = Callable[..., CliRun]
@@ -35,7 +37,7 @@ def test_shipped_examples_are_valid(run_cli: Run) -> None:
 
 def test_clean_tree_prints_one_summary_line(repo: Repo, run_cli: Run) -> None:
     repo.wav("voices/a.wav")
-    repo.voice3("anna", "anna-en", ["a.wav"])
+    repo.write_voice("anna", "anna-en", ["a.wav"])
     outcome = run_cli("validate", cwd=repo.root / "voices")  # root found upwards via .git
     assert (outcome.code, outcome.out, outcome.err) == (0, "", "✓ 1 voice valid (0 warnings)\n")
     quiet = run_cli("validate", "--quiet", cwd=repo.root)
@@ -43,7 +45,7 @@ def test_clean_tree_prints_one_summary_line(repo: Repo, run_cli: Run) -> None:
 
 
 def test_errors_are_sorted_with_hints_and_a_count(repo: Repo, run_cli: Run) -> None:
-    repo.voice3("b", "bob-en", ["missing.wav"])
+    repo.write_voice("b", "bob-en", ["missing.wav"])
     repo.write("voices/a.yaml", "version: 1\nalias: anna\nengine: voice_engine_9\nlanguage: en\n")
     outcome = run_cli("validate", cwd=repo.root)
     assert outcome.code == 1
@@ -61,7 +63,7 @@ def test_github_actions_adds_escaped_annotations_for_the_first_ten(
     repo: Repo, run_cli: Run
 ) -> None:
     for n in range(12):
-        repo.voice3(f"v{n:02d}", f"voice-{n:02d}", [f"missing-{n}%.wav"])
+        repo.write_voice(f"v{n:02d}", f"voice-{n:02d}", [f"missing-{n}%.wav"])
     outcome = run_cli("validate", cwd=repo.root, env={"GITHUB_ACTIONS": "true"})
     annotations = [line for line in outcome.err.splitlines() if line.startswith("::")]
     assert len(annotations) == 10
@@ -76,7 +78,7 @@ def test_github_actions_lists_every_problem_in_the_job_summary(
     repo: Repo, run_cli: Run, tmp_path: Path
 ) -> None:
     for n in range(12):
-        repo.voice3(f"v{n:02d}", f"voice-{n:02d}", [f"missing-{n}|<b>.wav"])
+        repo.write_voice(f"v{n:02d}", f"voice-{n:02d}", [f"missing-{n}|<b>.wav"])
     summary = tmp_path / "summary.md"
     env = {"GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": str(summary)}
     outcome = run_cli("validate", cwd=repo.root, env=env)
@@ -131,8 +133,8 @@ def test_engine_3_with_26_files_and_over_ten_megabytes(repo: Repo, run_cli: Run)
         repo.wav(f"voices/many/{n:02d}.wav", 1.5)
     write_wav_frames(repo.root / "voices/big/a.wav", 5_000_000 - 44)
     write_wav_frames(repo.root / "voices/big/b.wav", 5_000_001 - 44)
-    repo.voice3("many", "many-files", ["many/*.wav"])
-    repo.voice3("big", "big-files", ["big/*.wav"])
+    repo.write_voice("many", "many-files", ["many/*.wav"])
+    repo.write_voice("big", "big-files", ["big/*.wav"])
     outcome = run_cli("validate", cwd=repo.root)
     assert (outcome.code, outcome.err) == (
         1,
@@ -153,9 +155,10 @@ def test_bad_audio_and_paths_end_to_end(repo: Repo, run_cli: Run, tmp_path: Path
     write_vbr_mp3(repo.root / "voices/vbr.mp3", 200)
     (tmp_path / "outside.wav").write_bytes(b"RIFF")
     (repo.root / "voices/link.wav").symlink_to(tmp_path / "outside.wav")
-    cut = repo.wav("voices/cut.wav", 4.0).read_bytes()
+    repo.wav("voices/cut.wav", 4.0)
+    cut = (repo.root / "voices/cut.wav").read_bytes()
     (repo.root / "voices/cut.wav").write_bytes(cut[:20_000])
-    repo.voice3("a", "anna", ["ok.wav", "vbr.mp3", "../../x.wav", "link.wav", "cut.wav"])
+    repo.write_voice("a", "anna", ["ok.wav", "vbr.mp3", "../../x.wav", "link.wav", "cut.wav"])
     outcome = run_cli("validate", cwd=repo.root)
     assert (outcome.code, outcome.err) == (
         1,
@@ -173,8 +176,8 @@ def test_bad_audio_and_paths_end_to_end(repo: Repo, run_cli: Run, tmp_path: Path
 
 def test_pre_commit_style_filenames(repo: Repo, run_cli: Run) -> None:
     repo.wav("voices/a.wav")
-    repo.voice3("one", "anna", ["a.wav"])
-    repo.voice3("two", "anna", ["a.wav"])
+    repo.write_voice("one", "anna", ["a.wav"])
+    repo.write_voice("two", "anna", ["a.wav"])
     repo.write("voices/broken.yaml", "{")
     outcome = run_cli("validate", "voices/one.yaml", cwd=repo.root)
     assert (outcome.code, outcome.err) == (
@@ -280,7 +283,7 @@ def test_two_thousand_mutations_only_ever_give_diagnostics(repo: Repo) -> None:
 
 def test_validate_stays_light(repo: Repo) -> None:
     repo.wav("voices/a.wav")
-    repo.voice3("a", "anna-en", ["a.wav"])
+    repo.write_voice("a", "anna-en", ["a.wav"])
     probe = (
         "import io, sys\n"
         "from pathlib import Path\n"

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tests.support.clirig import Repo, embedded_repo, voice_yaml
 from tests.support.fakegithub import TOKEN, FakeGitHub
-from tests.support.qarig import Repo, new_repo, voice_yaml
 
 MARKER = "<!-- voicectl:drift target=default -->\n"
 
@@ -31,7 +31,7 @@ def _declare(repo: Repo, gender: str) -> None:
 
 
 def test_drift_opens_edits_then_closes_one_issue(github: FakeGitHub, tmp_path: Path) -> None:
-    repo = new_repo(tmp_path / "repo")
+    repo = embedded_repo(tmp_path / "repo")
     repo.env.update(_env(github))
     _declare(repo, "female")
     assert repo.run("apply", "--yes").code == 0
@@ -81,7 +81,7 @@ def test_an_issue_typed_by_an_outsider_with_the_marker_is_not_edited(
         "user": {"login": "mallory", "type": "User"}, "author_association": "NONE",
         "labels": [], "html_url": "https://github.test/acme/voices/issues/5",
     }  # fmt: skip
-    repo = new_repo(tmp_path / "repo")
+    repo = embedded_repo(tmp_path / "repo")
     repo.env.update(_env(github))
     _declare(repo, "female")
     assert repo.run("apply", "--yes").code == 0

@@ -9,7 +9,7 @@ import pytest
 
 from reconciler.model.errors import ConfigError
 from reconciler.model.settings import TargetConfig, in_ci, resolve_settings
-from tests.support.qarig import Repo, new_repo
+from tests.support.clirig import Repo, embedded_repo
 
 REFUSED = [
     "error: AUDIOSTACK_API_KEY is not set and this is CI (GITHUB_ACTIONS is set): refusing "
@@ -52,7 +52,7 @@ def test_no_key_under_ci_is_refused_and_names_the_targets_variable(tmp_path: Pat
 
 @pytest.fixture
 def repo(tmp_path: Path) -> Repo:
-    return new_repo(tmp_path / "repo")
+    return embedded_repo(tmp_path / "repo")
 
 
 @pytest.mark.parametrize("command", ["plan", "apply", "drift", "status"])

@@ -1,5 +1,6 @@
-"""The fixtures shared by the end-to-end suites (tests/commands):
-one served emulator per session, reset per test, and throw-away repositories targeting it.
+"""The fixtures shared by the end-to-end suites (tests/commands, audio, github, model):
+one served emulator per session, reset per test, and throw-away repositories targeting it
+(or, for a module that opts in with `repo = embedded`, the embedded emulator).
 Each suite's conftest imports them, so they are defined once."""
 
 from __future__ import annotations
@@ -9,7 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.clirig import Emu, Repo, emu_fixture, make_repo, served_emulator_fixture
+from tests.support.clirig import (
+    Emu,
+    Repo,
+    embedded_repo,
+    emu_fixture,
+    make_repo,
+    served_emulator_fixture,
+)
 
 OWNER = "acme/voices"
 
@@ -39,3 +47,10 @@ def new_repo(tmp_path: Path, emu: Emu) -> Callable[..., Repo]:
 @pytest.fixture
 def repo(new_repo: Callable[..., Repo]) -> Repo:
     return new_repo()
+
+
+@pytest.fixture(name="repo")
+def embedded(tmp_path: Path) -> Repo:
+    """`repo` on the embedded emulator with one voice (clirig.embedded_repo), for a module
+    that says `repo = embedded`."""
+    return embedded_repo(tmp_path / "repo")

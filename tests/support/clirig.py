@@ -1,8 +1,9 @@
-"""Shared rig for the end-to-end CLI tests (tests/commands): a served emulator on
-127.0.0.1, throw-away git repositories with generated WAVs, and an in-process CLI runner.
+"""The one repository rig of the end-to-end tests: throw-away git repositories with
+generated WAVs (`make_repo`, or `embedded_repo` for one voice on the embedded emulator), the
+in-process CLI runner (`run_cli`, `Repo.run`) and a served emulator on 127.0.0.1 (`Emu`).
 
-Fixtures are plain functions here and re-exported by each area's conftest.py. Nothing in
-this module talks to anything but the loopback emulator and `git`.
+Fixtures are plain functions here and re-exported by each area's conftest.py (through
+clifixtures.py). Nothing in this module talks to anything but the loopback emulator and `git`.
 """
 
 from __future__ import annotations
@@ -13,10 +14,10 @@ import os
 import shutil
 import subprocess
 import zlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 import httpx
 import pytest
@@ -30,6 +31,7 @@ CHECKOUT = Path(__file__).resolve().parents[2]
 DEFAULT_KEY = "emulator"
 DEFAULT_ORG = "org-default"
 GIT_ID = ("-c", "user.name=voicectl tests", "-c", "user.email=tests@example.invalid")
+IMMEDIATE = {"VOICECTL_EMULATOR_CLOCK": "immediate"}  # the embedded emulator, no waiting
 
 
 @dataclass
@@ -41,6 +43,35 @@ class CliRun:
     @property
     def text(self) -> str:
         return self.out + self.err
+
+
+def run_cli(
+    *argv: str,
+    cwd: Path,
+    env: Mapping[str, str] | None = None,
+    stdin: TextIO | None = None,
+) -> CliRun:
+    """`voicectl argv` in process, in `cwd`, with only PATH and `env` as its environment."""
+    out, err = io.StringIO(), io.StringIO()
+    environ = {"PATH": os.environ.get("PATH", ""), **(env or {})}
+    code = main(
+        list(argv),
+        environ=environ,
+        stdout=out,
+        stderr=err,
+        stdin=stdin or io.StringIO(""),
+        cwd=cwd,
+    )
+    return CliRun(code, out.getvalue(), err.getvalue())
+
+
+def voice_yaml(alias: str, *files: str, extra: str = "") -> str:
+    """A voice_engine_3 en-GB declaration listing the file entries `files`, then `extra`."""
+    listed = "".join(f"  - {f}\n" for f in files)
+    return (
+        f"version: 1\nalias: {alias}\nengine: voice_engine_3\nlanguage: en-GB\n"
+        f"files:\n{listed}{extra}"
+    )
 
 
 class Emu:
@@ -124,18 +155,25 @@ class Repo:
     env: dict[str, str] = field(default_factory=dict)  # default environment of `run`
     seed: int = 0
 
-    def write(self, rel: str, text: str) -> Path:
+    def write(self, rel: str, text: str | bytes) -> Path:
         path = self.root / rel
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            path.write_text(text, encoding="utf-8")
         return path
 
-    def wav(self, rel: str, seconds: float = 2.0) -> str:
+    def wav(self, rel: str, seconds: float = 2.0, *, rate: int = 8000, width: int = 1) -> str:
         """A distinct WAV at `rel`; returns its sha256."""
         self.seed += 1
         salt = zlib.crc32(self.root.name.encode()) % 100_000  # two repos: distinct audio
-        data = write_wav(self.root / rel, seconds, salt * 1000 + self.seed)
+        data = write_wav(self.root / rel, seconds, salt * 1000 + self.seed, rate=rate, width=width)
         return hashlib.sha256(data).hexdigest()
+
+    def write_voice(self, name: str, alias: str, files: Iterable[str], extra: str = "") -> Path:
+        """voices/<name>.yaml: `voice_yaml` with the given file entries (no audio written)."""
+        return self.write(f"voices/{name}.yaml", voice_yaml(alias, *files, extra=extra))
 
     def voice(
         self,
@@ -177,12 +215,14 @@ class Repo:
         return self.git("rev-parse", "HEAD")
 
     def run(
-        self, *argv: str, env: Mapping[str, str] | None = None, cwd: Path | None = None
+        self,
+        *argv: str,
+        env: Mapping[str, str] | None = None,
+        cwd: Path | None = None,
+        stdin: TextIO | None = None,
     ) -> CliRun:
-        out, err = io.StringIO(), io.StringIO()
-        environ = {"PATH": os.environ.get("PATH", ""), **self.env, **(env or {})}
-        code = main(list(argv), environ=environ, stdout=out, stderr=err, cwd=cwd or self.root)
-        return CliRun(code, out.getvalue(), err.getvalue())
+        """`voicectl argv` in this repository with its `env` (plus `env`)."""
+        return run_cli(*argv, cwd=cwd or self.root, env={**self.env, **(env or {})}, stdin=stdin)
 
     def files(self) -> list[Path]:
         """Every file under the repository except .git (what a leak check greps)."""
@@ -199,6 +239,17 @@ def make_repo(root: Path, *, owner: str | None = None, config: str = "") -> Repo
         (root / "voicectl.yaml").write_text(text, encoding="utf-8")
     subprocess.run(["git", "init", "-q", "-b", "main"], cwd=root, check=True)
     return Repo(root.resolve())
+
+
+def embedded_repo(root: Path) -> Repo:
+    """A repository on the embedded emulator (state in <root>/.voicectl/) with one instant
+    voice `alpha-en` of two WAVs (3 s and 4 s) listed in voices/alpha.yaml."""
+    repo = make_repo(root)
+    repo.env = dict(IMMEDIATE)
+    write_wav(repo.root / "voices/audio/a1.wav", 3.0, seed=1)
+    write_wav(repo.root / "voices/audio/a2.wav", 4.0, seed=2)
+    repo.write("voices/alpha.yaml", voice_yaml("alpha-en", "audio/a1.wav", "audio/a2.wav"))
+    return repo
 
 
 def upload_declared(emu: Emu, repo: Repo, alias: str, key: str = DEFAULT_KEY) -> list[str]:
