@@ -2,48 +2,21 @@
 
 from __future__ import annotations
 
-import io
 import json
 from pathlib import Path
 
-from reconciler.cli.main import main
-from tests.support.fakegithub import TOKEN, FakeGitHub
+from tests.support.clirig import run_cli
+from tests.support.commentrig import MERGE_SHA, PR_HEAD, actions_env, mark_merged
+from tests.support.fakegithub import TOKEN
 from tests.support.planvalues import make_plan, save_plan
-
-PR_HEAD = "ab12" * 10
-MERGE_SHA = "cd34" * 10
-
-
-def _env(github: FakeGitHub, tmp_path: Path, **extra: str) -> dict[str, str]:
-    event = tmp_path / "event.json"
-    event.write_text(json.dumps({"pull_request": {"number": 7, "head": {"sha": PR_HEAD}}}))
-    output = tmp_path / "github_output"
-    output.touch()
-    return {
-        "GITHUB_ACTIONS": "true",
-        "GITHUB_TOKEN": TOKEN,
-        "GITHUB_REPOSITORY": "acme/voices",
-        "GITHUB_API_URL": github.url,
-        "GITHUB_EVENT_PATH": str(event),
-        "GITHUB_EVENT_NAME": "pull_request",
-        "GITHUB_SHA": MERGE_SHA,
-        "GITHUB_OUTPUT": str(output),
-        **extra,
-    }
-
-
-def _run(argv: list[str], env: dict[str, str], cwd: Path) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = main(argv, environ=env, stdout=out, stderr=err, cwd=cwd)
-    return code, out.getvalue(), err.getvalue()
 
 
 def test_three_pushes_one_comment_then_no_changes_is_an_edit(github, tmp_path):
-    env = _env(github, tmp_path)
+    env = actions_env(github, tmp_path)
     outputs = []
     for creates in (1, 2, 0):
         plan = save_plan(make_plan(creates, noop=3), tmp_path / "plan.json")
-        outputs.append(_run(["comment", str(plan)], env, tmp_path))
+        outputs.append(run_cli("comment", str(plan), cwd=tmp_path, env=env))
     assert [code for code, _, _ in outputs] == [0, 0, 0]
     comments = github.pr_comments(7)
     assert len(comments) == 1
@@ -61,9 +34,9 @@ def test_three_pushes_one_comment_then_no_changes_is_an_edit(github, tmp_path):
 
 
 def test_token_never_appears_in_outputs_comment_or_logs(github, tmp_path):
-    env = _env(github, tmp_path)
+    env = actions_env(github, tmp_path)
     plan = save_plan(make_plan(2), tmp_path / "plan.json")
-    code, out, err = _run(["comment", str(plan), "--debug"], env, tmp_path)
+    code, out, err = run_cli("comment", str(plan), "--debug", cwd=tmp_path, env=env)
     assert code == 0
     seen = out + err + Path(env["GITHUB_OUTPUT"]).read_text()
     seen += json.dumps(github.pr_comments(7)) + json.dumps([r.body for r in github.requests])
@@ -71,19 +44,19 @@ def test_token_never_appears_in_outputs_comment_or_logs(github, tmp_path):
 
 
 def test_two_targets_make_one_comment(github, tmp_path):
-    env = _env(github, tmp_path)
+    env = actions_env(github, tmp_path)
     prod = save_plan(make_plan(2, target="prod"), tmp_path / "plan-prod.json")
     staging = save_plan(make_plan(1, target="staging"), tmp_path / "plan-staging.json")
-    assert _run(["comment", str(prod), str(staging)], env, tmp_path)[0] == 0
+    assert run_cli("comment", str(prod), str(staging), cwd=tmp_path, env=env).code == 0
     [comment] = github.pr_comments(7)
     assert comment["body"].startswith("<!-- voicectl:plan -->\n")
 
 
 def test_missing_token_is_a_one_line_error(github, tmp_path):
-    env = _env(github, tmp_path)
+    env = actions_env(github, tmp_path)
     del env["GITHUB_TOKEN"]
     plan = save_plan(make_plan(1), tmp_path / "plan.json")
-    code, out, err = _run(["comment", str(plan)], env, tmp_path)
+    code, out, err = run_cli("comment", str(plan), cwd=tmp_path, env=env)
     assert (code, out) == (1, "")
     assert err == (
         "error: GITHUB_TOKEN is not set: add `GITHUB_TOKEN: ${{ github.token }}` to the "
@@ -92,9 +65,9 @@ def test_missing_token_is_a_one_line_error(github, tmp_path):
 
 
 def test_refused_token_prints_the_permission_hint(github, tmp_path):
-    env = _env(github, tmp_path, GITHUB_TOKEN="ghs_readonlyTOKEN9876")
+    env = actions_env(github, tmp_path, GITHUB_TOKEN="ghs_readonlyTOKEN9876")
     plan = save_plan(make_plan(1), tmp_path / "plan.json")
-    code, _, err = _run(["comment", str(plan)], env, tmp_path)
+    code, _, err = run_cli("comment", str(plan), cwd=tmp_path, env=env)
     assert code == 1
     assert err.splitlines()[0] == (
         "error: GitHub API GET /repos/acme/voices/issues/7/comments: HTTP 401: Bad credentials"
@@ -107,52 +80,39 @@ def test_refused_token_prints_the_permission_hint(github, tmp_path):
 
 def test_dry_run_prints_the_body_without_a_token(github, tmp_path):
     plan = save_plan(make_plan(1), tmp_path / "plan.json")
-    code, out, _ = _run(["comment", "--dry-run", str(plan)], {}, tmp_path)
+    code, out, _ = run_cli("comment", "--dry-run", str(plan), cwd=tmp_path, env={})
     assert code == 0
     assert out.startswith("<!-- voicectl:plan -->\n")
     assert github.requests == []
 
 
-def _merged(github: FakeGitHub, body: str | None) -> None:
-    github.pulls_by_commit[MERGE_SHA] = [
-        {
-            "number": 7,
-            "merged_at": "2026-11-25T10:00:00Z",
-            "merge_commit_sha": MERGE_SHA,
-            "head": {"sha": PR_HEAD},
-        }
-    ]
-    if body is not None:
-        github.add_comment(7, body)
-
-
 def test_check_reviewed_passes_when_the_merged_pr_reviewed_this_plan(github, tmp_path):
-    env = _env(github, tmp_path)
+    env = actions_env(github, tmp_path)
     plan = save_plan(make_plan(2), tmp_path / "plan.json")
-    assert _run(["comment", str(plan)], env, tmp_path)[0] == 0
-    _merged(github, None)
+    assert run_cli("comment", str(plan), cwd=tmp_path, env=env).code == 0
+    mark_merged(github, None)
     push_env = {**env, "GITHUB_EVENT_NAME": "push", "GITHUB_EVENT_PATH": ""}
-    code, out, err = _run(["comment", "--check-reviewed", str(plan)], push_env, tmp_path)
+    code, out, err = run_cli("comment", "--check-reviewed", str(plan), cwd=tmp_path, env=push_env)
     assert (code, out, err) == (0, "plan matches the one reviewed on pull request #7\n", "")
 
 
 def test_check_reviewed_fails_with_3_when_the_plan_changed_since_review(github, tmp_path):
-    env = _env(github, tmp_path)
+    env = actions_env(github, tmp_path)
     reviewed = save_plan(make_plan(2), tmp_path / "reviewed.json")
-    assert _run(["comment", str(reviewed)], env, tmp_path)[0] == 0
-    _merged(github, None)
+    assert run_cli("comment", str(reviewed), cwd=tmp_path, env=env).code == 0
+    mark_merged(github, None)
     fresh = save_plan(make_plan(3), tmp_path / "plan.json")
-    code, out, err = _run(["comment", "--check-reviewed", str(fresh)], env, tmp_path)
+    code, out, err = run_cli("comment", "--check-reviewed", str(fresh), cwd=tmp_path, env=env)
     assert (code, out) == (3, "")
     assert err.startswith("error: target default: the fresh plan (sha256:")
     assert "differs from the plan reviewed on pull request #7" in err
 
 
 def test_check_reviewed_ignores_a_review_record_typed_by_an_outsider(github, tmp_path):
-    env = _env(github, tmp_path)
+    env = actions_env(github, tmp_path)
     plan = save_plan(make_plan(2), tmp_path / "plan.json")
     checksum = json.loads(plan.read_text())["checksum"]
-    _merged(github, None)
+    mark_merged(github, None)
     github.add_comment(
         7,
         "<!-- voicectl:plan -->\n"
@@ -160,15 +120,15 @@ def test_check_reviewed_ignores_a_review_record_typed_by_an_outsider(github, tmp
         user={"login": "mallory", "type": "User"},
         association="CONTRIBUTOR",
     )
-    code, _, err = _run(["comment", "--check-reviewed", str(plan)], env, tmp_path)
+    code, _, err = run_cli("comment", "--check-reviewed", str(plan), cwd=tmp_path, env=env)
     assert code == 3
     assert err.startswith("error: no plan for target default was reviewed on pull request #7\n")
 
 
 def test_check_reviewed_fails_with_3_for_a_direct_push(github, tmp_path):
-    env = _env(github, tmp_path)
+    env = actions_env(github, tmp_path)
     plan = save_plan(make_plan(1), tmp_path / "plan.json")
-    code, _, err = _run(["comment", "--check-reviewed", str(plan)], env, tmp_path)
+    code, _, err = run_cli("comment", "--check-reviewed", str(plan), cwd=tmp_path, env=env)
     assert code == 3
     assert err.splitlines()[0] == (
         f"error: commit {MERGE_SHA[:12]} is not the merge of a pull request: no reviewed plan"

@@ -11,7 +11,8 @@ from pathlib import Path
 
 from reconciler.model.errors import Diagnostic, Location, Severity
 from reconciler.plan.policy import apply_budget
-from tests.github.test_github_command import MERGE_SHA, PR_HEAD, _env, _merged, _run
+from tests.support.clirig import run_cli
+from tests.support.commentrig import MERGE_SHA, PR_HEAD, actions_env, mark_merged
 from tests.support.fakegithub import FakeGitHub
 from tests.support.planvalues import make_plan, save_plan
 
@@ -25,10 +26,10 @@ def _comment(github: FakeGitHub) -> str:
 
 
 def test_two_targets_one_comment_with_totals_balance_run_link_and_next_steps(github, tmp_path):
-    env = _env(github, tmp_path, **RUN)
+    env = actions_env(github, tmp_path, **RUN)
     prod = save_plan(make_plan(5, target="prod"), tmp_path / "plan-prod.json")
     staging = save_plan(make_plan(4, target="staging"), tmp_path / "plan-staging.json")
-    assert _run(["comment", str(prod), str(staging)], env, tmp_path)[0] == 0
+    assert run_cli("comment", str(prod), str(staging), cwd=tmp_path, env=env).code == 0
     body = _comment(github)
     lines = body.splitlines()
     assert lines[0] == "<!-- voicectl:plan -->"
@@ -50,15 +51,15 @@ def test_two_targets_one_comment_with_totals_balance_run_link_and_next_steps(git
     assert "**Next:** merging applies this plan after approval of `production`." in lines
     # adding a target later edits the same comment: the marker does not carry the targets
     third = save_plan(make_plan(1, target="eu"), tmp_path / "plan-eu.json")
-    assert _run(["comment", str(prod), str(staging), str(third)], env, tmp_path)[0] == 0
+    assert run_cli("comment", str(prod), str(staging), str(third), cwd=tmp_path, env=env).code == 0
     assert "for 3 targets (prod 1,500 · staging 1,200 · eu 300)" in _comment(github)
 
 
 def test_an_older_per_target_marker_is_edited_in_place(github, tmp_path):
     github.add_comment(7, "<!-- voicectl:plan target=prod,staging -->\nold plan")
-    env = _env(github, tmp_path)
+    env = actions_env(github, tmp_path)
     plan = save_plan(make_plan(1), tmp_path / "plan.json")
-    assert _run(["comment", str(plan)], env, tmp_path)[0] == 0
+    assert run_cli("comment", str(plan), cwd=tmp_path, env=env).code == 0
     assert _comment(github).startswith("<!-- voicectl:plan -->\n")
 
 
@@ -74,8 +75,11 @@ def test_a_budget_block_states_its_reason_once_and_hints_read_as_code(github, tm
     )
     blocked = dataclasses.replace(blocked, diagnostics=(warning,))
     saved = save_plan(blocked, tmp_path / "plan.json")
-    env = _env(github, tmp_path, **RUN)
-    assert _run(["comment", str(saved), "--environment", "voices-prod"], env, tmp_path)[0] == 0
+    env = actions_env(github, tmp_path, **RUN)
+    assert (
+        run_cli("comment", str(saved), "--environment", "voices-prod", cwd=tmp_path, env=env).code
+        == 0
+    )
     body = _comment(github)
     assert body.count("exceeds max credits 3,000") == 1  # the summary line, not 140 rows
     assert body.count("blocked: over budget (see above)") > 100
@@ -87,9 +91,9 @@ def test_a_budget_block_states_its_reason_once_and_hints_read_as_code(github, tm
 
 
 def test_a_failed_plan_replaces_the_comment_in_place_and_is_not_reviewable(github, tmp_path):
-    env = _env(github, tmp_path, **RUN)
+    env = actions_env(github, tmp_path, **RUN)
     plan = save_plan(make_plan(2), tmp_path / "plan.json")
-    assert _run(["comment", str(plan)], env, tmp_path)[0] == 0
+    assert run_cli("comment", str(plan), cwd=tmp_path, env=env).code == 0
     log = tmp_path / "plan.log"
     log.write_text(
         "target: default (https://v2.api.audio)\n"
@@ -97,7 +101,7 @@ def test_a_failed_plan_replaces_the_comment_in_place_and_is_not_reviewable(githu
         "  hint: use voice_engine_2 or voice_engine_3\n"
         "1 error, 0 warnings\n"
     )
-    code, out, _ = _run(["comment", "--failed", "plan", "--log", str(log)], env, tmp_path)
+    code, out, _ = run_cli("comment", "--failed", "plan", "--log", str(log), cwd=tmp_path, env=env)
     assert code == 0 and out.startswith("comment updated: ")
     assert _comment(github) == (
         "<!-- voicectl:plan -->\n\n"
@@ -111,14 +115,14 @@ def test_a_failed_plan_replaces_the_comment_in_place_and_is_not_reviewable(githu
         f"[Workflow run]({RUN_URL}) · all errors in the job summary\n\n"
         "**Next:** fix the errors and push again; this comment is updated in place.\n"
     )
-    _merged(github, None)
-    code, _, err = _run(["comment", "--check-reviewed", str(plan)], env, tmp_path)
+    mark_merged(github, None)
+    code, _, err = run_cli("comment", "--check-reviewed", str(plan), cwd=tmp_path, env=env)
     assert code == 3
     assert err.startswith("error: no plan for target default was reviewed on pull request #7")
 
 
 def test_the_merged_pull_request_gets_one_applied_comment(github, tmp_path):
-    _merged(github, None)
+    mark_merged(github, None)
     report = {
         "format_version": 1,
         "exit_code": 5,
@@ -136,9 +140,13 @@ def test_the_merged_pull_request_gets_one_applied_comment(github, tmp_path):
     }  # fmt: skip
     path = tmp_path / "report-prod.json"
     path.write_text(json.dumps(report))
-    env = {**_env(github, tmp_path, **RUN), "GITHUB_EVENT_NAME": "push", "GITHUB_SHA": MERGE_SHA}
+    env = {
+        **actions_env(github, tmp_path, **RUN),
+        "GITHUB_EVENT_NAME": "push",
+        "GITHUB_SHA": MERGE_SHA,
+    }
     for _ in range(2):  # a re-run of the apply job edits the same comment
-        code, out, _ = _run(["comment", "--applied", str(path)], env, tmp_path)
+        code, out, _ = run_cli("comment", "--applied", str(path), cwd=tmp_path, env=env)
         assert code == 0, out
     assert _comment(github) == (
         "<!-- voicectl:applied -->\n"
@@ -154,8 +162,8 @@ def test_the_merged_pull_request_gets_one_applied_comment(github, tmp_path):
 
 
 def test_comment_modes_do_not_mix(github, tmp_path: Path):
-    env = _env(github, tmp_path)
-    code, _, err = _run(["comment"], env, tmp_path)
+    env = actions_env(github, tmp_path)
+    code, _, err = run_cli("comment", cwd=tmp_path, env=env)
     assert (code, err) == (
         1,
         "error: comment takes PLAN.json files, or --failed STEP --log FILE, or --applied "

@@ -8,31 +8,29 @@ each target's key secret next to AUDIOSTACK_API_KEY in the steps' env.
 
 from __future__ import annotations
 
-import json
 import re
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
-from test_github_e2e import (
-    VOICE,
-    VOICECTL,
-    WORKFLOWS,
-    _explain,
-    _git,
-    _wav,
-    merge_pull,
-    needs_plan_and_apply,
-)
 
 from reconciler.emulator.core import Emulator
 from reconciler.emulator.server import serve_in_thread
-from tests.support.actionrunner import MACHINE_ENV, JobResult, Runner
-from tests.support.fakegithub import TOKEN, FakeGitHub
+from tests.support.actionrunner import Runner
+from tests.support.fakegithub import FakeGitHub
+from tests.support.wav import write_wav
+from tests.support.workflowrig import (
+    VOICE,
+    WORKFLOWS,
+    assert_no_secret,
+    explain,
+    git,
+    make_workspace,
+    merge_pull,
+    workflow_runner,
+)
 
-ROOT = Path(__file__).resolve().parents[2]
 KEYS = {
     "AUDIOSTACK_STAGING_KEY": "sk-CANARY-staging-0123456789",
     "AUDIOSTACK_PROD_KEY": "sk-CANARY-prod-9876543210",
@@ -82,66 +80,29 @@ def workflows(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def repo(tmp_path: Path, served: str) -> Path:
-    origin = tmp_path / "origin.git"
-    _git(tmp_path, "init", "-q", "--bare", "-b", "main", str(origin))
-    ws = tmp_path / "ws"
-    _git(tmp_path, "clone", "-q", str(origin), str(ws))
-    shutil.copy2(ROOT / "action.yml", ws / "action.yml")
-    (ws / "voicectl.yaml").write_text(PROJECT.format(url=served))
-    (ws / "voices").mkdir()
-    (ws / "voices" / ".gitkeep").write_text("")
-    (ws / ".gitignore").write_text(".voicectl/\nplan*.json\n")
-    _git(ws, "checkout", "-q", "-b", "main")
-    _git(ws, "add", "-A")
-    _git(ws, "commit", "-q", "-m", "two targets, no voice")
-    _git(ws, "push", "-q", "origin", "main")
-    return ws
+    return make_workspace(tmp_path, PROJECT.format(url=served))
 
 
 def _runner(ws: Path, tmp_path: Path, github: FakeGitHub, **ctx: object) -> Runner:
-    return Runner(
-        workspace=ws,
-        temp_root=tmp_path / "runner-temp",
-        artifacts=tmp_path / "artifacts",
-        voicectl_bin=VOICECTL,
-        github={"repository": "acme/voices", "token": TOKEN, **ctx},
-        secrets=dict(KEYS),  # no AUDIOSTACK_API_KEY at all: each target has its own
-        env={**MACHINE_ENV, "GITHUB_API_URL": github.url},
-    )
-
-
-def _assert_no_secret(results: dict[str, JobResult], github: FakeGitHub) -> None:
-    for job in results.values():
-        for secret in (*KEYS.values(), TOKEN):
-            assert secret not in job.log + job.summary, job.name
-            assert secret not in json.dumps([s.outputs for s in job.steps]), job.name
-            leaked = [
-                line
-                for line in job.raw_log.splitlines()
-                if secret in line and not line.startswith("::add-mask::")
-            ]
-            assert leaked == [], job.name
-    for comments in github.comments.values():
-        for comment in comments:
-            assert all(secret not in comment["body"] for secret in (*KEYS.values(), TOKEN))
+    # no AUDIOSTACK_API_KEY at all: each target has its own
+    return workflow_runner(ws, tmp_path, github, KEYS, {}, **ctx)
 
 
 def _add_voice(repo: Path, alias: str, target: str, pitch: int) -> None:
     text = VOICE.format(alias=alias) + f"targets: [{target}]\n"
     (repo / "voices" / f"{alias}.yaml").write_text(text)
-    _wav(repo / "voices" / "audio" / alias / "take-01.wav", 2.0, pitch)
+    write_wav(repo / "voices" / "audio" / alias / "take-01.wav", 2.0, pitch, width=2)
 
 
-@needs_plan_and_apply
 def test_two_targets_get_one_comment_both_are_applied_and_drift_is_clean(
     repo: Path, tmp_path: Path, github: FakeGitHub, served: str, workflows: Path
 ):
-    _git(repo, "checkout", "-q", "-b", "add-voices")
+    git(repo, "checkout", "-q", "-b", "add-voices")
     _add_voice(repo, "anna-stg", "staging", 3)
     _add_voice(repo, "anna-prod", "prod", 5)
-    _git(repo, "add", "-A")
-    _git(repo, "commit", "-q", "-m", "add anna on staging and on prod")
-    pr_head = _git(repo, "rev-parse", "HEAD")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "add anna on staging and on prod")
+    pr_head = git(repo, "rev-parse", "HEAD")
     pull = {
         "number": 7,
         "head": {"sha": pr_head, "ref": "add-voices", "repo": {"full_name": "acme/voices"}},
@@ -158,7 +119,7 @@ def test_two_targets_get_one_comment_both_are_applied_and_drift_is_clean(
         event={"pull_request": pull},
     )
     pr = runner.run_workflow(workflows / "voices-plan.yml")
-    assert [j.result for j in pr.values()] == ["success", "success"], _explain(pr)
+    assert [j.result for j in pr.values()] == ["success", "success"], explain(pr)
     plan_step = pr["plan"].steps[2].outputs
     assert plan_step["targets"] == "prod staging"
     assert plan_step["plan-files"] == "plan-prod.json plan-staging.json"
@@ -172,7 +133,7 @@ def test_two_targets_get_one_comment_both_are_applied_and_drift_is_clean(
     assert "| `+` | create | anna-prod |" in prod and "anna-stg" not in prod
     assert "| `+` | create | anna-stg |" in staging and "anna-prod" not in staging
     assert f"head={pr_head}" in body
-    _assert_no_secret(pr, github)
+    assert_no_secret(pr, github, KEYS.values())
 
     # the merge applies both targets, after checking each is the reviewed plan
     merge_sha = merge_pull(repo, github, pull, "add-voices")
@@ -187,7 +148,7 @@ def test_two_targets_get_one_comment_both_are_applied_and_drift_is_clean(
         event={"after": merge_sha},
     )
     applied = runner.run_workflow(workflows / "voices-apply.yml")
-    assert [j.result for j in applied.values()] == ["success", "success"], _explain(applied)
+    assert [j.result for j in applied.values()] == ["success", "success"], explain(applied)
     assert "plan matches the one reviewed on pull request #7" in applied["plan"].log
     apply_step = applied["apply"].steps[3].outputs
     assert (apply_step["exit-codes"], apply_step["exit-code"]) == ("prod=0 staging=0", "0")
@@ -196,13 +157,13 @@ def test_two_targets_get_one_comment_both_are_applied_and_drift_is_clean(
         "anna-stg": "org-staging",
         "anna-prod": "org-prod",
     }
-    _assert_no_secret(applied, github)
+    assert_no_secret(applied, github, KEYS.values())
 
     # both targets match: drift is clean, and a re-run of apply has nothing to do
     drift = runner.run_workflow(workflows / "voices-drift.yml")
-    assert drift["drift"].result == "success", _explain(drift)
+    assert drift["drift"].result == "success", explain(drift)
     drift_step = drift["drift"].steps[2].outputs
     assert (drift_step["exit-codes"], drift_step["exit-code"]) == ("prod=0 staging=0", "0")
     again = runner.run_workflow(workflows / "voices-apply.yml")
-    assert [j.result for j in again.values()] == ["success", "skipped"], _explain(again)
-    _assert_no_secret({**drift, **again}, github)
+    assert [j.result for j in again.values()] == ["success", "skipped"], explain(again)
+    assert_no_secret({**drift, **again}, github, KEYS.values())

@@ -44,6 +44,10 @@ class CliRun:
     def text(self) -> str:
         return self.out + self.err
 
+    def __iter__(self) -> Iterator[int | str]:
+        """A run unpacks as `code, out, err`."""
+        return iter((self.code, self.out, self.err))
+
 
 def run_cli(
     *argv: str,
