@@ -18,9 +18,10 @@ import pytest
 
 from reconciler.emulator.server import RunningServer, serve_in_thread
 from reconciler.model.values import Declaration
+from tests.support import applydriver
 from tests.support.applyrig import Rig, one_record_per_alias, plan_writes
 
-DRIVER = Path(__file__).with_name("driver.py")
+DRIVER = Path(applydriver.__file__)
 REPO = Path(__file__).resolve().parents[2]
 KILLS = 12
 SEED = 20261125

@@ -7,11 +7,11 @@ import os
 from collections.abc import Iterator
 
 import pytest
-from contract_target import LIVE, LIVE_BASE, Target
 
 from reconciler.emulator.core import Emulator
 from reconciler.emulator.server import serve_in_thread
 from reconciler.emulator.transport import EmulatorTransport
+from tests.support.contracttarget import LIVE, LIVE_BASE, Target
 
 PARAMS = [pytest.param("in-process"), pytest.param("served")]
 if LIVE:

@@ -7,7 +7,7 @@ verbatim where the contract fixes it for the emulator (E5, E7, E13).
 
 from __future__ import annotations
 
-from contract_target import Target, tone
+from tests.support.contracttarget import Target, tone
 
 
 def test_upload_ends_uploaded_with_a_duration(target: Target) -> None:

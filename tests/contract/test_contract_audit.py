@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import uuid
 
-from contract_target import Target, tone
+from tests.support.contracttarget import Target, tone
 
 FILE_FIELDS = {
     "fileId", "fileName", "folderId", "createdBy", "createdAt", "updatedAt", "fileType",

@@ -1,6 +1,6 @@
 """A tiny apply process for the crash tests: execute() against a served emulator.
 
-Usage: python driver.py <base_url> <spec.json> <repo root>. Prints `ready` once imported,
+Usage: python applydriver.py <base_url> <spec.json> <repo root>. Prints `ready` once imported,
 then runs to completion (unless the test kills it) and prints the exit code.
 """
 
