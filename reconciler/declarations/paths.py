@@ -67,7 +67,7 @@ def resolve_reference(
 
 def _expand_glob(root: Path, pattern: str) -> list[str]:
     """Repo-relative files matching `pattern`: a bounded walk that never follows a
-    directory symlink (safeopen.walk_files), matched in linear time (`_match`)."""
+    directory symlink (safeopen.walk_files), matched in linear time (`segments_match`)."""
     parts: list[str] = []
     for part in pattern.split("/"):
         if not (part == "**" and parts and parts[-1] == "**"):  # `**/**` is one `**`
@@ -82,11 +82,11 @@ def _expand_glob(root: Path, pattern: str) -> list[str]:
     return [
         rel
         for rel in walk_files(root, base)
-        if _match(rel.split("/")[split:] if base else rel.split("/"), parts[split:])
+        if segments_match(rel.split("/")[split:] if base else rel.split("/"), parts[split:])
     ]
 
 
-def _match(names: list[str], patterns: list[str]) -> bool:
+def segments_match(names: list[str], patterns: list[str]) -> bool:
     """Whether path segments `names` match `patterns` (`**`: zero or more segments).
 
     A set of pattern positions advances once per segment, so the time is linear in

@@ -15,14 +15,14 @@ import httpx
 
 from reconciler.cli.main import main
 from reconciler.emulator.core import Emulator
-from reconciler.emulator.server import _Handler, serve_in_thread
+from reconciler.emulator.server import RequestHandler, serve_in_thread
 
 
 def test_served_emulator_binds_loopback_and_disables_nagle(emulator: Emulator) -> None:
     running = serve_in_thread(emulator)
     try:
         assert running.base_url.startswith("http://127.0.0.1:")
-        assert _Handler.disable_nagle_algorithm is True
+        assert RequestHandler.disable_nagle_algorithm is True
     finally:
         running.close()
 
