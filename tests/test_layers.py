@@ -68,7 +68,15 @@ THIRD_PARTY: dict[str, set[str]] = {
     "webrtcvad": {"audio.vad"},
 }
 # Rule 6: the pure core does no I/O.
-PURE = {"plan.diff", "plan.value", "plan.change", "plan.planjson", "plan.essence", "plan.policy"}
+PURE = {
+    "plan.diff",
+    "plan.value",
+    "plan.change",
+    "plan.planjson",
+    "plan.essence",
+    "plan.policy",
+    "plan.provenance",
+}
 IO_MODULES = {"os", "yaml", "jsonschema", "httpx", "rich", "pathlib", "time", "logging"}
 # Rule 7: the command line imports heavy libraries and the emulator lazily, inside handlers
 # (so `--help` and `validate` start fast); failure reporting needs rich at once.

@@ -141,7 +141,12 @@ class VoiceRunner:
         """Adopt our record or fail on someone else's; False when the alias is free.
         `before`: the record ids seen before our POST (None: no POST sent yet). With
         `lost_answer`, a new record of ours is the one our POST created."""
-        ours = find_ours(records, self._marker, before, force=voice.decl.adopt == AdoptMode.FORCE)
+        force = voice.decl.adopt == AdoptMode.FORCE
+        sent: frozenset[FileId] = frozenset()
+        if lost_answer:  # our POST may have landed: its fileIds tell an unstamped record
+            with self._control.lock:
+                sent = frozenset(voice.paths_by_id)
+        ours = find_ours(records, self._marker, before, force=force, sent=sent)
         if ours is not None:
             alias = voice.alias
             created = lost_answer and before is not None and ours.clone_id not in before

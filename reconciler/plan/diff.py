@@ -40,6 +40,7 @@ from reconciler.plan.policy import (
     block_pr_edits,
     mark_origins,
 )
+from reconciler.plan.provenance import Provenance, lost_stamp_note, unkept_keys
 from reconciler.plan.stamp import stamped
 from reconciler.plan.value import Plan
 
@@ -53,6 +54,8 @@ STRICT_HINT = (
 )
 ORPHAN_REASON = "no longer declared; the API cannot delete it, so nothing happens"
 INCOMPLETE_NOTE = "remote listing incomplete: orphaned and unmanaged voices unknown"
+LOST_REASON = "made from voicectl's uploads; the server did not keep its stamp"
+UNDECLARED_LOST = "not declared; made from voicectl's uploads, but by which repository is unknown"
 
 
 def clone_metadata(decl: Declaration, owner: str) -> dict[str, MetaValue]:
@@ -119,7 +122,7 @@ def _finish(
         credits_remaining=remote.credits_remaining,
         max_credits=policy.max_credits,
         blocked_reasons=budget,
-        notes=() if remote.complete_listing else (INCOMPLETE_NOTE,),
+        notes=_notes(changes, remote),
         remote_fingerprint=remote_fingerprint(declared, remote),
         base_compared=base_compared,
         complete_listing=remote.complete_listing,
@@ -128,22 +131,39 @@ def _finish(
     )
 
 
+def _notes(changes: Sequence[Change], remote: RemoteState) -> tuple[str, ...]:
+    """The plan's notes, each said once: an incomplete listing, lost stamps (row 5)."""
+    notes = [] if remote.complete_listing else [INCOMPLETE_NOTE]
+    provenance = Provenance(remote)
+    lost = [
+        c.alias
+        for c in changes
+        if c.declared is not None and c.remote is not None and provenance.lost_stamp(c.remote)
+    ]
+    if lost:
+        notes.append(lost_stamp_note(sorted(lost)))
+    return tuple(notes)
+
+
 def _classify(declared: Sequence[Declaration], remote: RemoteState, policy: Policy) -> list[Change]:
     by_alias = {d.alias: d for d in declared}
     protected = {d.alias for d in declared if d.protect}
     replaced = {d.replaces for d in declared if d.replaces}
-    changes = [_classify_declared(d, remote, policy, protected) for d in declared]
+    provenance = Provenance(remote)
+    changes = [_classify_declared(d, remote, policy, protected, provenance) for d in declared]
     for alias, records in remote.clones.items():
         current = current_record(records)
         if current is None or alias in by_alias:
             continue
         # without a complete listing only explicitly replaced aliases were read on purpose
         if remote.complete_listing or alias in replaced:
-            changes.append(_classify_undeclared(alias, current, policy))
+            changes.append(_classify_undeclared(alias, current, provenance, policy))
     return changes
 
 
-def _classify_undeclared(alias: Alias, current: RemoteClone, policy: Policy) -> Change:
+def _classify_undeclared(
+    alias: Alias, current: RemoteClone, provenance: Provenance, policy: Policy
+) -> Change:
     metadata = dict(current.metadata)
     if current.managed_by == policy.marker and policy.in_scope(alias):
         running = () if current.status == CloneStatus.SUCCEEDED else (f"clone {current.status}",)
@@ -151,14 +171,20 @@ def _classify_undeclared(alias: Alias, current: RemoteClone, policy: Policy) -> 
         return Change(Action.ORPHAN, alias, remote=current, reasons=reasons, metadata=metadata)
     owner = current.managed_by
     reason = f"stamped by {owner}" if owner else "not declared and not stamped by voicectl"
+    if provenance.lost_stamp(current):
+        reason = UNDECLARED_LOST
     return Change(Action.UNMANAGED, alias, remote=current, reasons=(reason,), metadata=metadata)
 
 
 def _classify_declared(
-    decl: Declaration, remote: RemoteState, policy: Policy, protected: set[Alias]
+    decl: Declaration,
+    remote: RemoteState,
+    policy: Policy,
+    protected: set[Alias],
+    provenance: Provenance,
 ) -> Change:
     current = current_record(remote.clones.get(decl.alias, ()))
-    change = _classify_record(decl, current, remote, policy)
+    change = _classify_record(decl, current, remote, policy, provenance)
     claims = change.action in (Action.CREATE, Action.REPLACE, Action.ADOPT)
     if claims and not policy.in_scope(decl.alias):
         change = block_change(change, f"alias {decl.alias} is outside this repository's scope")
@@ -168,7 +194,11 @@ def _classify_declared(
 
 
 def _classify_record(
-    decl: Declaration, current: RemoteClone | None, remote: RemoteState, policy: Policy
+    decl: Declaration,
+    current: RemoteClone | None,
+    remote: RemoteState,
+    policy: Policy,
+    provenance: Provenance,
 ) -> Change:
     limits = engine_limits(decl.engine)
     credits = limits.credits if limits else 0
@@ -184,7 +214,9 @@ def _classify_record(
     )
     if current is None:
         return _write(base, decl, remote, credits, "not on the remote")
-    fields = compare_essence(decl, current, matcher)
+    lost = provenance.lost_stamp(current)  # voicectl's, but the server dropped the stamp
+    unkept = unkept_keys(decl, current.metadata) if lost else ()
+    fields = compare_essence(decl, current, matcher, unkept=frozenset(unkept))
     failure = f"previous clone failed: {current.fail_reason or 'no reason given'}"
     if current.status == CloneStatus.FAILED:
         if fields:
@@ -210,18 +242,29 @@ def _classify_record(
             f"strict_files: the server discarded {count} file(s)",
             hint=STRICT_HINT.format(alias=decl.alias),
         )
-    if owner == policy.marker:
-        extra = server_only_metadata(decl, current)
-        if extra:  # shown with --detail full; never drift
-            shown = ", ".join(f"{k}={json.dumps(v, ensure_ascii=False)}" for k, v in extra.items())
-            return replace(base, reasons=(f"server metadata (not compared): {shown}",))
-        return base
+    if owner == policy.marker or lost:
+        return replace(base, reasons=_own_reasons(decl, current, lost, unkept))
     if owner is None:
         return _with(base, Action.ADOPT, "matches the declaration; not stamped by voicectl")
     if decl.adopt == AdoptMode.FORCE:
         return _with(base, Action.ADOPT, f"stamped by {owner}; adopted with `adopt: force`")
     adopt = _with(base, Action.ADOPT, f"stamped by {owner}")
     return block_change(adopt, f"stamped by {owner}; add `adopt: force` to adopt it")
+
+
+def _own_reasons(
+    decl: Declaration, current: RemoteClone, lost: bool, unkept: tuple[str, ...]
+) -> tuple[str, ...]:
+    """What `--detail full` shows under an unchanged voice of ours; never drift."""
+    reasons = []
+    if lost:
+        kept = f"; not kept by the server: {', '.join(unkept)}" if unkept else ""
+        reasons.append(LOST_REASON + kept)
+    extra = server_only_metadata(decl, current)
+    if extra:
+        shown = ", ".join(f"{k}={json.dumps(v, ensure_ascii=False)}" for k, v in extra.items())
+        reasons.append(f"server metadata (not compared): {shown}")
+    return tuple(reasons)
 
 
 def _with(

@@ -97,9 +97,15 @@ class FileMatcher:
 
 
 def compare_essence(
-    decl: Declaration, record: RemoteClone, matcher: FileMatcher
+    decl: Declaration,
+    record: RemoteClone,
+    matcher: FileMatcher,
+    *,
+    unkept: frozenset[str] = frozenset(),
 ) -> tuple[FieldDiff, ...]:
-    """Engine, files and metadata fields whose remote value differs; `ignore:` respected."""
+    """Engine, files and metadata fields whose remote value differs; `ignore:` respected.
+    `unkept`: fields of declared keys the server did not keep (provenance.py): not
+    compared."""
     ignored = set(decl.ignore)
     fields: list[FieldDiff] = []
     if "engine" not in ignored and decl.engine != record.engine:
@@ -108,7 +114,7 @@ def compare_essence(
     if files is not None:
         fields.append(files)
     if "metadata" not in ignored:
-        fields.extend(_metadata_diff(decl, record, ignored))
+        fields.extend(_metadata_diff(decl, record, ignored | unkept))
     return tuple(fields)
 
 

@@ -161,3 +161,18 @@ def test_a_refused_key_fails_the_first_voice_and_starts_no_other(rig: Rig) -> No
         "the API key was refused (check AUDIOSTACK_API_KEY)",
     )
     assert rig.posts() == []
+
+
+def test_a_lost_create_answer_is_ours_even_when_the_server_dropped_our_stamp(rig: Rig) -> None:
+    """drop-metadata (issue 11 row 5): the read back shows a new record without
+    `managed_by`, built from exactly the files the POST sent: our create landed."""
+    rig.post("/dialect", {"dialect": "drop-metadata"})
+    rig.fault(method="POST", route=CLONES, transport="commit_then_drop", times=1)
+    writes = [rig.declare("anna")]
+    report, sink = rig.execute(writes)
+    assert (report.voices[0].outcome, report.voices[0].credits) == (Outcome.SUCCEEDED, 300)
+    assert len(rig.posts()) == 1
+    assert "managed_by" not in rig.clones("anna")[0]["metadata"]
+    kinds = [type(e).__name__ for e in sink.events if type(e) in (Retrying, Submitted, Adopted)]
+    assert kinds == ["Retrying", "Submitted"]
+    assert_nothing_left(rig, writes)

@@ -137,12 +137,14 @@ def test_drift_reports_failed_and_missing_voices_but_not_adoptions(team: Team, e
     repo = team("acme/voices")
     repo.voice("adopt-en")
     repo.voice("broken-en")
+    repo.voice("ours-en")  # a stamped voice: this server keeps voicectl's stamp
+    assert repo.run("apply", "--yes", "--only", "ours-en").code == 0
     seed_outside(emu, repo, "adopt-en")
     seed_outside(emu, repo, "broken-en", status="failed", failReason="too noisy")
     outcome = repo.run("drift", "--format", "json")
     assert outcome.code == 2
     actions = {a["alias"]: a["action"] for a in json.loads(outcome.out)["actions"]}
-    assert actions == {"broken-en": "failed"}
+    assert actions == {"broken-en": "failed", "ours-en": "noop"}
 
 
 def test_re_recording_a_voice_in_a_pull_request_is_blocked_drift(team: Team, emu: Emu) -> None:

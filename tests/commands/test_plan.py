@@ -38,14 +38,17 @@ def test_plan_with_only_adoptions_exits_0_and_lists_them_with_detail_full(
     repo: Repo, emu: Emu
 ) -> None:
     repo.voice("anna-en", metadata={"gender": "female"})
+    repo.voice("ours-en")  # a stamped voice: this server keeps voicectl's stamp
+    assert repo.run("apply", "--yes", "--only", "ours-en").code == 0
     seed_outside(emu, repo, "anna-en", metadata={"gender": "female"})
     outcome = repo.run("plan", "--detailed-exitcode")
-    assert (outcome.code, outcome.out) == (0, "No changes. 0 voices up to date; 1 to adopt.\n")
+    assert (outcome.code, outcome.out) == (0, "No changes. 1 voice up to date; 1 to adopt.\n")
     full = repo.run("plan", "--detailed-exitcode", "--detail", "full")
     assert full.code == 0
     assert full.out == (
         "  = adopt     anna-en  matches the declaration; not stamped by voicectl\n"
-        "No changes. 0 voices up to date; 1 to adopt.\n"
+        "  · noop      ours-en  up to date\n"
+        "No changes. 1 voice up to date; 1 to adopt.\n"
     )
 
 

@@ -101,8 +101,8 @@ def test_compare_marks_noop_when_our_voice_matches() -> None:
 
 
 def test_compare_adopts_an_unmarked_voice_that_matches_and_it_is_not_a_change() -> None:
-    anna = declaration("anna")
-    plan = plan_of([anna], state(clone(anna, managed_by=None), uploaded=[anna]))
+    anna = declaration("anna", files=[by_id("f-web-1"), by_id("f-web-2")])  # made elsewhere
+    plan = plan_of([anna], state(clone(anna, managed_by=None)))
     change = only(plan.changes)
     assert (change.action, change.reasons) == (
         Action.ADOPT,

@@ -174,7 +174,8 @@ def rich_scenario() -> tuple[list[Declaration], RemoteState]:
         files=[local("voices/audio/bob/long.flac", seconds=1500.0, size=40_000_000)],
         consent=local("voices/audio/bob/consent.wav", seconds=20.0),
     )
-    carla = declaration("carla")
+    # made elsewhere (imported: files by id, outside voicectl's folder), not stamped
+    carla = declaration("carla", files=[by_id("f-carla-1"), by_id("f-carla-2")])
     dan = declaration("dan", metadata={"gender": "male", "accent": "british"})
     eva_old = declaration("eva-old")
     eva = declaration("eva-new", replaces=Alias("eva-old"))
@@ -206,7 +207,7 @@ def rich_scenario() -> tuple[list[Declaration], RemoteState]:
     ]
     declared = [anna, bob, carla, dan, eva, finn, gus, hana, ivy, jo]
     first_take = replace(anna, files=anna.files[:1])
-    remote = state(*records, uploaded=[first_take, carla, dan, eva_old, finn, gus, hana, ivy, jo])
+    remote = state(*records, uploaded=[first_take, dan, eva_old, finn, gus, hana, ivy, jo])
     return declared, remote
 
 
