@@ -236,7 +236,8 @@ def _execute(
         from reconciler.render.gha import append_step_summary, write_outputs
         from reconciler.render.reportmd import report_markdown
 
-        append_step_summary(ctx.environ, report_markdown(report.to_dict(), target=plan.target))
+        named = plan.target if plan.target != "default" else None  # as `comment --applied`
+        append_step_summary(ctx.environ, report_markdown(report.to_dict(), target=named))
         write_outputs(
             ctx.environ, {"credits": report.credits_spent, "credits_spent": report.credits_spent}
         )

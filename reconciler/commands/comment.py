@@ -7,6 +7,7 @@ merged in GITHUB_SHA (the apply workflow's gate). Everything comes from ctx.envi
 from __future__ import annotations
 
 import argparse
+import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -35,7 +36,16 @@ def register(sub: Any, name: str, common: argparse.ArgumentParser) -> None:
         choices=("validate", "plan"),
         help="the step failed: replace the comment with its first errors (from --log)",
     )
-    parser.add_argument("--log", type=Path, metavar="FILE", help="the failed step's output")
+    parser.add_argument(
+        "--log",
+        action="append",
+        default=[],
+        metavar="[TARGET=]FILE",
+        help=(
+            "the failed step's output; TARGET=FILE (with --failed plan, repeatable) names a "
+            "target whose plan failed: it gets a failure section next to the PLAN.json files"
+        ),
+    )
     parser.add_argument(
         "--applied",
         nargs="+",
@@ -45,9 +55,11 @@ def register(sub: Any, name: str, common: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--environment",
-        default="production",
         metavar="NAME",
-        help="the environment whose approval applies a merged plan (default: production)",
+        help=(
+            "the GitHub environment whose approval applies a merged plan (default: each "
+            "target's `environment:` in voicectl.yaml, else production)"
+        ),
     )
     parser.add_argument("--pr", type=int, metavar="N", help="pull request number (default: event)")
     parser.add_argument(
@@ -71,11 +83,22 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     from reconciler.model.errors import ConfigError
 
     modes = sum(bool(x) for x in (args.failed, args.applied, args.check_reviewed))
-    wants_plans = not (args.failed or args.applied)
-    if modes > 1 or wants_plans != bool(args.plans):
+    whole, by_target = _split_logs(args.log)
+    mixed = args.failed == "plan" and not whole  # plans and failed targets in one comment
+    wants_plans = not (args.failed or args.applied) or mixed
+    if (
+        modes > 1
+        or (wants_plans and not mixed and not args.plans)
+        or (not wants_plans and args.plans)
+        or (args.log and not args.failed)
+        or len(whole) > 1
+        or (whole and by_target)
+        or (args.failed == "validate" and by_target)
+    ):
         raise ConfigError(
             "comment takes PLAN.json files, or --failed STEP --log FILE, or --applied "
-            "REPORT.json (one of them)"
+            "REPORT.json (one of them); --failed plan --log TARGET=FILE adds a failed "
+            "target to PLAN.json files"
         )
     plans = [_load_plan(ctx.cwd / path) for path in args.plans]
     try:
@@ -83,7 +106,9 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
             if args.check_reviewed:
                 return _check_reviewed(plans, ctx, http)
             if args.applied:
-                return _post_applied(args, ctx, http)
+                from reconciler.commands.commentapplied import post_applied
+
+                return post_applied(args, ctx, http)
             return _post(plans, args, ctx, http)
     except GitHubError as exc:
         _print_error(ctx, str(exc), exc.hint)
@@ -108,14 +133,19 @@ def _post(
     def render(plan: Mapping[str, Any], max_chars: int) -> str:
         return render_markdown(plan, max_chars=max_chars, head_sha=plan_head(plan, head_sha))
 
-    facts = run_facts(ctx, args)
-    if args.failed:
-        from reconciler.github.failure import failure_comment
+    from reconciler.github.failure import failed_section, failure_comment
 
-        log = _read_log(ctx, args.log)
+    facts = run_facts(ctx, args)
+    whole, by_target = _split_logs(args.log)
+    if args.failed and not by_target:
+        log = _read_log(ctx, Path(whole[0]) if whole else None)
         body = failure_comment(args.failed, log, head_sha=head_sha, facts=facts)
     else:
-        body = compose_comment(plans, render=render, head_sha=head_sha, facts=facts)
+        failed = {
+            target: failed_section("plan", target, _read_log(ctx, Path(path)))
+            for target, path in by_target.items()
+        }
+        body = compose_comment(plans, render=render, head_sha=head_sha, facts=facts, failed=failed)
     if args.dry_run or gh is None:
         ctx.out.print(Text(body.text), soft_wrap=True)
         return ExitCode.SUCCESS
@@ -174,68 +204,48 @@ def _check_reviewed(plans: Sequence[Mapping[str, Any]], ctx: Context, http: http
     return ExitCode.SUCCESS
 
 
-APPLIED_MARKER = "<!-- voicectl:applied -->"
-
-
-def _post_applied(args: argparse.Namespace, ctx: Context, http: httpx.Client) -> int:
-    """Results of the apply on the pull request merged as GITHUB_SHA (one comment, edited
-    in place by a later apply of the same merge)."""
-    import json
-
-    from rich.text import Text
-
-    from reconciler.github.sticky import (
-        GitHubApi,
-        find_merged_pull,
-        load_pr_context,
-        post_sticky_comment,
-    )
-    from reconciler.model.errors import ConfigError
-    from reconciler.redact import scrub
-    from reconciler.render.reportmd import report_markdown
-
-    parts = [APPLIED_MARKER]
-    for path in args.applied:
-        try:
-            report = json.loads((ctx.cwd / path).read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            raise ConfigError(f"cannot read the apply report {path}: {exc}") from None
-        target = path.stem.removeprefix("report-") if path.stem != "report" else None
-        parts.append(report_markdown(report, target=target))
-    facts = run_facts(ctx, args)
-    if facts.run_url:
-        parts.append(f"[Workflow run]({facts.run_url})")
-    body = scrub("\n".join(parts))
-    gh = load_pr_context(ctx.environ, require_pr=False)
-    if not gh.sha:
-        raise ConfigError("GITHUB_SHA is not set: --applied runs on a push to main")
-    pull = find_merged_pull(GitHubApi(http, gh.api_url, gh.repository, gh.token), gh.sha)
-    if pull is None:
-        ctx.err.print(Text(f"commit {gh.sha[:7]} is not the merge of a pull request: no comment"))
-        return ExitCode.SUCCESS
-    result = post_sticky_comment(
-        http,
-        api_url=gh.api_url,
-        repository=gh.repository,
-        pr_number=int(pull["number"]),
-        token=gh.token,
-        body=body,
-        marker=APPLIED_MARKER,
-    )
-    ctx.out.print(Text(f"comment {result.action}: {result.url}"), soft_wrap=True)
-    return ExitCode.SUCCESS
-
-
 def run_facts(ctx: Context, args: argparse.Namespace) -> Any:
     """The workflow run's link (GITHUB_SERVER_URL/…/actions/runs/GITHUB_RUN_ID) and the
-    environment whose approval applies."""
+    environment whose approval applies each target (--environment, else voicectl.yaml)."""
     from reconciler.github.body import CommentFacts
 
     env = ctx.environ
     server = env.get("GITHUB_SERVER_URL", "https://github.com").rstrip("/")
     repo, run = env.get("GITHUB_REPOSITORY", ""), env.get("GITHUB_RUN_ID", "")
     url = f"{server}/{repo}/actions/runs/{run}" if repo and run.isdigit() else None
-    return CommentFacts(run_url=url, environment=args.environment)
+    if getattr(args, "environment", None):
+        return CommentFacts(run_url=url, environment=args.environment)
+    return CommentFacts(run_url=url, environments=_environments(ctx))
+
+
+def _environments(ctx: Context) -> dict[str, str]:
+    """Each target's environment from voicectl.yaml (none when it is absent or invalid:
+    the comment still goes out, saying `production`)."""
+    from reconciler.commands.targets import environment_of
+    from reconciler.declarations.loading import load_project
+    from reconciler.declarations.project import find_root
+    from reconciler.model.errors import VoicectlError
+
+    try:
+        project = load_project(find_root(ctx.cwd))
+    except VoicectlError:
+        return {}
+    return {name: environment_of(project, name) for name in project.target_names}
+
+
+_TARGET_LOG = re.compile(r"^(?P<target>[a-z0-9][a-z0-9_-]*)=(?P<path>.+)$")
+
+
+def _split_logs(logs: list[str]) -> tuple[list[str], dict[str, str]]:
+    """`--log` values: plain FILEs, and TARGET=FILE by target."""
+    whole, by_target = [], {}
+    for value in logs:
+        match = _TARGET_LOG.match(value)
+        if match:
+            by_target[match["target"]] = match["path"]
+        else:
+            whole.append(value)
+    return whole, by_target
 
 
 def _read_log(ctx: Context, path: Path | None) -> str:

@@ -52,6 +52,7 @@ def git_facts(ws: Workspace, base: str | None) -> dict[str, str | None]:
 
 def show_plan(plan: Plan, args: argparse.Namespace, ctx: Context, ws: Workspace) -> dict[str, Any]:
     """Render the plan in the chosen format; in GitHub Actions also the summary/outputs."""
+    from reconciler.commands.targets import environment_of
     from reconciler.render.gha import append_step_summary, write_outputs
     from reconciler.render.jsonout import dump_json
     from reconciler.render.markdown import render_markdown
@@ -86,6 +87,7 @@ def show_plan(plan: Plan, args: argparse.Namespace, ctx: Context, ws: Workspace)
                     "credits_planned" if getattr(args, "command", "") == "apply" else "credits"
                 ): plan.cost,
                 "exit_reason": plan.exit_reason,
+                "environment": environment_of(ws.project, ws.settings.target),
             },
         )
     return data

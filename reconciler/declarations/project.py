@@ -13,7 +13,7 @@ from typing import Any
 from reconciler.declarations.qualityconfig import merge_quality
 from reconciler.model.errors import Location
 from reconciler.model.quality import QualitySettings
-from reconciler.model.settings import TargetConfig
+from reconciler.model.settings import DEFAULT_ENVIRONMENT, TargetConfig
 
 PROJECT_FILE = "voicectl.yaml"
 DEFAULT_VOICES_DIR = "voices"
@@ -53,6 +53,7 @@ def project_from_data(data: Mapping[str, Any] | None, source: str | None) -> Pro
             api_key_env=spec.get("api_key_env", "AUDIOSTACK_API_KEY"),
             max_credits=spec.get("max_credits"),
             org_id=spec.get("org_id"),
+            environment=spec.get("environment", DEFAULT_ENVIRONMENT),
         )
         for name, spec in sorted(data.get("targets", {}).items())
     }

@@ -12,7 +12,10 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from reconciler.redact import clean, scrub
+from reconciler.github.facts import CommentFacts, next_steps, safe_name, target_of, totals
+from reconciler.redact import scrub
+
+__all__ = ["CommentFacts", "next_steps"]  # re-exported: the comment's surroundings
 
 MAX_COMMENT_CHARS = 60_000  # GitHub refuses bodies over 65,536; keep a margin
 MARKER = "<!-- voicectl:plan -->"  # one per repository, whatever its targets
@@ -23,7 +26,6 @@ _RECORD = re.compile(
     r"checksum=(?P<checksum>sha256:[0-9a-f]{64}|none) head=(?P<head>[0-9a-f]{7,64}|none) -->$",
     re.MULTILINE,
 )
-_TARGET_UNSAFE = re.compile(r"[^A-Za-z0-9_.-]")
 _HEX = re.compile(r"^[0-9a-f]{7,64}$")
 _CHECKSUM = re.compile(r"^sha256:[0-9a-f]{64}$")
 
@@ -49,23 +51,11 @@ class CommentBody:
 
 def safe_target(name: object) -> str:
     """A target name as it may appear in a marker (no spaces, no `-->`)."""
-    text = _TARGET_UNSAFE.sub("_", clean(str(name)))[:64]
-    return text or "default"
-
-
-@dataclass(frozen=True, slots=True)
-class CommentFacts:
-    """What the comment says around the plans: where the run is, who approves the apply."""
-
-    run_url: str | None = None
-    environment: str = "production"
-    artifact: str = "voicectl-plan"
+    return safe_name(name)
 
 
 def plan_target(plan: Mapping[str, Any]) -> str:
-    target = plan.get("target")
-    name = target.get("name") if isinstance(target, Mapping) else None
-    return safe_target(name or "default")
+    return target_of(plan)
 
 
 def plan_checksum(plan: Mapping[str, Any]) -> str | None:
@@ -109,67 +99,39 @@ def compose_comment(
     render: RenderFn,
     head_sha: str | None = None,
     limit: int = MAX_COMMENT_CHARS,
-    facts: CommentFacts = CommentFacts(),
+    facts: CommentFacts | None = None,
+    failed: Mapping[str, str] | None = None,
 ) -> CommentBody:
-    """One comment for every target: marker, review records, then one section per plan.
+    """One comment for every target: marker, review records, then one section per target.
 
-    The room left after the fixed parts is shared between targets (a small plan keeps all
-    it needs; the rest split what remains), and the renderer cuts each to its share.
+    `failed` maps a target whose plan failed to its section (the first errors): it shows
+    in place of that target's plan and gets no review record, so it cannot be applied.
+    The room left after the fixed parts is shared between the plans (a small plan keeps
+    all it needs; the rest split what remains), and the renderer cuts each to its share.
     """
-    if not plans:
+    failed = dict(failed or {})
+    facts = facts or CommentFacts()
+    if not plans and not failed:
         raise ValueError("no plan to comment on")
-    targets = tuple(plan_target(p) for p in plans)
+    targets = tuple(plan_target(p) for p in plans) + tuple(safe_target(t) for t in failed)
     duplicates = sorted({t for t in targets if targets.count(t) > 1})
     if duplicates:
         raise ValueError(f"more than one plan for target {duplicates[0]!r}")
-    marker = MARKER
-    header = "\n".join([marker, *(review_record(p, head_sha) for p in plans)]) + "\n"
-    header += _totals(plans) if len(plans) > 1 else ""
-    footer = "\n" + next_steps(plans, facts)
-    headings = [_heading(p, several=len(plans) > 1) for p in plans]
-    fixed = len(header) + len(footer) + sum(len(h) for h in headings)
+    several = len(targets) > 1
+    header = "\n".join([MARKER, *(review_record(p, head_sha) for p in plans)]) + "\n"
+    header += totals(plans, tuple(failed)) if several else ""
+    footer = "\n" + next_steps(plans, facts, tuple(failed))
+    headings = [_heading(plan_target(p), several) for p in plans]
+    extra = [_heading(safe_target(t), several) + scrub(text) for t, text in failed.items()]
+    fixed = len(header) + len(footer) + sum(len(h) for h in headings) + sum(map(len, extra))
     shares = share_budget([_size_wanted(render, p, limit) for p in plans], limit - fixed)
     sections = [
         heading + _fit(scrub(render(plan, share)), share)
         for plan, heading, share in zip(plans, headings, shares, strict=True)
     ]
-    text = header + "\n".join(sections) + footer
-    return CommentBody(marker=marker, text=text[:limit], targets=targets)
-
-
-def _cost(plan: Mapping[str, Any]) -> int:
-    return sum(int(a["credits"]) for a in plan["actions"] if a["action"] in ("create", "replace"))
-
-
-def _totals(plans: Sequence[Mapping[str, Any]]) -> str:
-    """`**Total: 2,700 credits** for 2 targets (prod 1,500 · staging 1,200)`."""
-    each = " · ".join(f"{plan_target(p)} {_cost(p):,}" for p in plans)
-    total = sum(_cost(p) for p in plans)
-    return f"\n**Total: {total:,} credits** for {len(plans)} targets ({each})\n\n"
-
-
-def next_steps(plans: Sequence[Mapping[str, Any]], facts: CommentFacts) -> str:
-    """The run link, what merging does, and the full checksums (short ones are shown above)."""
-    lines = ["---"]
-    if facts.run_url:
-        lines.append(
-            f"[Workflow run]({facts.run_url}) · full plan: the `{facts.artifact}` artifact "
-            "and the job summary"
-        )
-    env = f"`{safe_target(facts.environment)}`"
-    if any(p.get("blocked") for p in plans):
-        lines.append("**Next:** the plan is blocked: fix the `!` lines above and push again.")
-    elif any(_writes(p) for p in plans):
-        lines.append(f"**Next:** merging applies this plan after approval of {env}.")
-    else:
-        lines.append("**Next:** nothing to apply; merging creates no voice.")
-    sums = [f"- `{plan_target(p)}`: `{plan_checksum(p) or 'none'}`" for p in plans]
-    lines.append("<details><summary>Checksums</summary>\n\n" + "\n".join(sums) + "\n</details>")
-    return "\n\n".join(lines) + "\n"
-
-
-def _writes(plan: Mapping[str, Any]) -> bool:
-    return any(a["action"] in ("create", "replace") for a in plan["actions"])
+    ordered = sorted(zip(targets, [*sections, *extra], strict=True))
+    text = header + "\n".join(section for _, section in ordered) + footer
+    return CommentBody(marker=MARKER, text=text[:limit], targets=targets)
 
 
 def share_budget(wanted: Sequence[int], room: int) -> list[int]:
@@ -206,8 +168,8 @@ def _fit(markdown: str, share: int) -> str:
     return head[: head.rfind("\n") + 1] + note if len(note) <= share else ""
 
 
-def _heading(plan: Mapping[str, Any], *, several: bool) -> str:
-    return f"### Target `{plan_target(plan)}`\n\n" if several else ""
+def _heading(target: str, several: bool) -> str:
+    return f"### Target `{target}`\n\n" if several else ""
 
 
 def review_problems(

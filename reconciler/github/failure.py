@@ -1,7 +1,8 @@
 """The sticky comment when validate or plan failed: it replaces the last plan (which is no
-longer the plan of this commit) with the first errors and a link to the run.
+longer the plan of this commit) with the first errors and a link to the run. With several
+targets, a target whose plan failed gets a failure section in place of its plan.
 
-It carries no review record, so `comment --check-reviewed` refuses to apply after it.
+Neither carries a review record, so `comment --check-reviewed` refuses to apply after it.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import re
 
 from reconciler.github.body import MARKER, CommentBody, CommentFacts
+from reconciler.github.facts import safe_name
 from reconciler.redact import clean, scrub
 
 MAX_ERRORS = 10
@@ -36,6 +38,16 @@ def _fence(lines: list[str]) -> str:
     runs = [len(r) for r in re.findall(r"`{3,}", body)]
     ticks = "`" * max(3, max(runs, default=0) + 1)
     return f"{ticks}text\n{body}\n{ticks}"
+
+
+def failed_section(step: str, target: str, log: str) -> str:
+    """One target's part of a comment whose other targets planned: its first errors."""
+    if step not in _STEPS:
+        raise ValueError(f"--failed takes validate or plan, not {step!r}")
+    return (
+        f"**❌ voicectl {step} failed for target `{safe_name(target)}`**: no plan to review; "
+        f"merging now would not apply it.\n\nFirst errors:\n\n{_fence(first_errors(log))}\n"
+    )
 
 
 def failure_comment(

@@ -19,6 +19,7 @@ EMULATOR_KEY = "emulator"  # the embedded emulator's seeded key; not a secret
 EMULATOR_URL = "http://emulator.invalid"
 KEY_VARIABLE = "AUDIOSTACK_API_KEY"
 URL_VARIABLE = "AUDIOSTACK_API_URL"
+DEFAULT_ENVIRONMENT = "production"
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +31,7 @@ class TargetConfig:
     api_key_env: str = KEY_VARIABLE
     max_credits: int | None = None
     org_id: str | None = None
+    environment: str = DEFAULT_ENVIRONMENT  # the GitHub environment whose approval applies
 
 
 @dataclass(frozen=True, slots=True)

@@ -80,3 +80,42 @@ def test_targets_rejects_arguments(tmp_path: Path) -> None:
     code, out, err = _run(tmp_path, "prod")
     assert (code, out) == (1, "")
     assert err.splitlines()[-1] == "voicectl targets: error: unrecognized arguments: prod"
+
+
+def test_targets_json_gives_each_target_its_environment(tmp_path: Path) -> None:
+    (tmp_path / "voicectl.yaml").write_text(
+        TWO_TARGETS.replace("max_credits: 600}", "max_credits: 600, environment: voices-prod}")
+    )
+    code, out, err = _run(tmp_path, "--format", "json")
+    assert (code, err) == (0, "")
+    assert out == (
+        '{"targets": [{"name": "prod", "environment": "voices-prod"}, '
+        '{"name": "staging", "environment": "production"}]}\n'
+    )
+
+
+def test_targets_writes_the_matrix_outputs_in_github_actions(tmp_path: Path) -> None:
+    from tests.support.actionrunner import parse_outputs
+
+    (tmp_path / "voicectl.yaml").write_text(TWO_TARGETS)
+    output = tmp_path / "github_output"
+    out = io.StringIO()
+    env = {"GITHUB_ACTIONS": "true", "GITHUB_OUTPUT": str(output)}
+    assert main(["targets"], environ=env, stdout=out, stderr=io.StringIO(), cwd=tmp_path) == 0
+    assert out.getvalue() == "prod\nstaging\n"
+    assert parse_outputs(output.read_text()) == {
+        "targets": "prod staging",
+        "matrix": '["prod","staging"]',
+        "environments": '{"prod":"production","staging":"production"}',
+    }
+
+
+def test_a_target_environment_must_be_a_github_environment_name(tmp_path: Path) -> None:
+    (tmp_path / "voicectl.yaml").write_text('targets:\n  prod: {environment: "a b"}\n')
+    code, out, err = _run(tmp_path)
+    assert (code, out) == (1, "")
+    assert err.splitlines() == [
+        "voicectl.yaml:2:23: error: environment must be a GitHub environment name (letters, "
+        "digits, _ . -), not 'a b'",
+        "1 error, 0 warnings",
+    ]

@@ -1,8 +1,9 @@
 """The composite action with `targets`: one voicectl run per target, combined outputs.
 
-voicectl is a stub: `targets` prints STUB_TARGETS; any other command prints its argv,
-writes the outputs given by STUB_<target> ("code has_changes credits exit_reason") to
-$GITHUB_OUTPUT in the heredoc form voicectl uses, and exits with that code.
+voicectl is a stub: `targets` prints STUB_TARGETS; any other command prints
+`::add-mask::$STUB_MASK` when set, its argv and a line on stderr, writes the outputs given
+by STUB_<target> ("code has_changes credits exit_reason") to $GITHUB_OUTPUT in the heredoc
+form voicectl uses, and exits with that code.
 """
 
 from __future__ import annotations
@@ -17,7 +18,9 @@ if [ "$1" = targets ]; then
   printf '%s\n' $STUB_TARGETS
   exit "${STUB_TARGETS_CODE:-0}"
 fi
+if [ -n "$STUB_MASK" ]; then echo "::add-mask::$STUB_MASK"; fi
 printf "argv:"; for a in "$@"; do printf " [%s]" "$a"; done; echo
+echo "to stderr" >&2
 target=default; previous=""
 for a in "$@"; do
   if [ "$previous" = --target ]; then target="$a"; fi
@@ -65,6 +68,7 @@ def test_plan_runs_once_per_target_with_its_own_plan_file(tmp_path):
         "credits": "300",
         "checksum": "prod=sha256:prod staging=sha256:staging",
         "exit-reason": "changes",
+        "changed-targets": '[{"target":"staging","environment":"production"}]',
     }
 
 
@@ -137,8 +141,61 @@ def test_comment_covers_every_target_plan_file(tmp_path):
     assert (step.outcome, step.outputs["exit-code"]) == ("failure", "1")
     assert (
         "::error title=voicectl action::no plan file plan-staging.json for target staging: "
-        "did its plan fail?"
+        "did its plan fail? (set log-file to comment on the failure)"
     ) in log
+
+
+def test_comment_shows_a_target_without_a_plan_file_as_failed_from_its_log(tmp_path):
+    with_ = {"command": "comment", "targets": "all", "log-file": "plan.log"}
+    step, log = _run(tmp_path, with_, TWO, ("plan-prod.json", "plan-staging.log"))
+    assert (
+        "argv: [comment] [plan-prod.json] [--failed] [plan] [--log] [staging=plan-staging.log]\n"
+        in log
+    )
+    assert step.outcome == "success"
+    assert (tmp_path / "ws" / "plan-staging.log").read_text() == "{}"  # read, not overwritten
+
+
+def test_comment_on_a_failed_validate_passes_its_log_and_no_plan(tmp_path):
+    with_ = {"command": "comment", "failed": "validate", "log-file": "validate.log"}
+    step, log = _run(tmp_path, with_, {}, ("plan.json",))
+    assert "argv: [comment] [--failed] [validate] [--log] [validate.log]\n" in log
+    assert step.outcome == "success"
+
+
+def test_log_file_keeps_each_target_output_without_mask_lines(tmp_path):
+    env = {**TWO, "STUB_MASK": "sk-secret-1", "STUB_staging": "1 false 0 no_changes"}
+    with_ = {"command": "plan", "targets": "all", "log-file": "plan.log"}
+    step, log = _run(tmp_path, with_, env)
+    assert step.outputs["exit-codes"] == "prod=0 staging=1"  # the exit code, not tee's
+    assert "::add-mask::sk-secret-1" in log  # the runner still sees it
+    ws = tmp_path / "ws"
+    assert (ws / "plan-staging.log").read_text() == (
+        "argv: [plan] [--out] [plan-staging.json] [--detailed-exitcode] [--target] [staging]\n"
+        "to stderr\n"
+    )
+    assert "sk-secret-1" not in (ws / "plan-prod.log").read_text()
+    step, log = _run(tmp_path, {"command": "validate", "log-file": "v.log"}, env)
+    assert (ws / "v.log").read_text() == "argv: [validate]\nto stderr\n"
+
+
+def test_apply_writes_a_report_per_target_and_comment_posts_those_that_exist(tmp_path):
+    with_ = {"command": "apply", "targets": "prod staging", "report-file": "report.json"}
+    step, log = _run(tmp_path, with_, {})
+    assert "argv: [apply] [--report] [report-prod.json] [plan-prod.json]\n" in log
+    assert "argv: [apply] [--report] [report-staging.json] [plan-staging.json]\n" in log
+    with_ = {"command": "comment", "targets": "all", "report-file": "report.json"}
+    step, log = _run(tmp_path / "b", with_, TWO, ("report-staging.json",))
+    assert "argv: [comment] [--applied] [report-staging.json]\n" in log
+    step, log = _run(tmp_path / "c", with_, TWO)
+    assert (step.outcome, step.outputs["exit-code"]) == ("success", "0")
+    assert "::notice title=voicectl comment::no apply report to post" in log
+    assert "argv:" not in log
+
+
+def test_targets_command_runs_voicectl_targets(tmp_path):
+    step, log = _run(tmp_path, {"command": "targets", "ok-exit-codes": "0"}, TWO)
+    assert (step.outcome, log) == ("success", "prod\nstaging\n")
 
 
 def test_validate_runs_once_whatever_the_targets(tmp_path):

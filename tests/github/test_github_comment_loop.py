@@ -45,8 +45,8 @@ def test_two_targets_one_comment_with_totals_balance_run_link_and_next_steps(git
     checksum = json.loads(prod.read_text())["checksum"]
     assert f"- `prod`: `{checksum}`" in lines
     assert (
-        f"[Workflow run]({RUN_URL}) · full plan: the `voicectl-plan` artifact and the job "
-        "summary" in lines
+        f"[Workflow run]({RUN_URL}) · full plans: the `voicectl-plan-*` artifacts and the job "
+        "summaries" in lines
     )
     assert "**Next:** merging applies this plan after approval of `production`." in lines
     # adding a target later edits the same comment: the marker does not carry the targets
@@ -161,11 +161,37 @@ def test_the_merged_pull_request_gets_one_applied_comment(github, tmp_path):
     )
 
 
+MODES = (
+    "error: comment takes PLAN.json files, or --failed STEP --log FILE, or --applied "
+    "REPORT.json (one of them); --failed plan --log TARGET=FILE adds a failed target to "
+    "PLAN.json files\n"
+)
+
+
 def test_comment_modes_do_not_mix(github, tmp_path: Path):
     env = actions_env(github, tmp_path)
-    code, _, err = run_cli("comment", cwd=tmp_path, env=env)
-    assert (code, err) == (
-        1,
-        "error: comment takes PLAN.json files, or --failed STEP --log FILE, or --applied "
-        "REPORT.json (one of them)\n",
-    )
+    plan = str(save_plan(make_plan(1), tmp_path / "plan.json"))
+    for argv in (
+        [],
+        [plan, "--log", "x.log"],  # a log without --failed
+        ["--failed", "validate", plan, "--log", "x.log"],
+        ["--failed", "validate", "--log", "prod=x.log"],
+        ["--failed", "plan", "--log", "a.log", "--log", "prod=b.log"],
+    ):
+        run = run_cli("comment", *argv, cwd=tmp_path, env=env)
+        assert (run.code, run.err) == (1, MODES), argv
+    assert github.requests == []
+
+
+def test_a_failed_target_without_its_log_still_gets_its_section(github, tmp_path: Path):
+    env = actions_env(github, tmp_path, **RUN)
+    prod = save_plan(make_plan(2, target="prod"), tmp_path / "plan-prod.json")
+    argv = ["comment", str(prod), "--failed", "plan", "--log", "staging=plan-staging.log"]
+    assert run_cli(*argv, cwd=tmp_path, env=env).code == 0
+    body = _comment(github)
+    assert (
+        "### Target `staging`\n\n**❌ voicectl plan failed for target `staging`**: no plan to "
+        "review; merging now would not apply it.\n\nFirst errors:\n\n```text\n(no output)\n```\n"
+    ) in body
+    assert "**Total: 600 credits** for 2 targets (prod 600 · staging plan failed)" in body
+    assert body.index("### Target `prod`") < body.index("### Target `staging`")

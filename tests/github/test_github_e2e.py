@@ -80,23 +80,18 @@ def test_fork_pull_request_gets_validate_only_and_no_comment(
     )
     runner.secrets = {}  # GitHub passes no secrets to fork pull requests
     results = runner.run_workflow(WORKFLOWS / "voices-plan.yml")
-    assert [j.result for j in results.values()] == ["success", "skipped"], explain(results)
+    assert [j.result for j in results.values()] == ["success", "skipped", "skipped"], explain(
+        results
+    )
     assert github.requests == []
 
 
-def test_invalid_declaration_fails_validate_with_an_annotation(
-    repo: Path, tmp_path: Path, github: FakeGitHub, emulator: str
-):
-    git(repo, "checkout", "-q", "-b", "broken")
-    (repo / "voices" / "bad.yaml").write_text(
-        VOICE.format(alias="bad").replace("voice_engine_3", "voice_engine_9")
-    )
-    write_wav(repo / "voices" / "audio" / "bad" / "take-01.wav", 2.0, 7, width=2)
-    git(repo, "add", "-A")
-    git(repo, "commit", "-q", "-m", "bad")
+def _pr_runner(
+    repo: Path, tmp_path: Path, github: FakeGitHub, emulator: str, number: int
+) -> Runner:
     head = git(repo, "rev-parse", "HEAD")
-    pull = {"number": 10, "head": {"sha": head, "repo": {"full_name": "acme/voices"}}}
-    runner = _runner(
+    pull = {"number": number, "head": {"sha": head, "repo": {"full_name": "acme/voices"}}}
+    return _runner(
         repo,
         tmp_path,
         github,
@@ -105,12 +100,50 @@ def test_invalid_declaration_fails_validate_with_an_annotation(
         sha=head,
         base_ref="main",
         event={"pull_request": pull},
+        run_id="4242",
     )
-    results = runner.run_workflow(WORKFLOWS / "voices-plan.yml")
-    assert [j.result for j in results.values()] == ["failure", "skipped"], explain(results)
+
+
+def test_a_failed_validate_replaces_the_plan_comment_in_place(
+    repo: Path, tmp_path: Path, github: FakeGitHub, emulator: str
+):
+    git(repo, "checkout", "-q", "-b", "broken")
+    (repo / "voices" / "bad.yaml").write_text(VOICE.format(alias="bad"))
+    write_wav(repo / "voices" / "audio" / "bad" / "take-01.wav", 2.0, 7, width=2)
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "add bad")
+    first = _pr_runner(repo, tmp_path, github, emulator, 10).run_workflow(
+        WORKFLOWS / "voices-plan.yml"
+    )
+    assert [j.result for j in first.values()] == ["success"] * 3, explain(first)
+    [comment] = github.pr_comments(10)
+    assert "| `+` | create | bad |" in comment["body"]
+
+    # the next push breaks the declaration: the old plan must not stay up
+    (repo / "voices" / "bad.yaml").write_text(
+        VOICE.format(alias="bad").replace("voice_engine_3", "voice_engine_9")
+    )
+    git(repo, "commit", "-q", "-am", "break bad")
+    head = git(repo, "rev-parse", "HEAD")
+    results = _pr_runner(repo, tmp_path, github, emulator, 10).run_workflow(
+        WORKFLOWS / "voices-plan.yml"
+    )
+    assert [j.result for j in results.values()] == ["failure", "skipped", "success"], explain(
+        results
+    )
     assert "::error file=voices/bad.yaml,line=" in results["validate"].raw_log
     assert results["validate"].steps[2].outputs["exit-code"] == "1"
-    assert github.requests == []
+    [comment] = github.pr_comments(10)  # the same comment, edited
+    assert comment["body"] == (
+        "<!-- voicectl:plan -->\n\n"
+        f"**❌ voicectl validate failed** on commit `{head[:7]}`: the plan shown here before is "
+        "out of date, and merging now would apply nothing.\n\nFirst errors:\n\n```text\n"
+        "voices/bad.yaml:4:9: error: unknown engine 'voice_engine_9' (expected voice_engine_2, "
+        "voice_engine_3)\n```\n\n"
+        "[Workflow run](https://github.com/acme/voices/actions/runs/4242) · all errors in the "
+        "job summary\n\n"
+        "**Next:** fix the errors and push again; this comment is updated in place.\n"
+    )  # no review record: a merge now is refused by --check-reviewed
 
 
 def test_pull_request_plans_the_merge_applies_and_drift_is_clean(
@@ -142,7 +175,7 @@ def test_pull_request_plans_the_merge_applies_and_drift_is_clean(
     )
     for _push in range(2):  # two pushes: still one comment
         pr = runner.run_workflow(WORKFLOWS / "voices-plan.yml")
-        assert [j.result for j in pr.values()] == ["success", "success"], explain(pr)
+        assert [j.result for j in pr.values()] == ["success"] * 3, explain(pr)
     [comment] = github.pr_comments(7)
     body = comment["body"]
     assert body.startswith("<!-- voicectl:plan -->\n")
@@ -150,7 +183,9 @@ def test_pull_request_plans_the_merge_applies_and_drift_is_clean(
     assert "@octocat" not in body and "<b>" not in body
     assert f"head={pr_head}" in body
     assert "create" in pr["plan"].summary
-    assert pr["plan"].steps[2].outputs["has-changes"] == "true"
+    [leg] = pr["plan"].legs
+    assert (leg.name, leg.concurrency) == ("plan (default)", "voices-plan-7-default")
+    assert leg.steps[2].outputs["has-changes"] == "true"
     assert_no_secret(pr, github, [API_KEY])
 
     # the merge to main applies it, after checking it is the reviewed plan
@@ -167,18 +202,59 @@ def test_pull_request_plans_the_merge_applies_and_drift_is_clean(
         event={"after": merge_sha},
     )
     applied = runner.run_workflow(WORKFLOWS / "voices-apply.yml")
-    assert [j.result for j in applied.values()] == ["success", "success"], explain(applied)
+    assert [j.result for j in applied.values()] == ["success"] * 3, explain(applied)
     assert applied["plan"].outputs["has-changes"] == "true"
     assert "plan matches the one reviewed on pull request #7" in applied["plan"].log
+    [leg] = applied["apply"].legs
+    assert (leg.name, leg.environment, leg.concurrency) == (
+        "apply (default)",
+        "production",
+        "voicectl-apply-default",
+    )
+    step = leg.steps[3].outputs
+    assert (step["exit-code"], step["credits"]) == ("0", "300")  # spent, not planned
+    assert "| ✓ | anna-en | succeeded | 300 |" in leg.summary
+    assert "**✅ Apply: 1 succeeded · 300 credits spent · 9,700 remaining**" in leg.summary
+    plan_comment, applied_comment = github.pr_comments(7)
+    assert plan_comment["body"].startswith("<!-- voicectl:plan -->\n")
+    assert applied_comment["body"].startswith(
+        "<!-- voicectl:applied -->\n**✅ Apply: 1 succeeded · 300 credits spent · 9,700 "
+        "remaining**\n\n| | Voice | Result | Credits | Details |\n"
+    )
+    assert "| ✓ | anna-en | succeeded | 300 |  |" in applied_comment["body"]
     assert_no_secret(applied, github, [API_KEY])
 
     # nothing left: drift is clean, and a re-run of apply has nothing to do
     drift = runner.run_workflow(WORKFLOWS / "voices-drift.yml")
     assert drift["drift"].result == "success", explain(drift)
-    assert drift["drift"].steps[2].outputs["exit-code"] == "0"
+    [leg] = drift["drift"].legs
+    assert (leg.name, leg.steps[2].outputs["exit-code"]) == ("drift (default)", "0")
     again = runner.run_workflow(WORKFLOWS / "voices-apply.yml")
-    assert [j.result for j in again.values()] == ["success", "skipped"], explain(again)
+    assert [j.result for j in again.values()] == ["success", "skipped", "skipped"], explain(
+        again
+    )
     assert_no_secret({**drift, **again}, github, [API_KEY])
+    assert len(github.pr_comments(7)) == 2
+    assert github.issues == {}
+
+    # someone edits the voice on main without applying: the drift job opens an issue …
+    (repo / "voices" / "anna-en.yaml").write_text(
+        VOICE.format(alias="anna-en") + "  gender: female\n"
+    )
+    git(repo, "commit", "-q", "-am", "describe anna")
+    drift = runner.run_workflow(WORKFLOWS / "voices-drift.yml")
+    [leg] = drift["drift"].legs
+    assert (leg.result, leg.steps[2].outputs["exit-code"]) == ("failure", "2"), explain(drift)
+    assert [s.outcome for s in leg.steps][-1] == "success"  # the "Report drift" warning
+    (issue,) = github.issues.values()
+    assert issue["title"] == "Voices drifted from their declarations (target default)"
+    assert issue["body"].startswith("<!-- voicectl:drift target=default -->\n**Drift: 1 ")
+    # … which closes once the declarations match again
+    git(repo, "revert", "--no-edit", "HEAD")
+    drift = runner.run_workflow(WORKFLOWS / "voices-drift.yml")
+    assert drift["drift"].result == "success", explain(drift)
+    assert issue["state"] == "closed"
+    assert_no_secret(drift, github, [API_KEY])
 
 
 def test_merge_of_a_different_plan_than_reviewed_is_not_applied(
@@ -229,7 +305,9 @@ def test_merge_of_a_different_plan_than_reviewed_is_not_applied(
         event={},
     )
     applied = runner.run_workflow(WORKFLOWS / "voices-apply.yml")
-    assert [j.result for j in applied.values()] == ["failure", "skipped"], explain(applied)
+    assert [j.result for j in applied.values()] == ["failure", "skipped", "skipped"], explain(
+        applied
+    )
     check = applied["plan"].steps[3]
     assert (check.outcome, check.outputs["exit-code"]) == ("failure", "3")
     assert "differs from the plan reviewed on pull request #8" in applied["plan"].log

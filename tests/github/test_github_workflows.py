@@ -57,7 +57,8 @@ def test_every_uses_is_pinned_to_a_full_commit_sha_with_a_version_comment():
 
 
 WRITES = {
-    ("voices-plan.yml", "plan", "pull-requests"),
+    ("voices-plan.yml", "comment", "pull-requests"),
+    ("voices-apply.yml", "report", "pull-requests"),
     ("voices-drift.yml", "drift", "issues"),
 }
 
@@ -87,10 +88,11 @@ def test_no_pull_request_target_anywhere():
         assert "pull_request_target" not in _load(path)["on"]
 
 
-def test_apply_is_serialised_and_never_cancelled():
+def test_apply_is_serialised_per_merge_and_per_target_and_never_cancelled():
     apply = _workflows()["voices-apply.yml"]
-    assert apply["concurrency"] == {
-        "group": "voicectl-apply-production",
+    assert apply["concurrency"] == {"group": "voicectl-apply", "cancel-in-progress": False}
+    assert apply["jobs"]["apply"]["concurrency"] == {
+        "group": "voicectl-apply-${{ matrix.target }}",
         "cancel-in-progress": False,
     }
     for job in apply["jobs"].values():
@@ -98,16 +100,38 @@ def test_apply_is_serialised_and_never_cancelled():
     assert "cancel-in-progress: true" not in (WORKFLOWS / "voices-apply.yml").read_text()
 
 
-def test_apply_runs_only_on_push_to_main_inside_the_production_environment():
+def test_apply_runs_on_push_to_main_one_job_per_changed_target_in_its_environment():
     apply = _workflows()["voices-apply.yml"]
     assert list(apply["on"]) == ["push"]
     assert apply["on"]["push"]["branches"] == ["main"]
+    plan = apply["jobs"]["plan"]
+    assert plan["outputs"]["changed-targets"] == "${{ steps.plan.outputs.changed-targets }}"
     job = apply["jobs"]["apply"]
-    assert job["environment"] == "production"
-    assert job["needs"] == "plan"
+    assert job["name"] == "apply (${{ matrix.target }})"
+    assert job["strategy"] == {
+        "fail-fast": False,
+        "matrix": {"include": "${{ fromJSON(needs.plan.outputs.changed-targets) }}"},
+    }
+    assert job["environment"] == "${{ matrix.environment }}"
+    assert (job["needs"], job["if"]) == ("plan", "needs.plan.outputs.has-changes == 'true'")
     runs = [s.get("with", {}) for s in job["steps"] if s.get("uses") == "./"]
     assert runs == [
-        {"command": "apply", "targets": "all", "plan-file": "plan.json", "ok-exit-codes": "0"}
+        {
+            "command": "apply",
+            "targets": "${{ matrix.target }}",
+            "plan-file": "plan.json",
+            "report-file": "report.json",
+            "ok-exit-codes": "0",
+        }
+    ]
+    report = apply["jobs"]["report"]
+    assert (report["needs"], report["if"]) == (
+        ["plan", "apply"],
+        "${{ !cancelled() && needs.apply.result != 'skipped' }}",
+    )
+    runs = [s.get("with", {}) for s in report["steps"] if s.get("uses") == "./"]
+    assert runs == [
+        {"command": "comment", "targets": "all", "report-file": "report.json", "ok-exit-codes": "0"}
     ]
     checks = [s.get("with", {}) for s in apply["jobs"]["plan"]["steps"] if s.get("uses") == "./"]
     assert {
@@ -121,15 +145,74 @@ def test_apply_runs_only_on_push_to_main_inside_the_production_environment():
 
 def test_every_target_is_planned_commented_applied_and_checked_for_drift():
     seen = set()
+    every = ("all", "${{ matrix.target }}", "${{ needs.validate.outputs.targets }}")
     for name, doc in _workflows().items():
         for step in _steps(doc):
             with_ = step.get("with", {})
-            if step.get("uses") == "./" and with_["command"] != "validate":
-                assert with_.get("targets") == "all", f"{name}: {step.get('name')}"
-                seen.add(with_["command"])
-            if str(step.get("uses", "")).startswith("actions/upload-artifact@"):
-                assert with_["path"] == "plan*.json", name  # plan.json or plan-<target>.json
+            command = with_.get("command")
+            if step.get("uses") == "./" and command not in ("validate", "targets"):
+                if with_.get("failed") != "validate":  # a validate failure names no target
+                    assert with_.get("targets") in every, f"{name}: {step.get('name')}"
+                seen.add(command)
     assert seen == {"plan", "comment", "apply", "drift"}
+
+
+def test_the_plan_workflow_runs_one_job_per_target_and_one_comment_job():
+    plan = _workflows()["voices-plan.yml"]
+    validate, job, comment = (plan["jobs"][n] for n in ("validate", "plan", "comment"))
+    targets = [s for s in validate["steps"] if s.get("id") == "targets"]
+    assert [s["with"]["command"] for s in targets] == ["targets"]
+    assert validate["outputs"] == {
+        "targets": "${{ steps.targets.outputs.targets }}",
+        "matrix": "${{ steps.targets.outputs.matrix }}",
+    }
+    assert job["strategy"] == {
+        "fail-fast": False,
+        "matrix": {"target": "${{ fromJSON(needs.validate.outputs.matrix) }}"},
+    }
+    assert job["concurrency"] == {
+        "group": "voices-plan-${{ github.event.pull_request.number }}-${{ matrix.target }}",
+        "cancel-in-progress": True,
+    }
+    assert job["permissions"] == {"contents": "read"}  # the comment job alone writes
+    (upload,) = [s for s in job["steps"] if "upload-artifact" in str(s.get("uses"))]
+    assert upload["if"] == "${{ !cancelled() }}"  # a failed plan still hands on its log
+    assert upload["with"]["name"] == "voicectl-plan-${{ matrix.target }}"
+    assert upload["with"]["path"].split() == ["plan*.json", "plan*.log"]
+    assert comment["needs"] == ["validate", "plan"]
+    assert comment["if"] == (
+        "${{ !cancelled() && github.event.pull_request.head.repo.full_name == github.repository }}"
+    )
+    posts = {s["name"]: (s["if"], s["with"]) for s in comment["steps"] if s.get("uses") == "./"}
+    assert posts == {
+        "voicectl comment (validate failed)": (
+            "needs.validate.result == 'failure'",
+            {
+                "command": "comment",
+                "failed": "validate",
+                "log-file": "validate.log",
+                "ok-exit-codes": "0",
+            },
+        ),
+        "voicectl comment": (
+            "needs.validate.result == 'success'",
+            {
+                "command": "comment",
+                "targets": "${{ needs.validate.outputs.targets }}",
+                "plan-file": "plan.json",
+                "log-file": "plan.log",
+                "ok-exit-codes": "0",
+            },
+        ),
+    }
+
+
+def test_drift_runs_one_job_per_target():
+    drift = _workflows()["voices-drift.yml"]
+    assert drift["jobs"]["targets"]["outputs"] == {"matrix": "${{ steps.targets.outputs.matrix }}"}
+    job = drift["jobs"]["drift"]
+    assert job["strategy"]["matrix"] == {"target": "${{ fromJSON(needs.targets.outputs.matrix) }}"}
+    assert job["concurrency"]["group"] == "voicectl-drift-${{ matrix.target }}"
 
 
 def test_no_expression_is_interpolated_into_a_run_script():
@@ -157,6 +240,7 @@ def test_fork_pull_requests_get_validate_only_and_no_secret():
     assert job["if"] == "github.event.pull_request.head.repo.full_name == github.repository"
     steps = {s.get("name"): s for s in job["steps"]}
     assert steps["voicectl plan"]["with"]["base"] == "origin/${{ github.base_ref }}"
+    steps = {s.get("name"): s for s in plan["jobs"]["comment"]["steps"]}
     assert steps["voicectl comment"]["env"] == {"GITHUB_TOKEN": "${{ github.token }}"}
 
 

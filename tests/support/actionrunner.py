@@ -1,10 +1,11 @@
 """A simulated GitHub Actions runner for the shipped workflows (test helper, not a product).
 
-It runs each job's steps in order: `run:` scripts with bash (`-eo pipefail`, as GitHub
-does), the local composite action (`uses: ./`, read from the workspace's action.yml), and
-stand-ins for checkout (git reset + clean), setup-python (nothing) and the artifact
-actions (a directory). It keeps GITHUB_OUTPUT/GITHUB_STEP_SUMMARY per step, and processes
-`::add-mask::` and `::stop-commands::` in the log the way the runner does.
+It runs the jobs in order, a matrix job once per combination (one after the other, each a
+"leg" of its JobResult), and each job's steps in order: `run:` scripts with bash (`-eo
+pipefail`, as GitHub does), the local composite action (`uses: ./`, read from the
+workspace's action.yml), and the stand-ins of actionstandins.py for checkout,
+setup-python and the artifact actions. It keeps GITHUB_OUTPUT/GITHUB_STEP_SUMMARY per
+step, and processes `::add-mask::` and `::stop-commands::` in the log as the runner does.
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ from typing import Any
 
 import yaml
 
-from tests.support.ghexpr import as_string, condition, interpolate
+from tests.support.actionstandins import expand_matrix, run_standin
+from tests.support.ghexpr import as_string, condition, evaluate, interpolate
 
 
 @dataclass
@@ -40,6 +42,9 @@ class JobResult:
     raw_log: str = ""
     log: str = ""  # as GitHub shows it: masked, command lines consumed
     summary: str = ""
+    legs: list[JobResult] = field(default_factory=list)  # a matrix job: one per combination
+    environment: str | None = None
+    concurrency: str | None = None
 
 
 def load_yaml(path: Path) -> dict[str, Any]:
@@ -101,6 +106,7 @@ class Runner:
     github: dict[str, Any]  # the `github` context (event, sha, repository, base_ref …)
     secrets: dict[str, str]
     env: dict[str, str]  # runner machine variables (PATH, HOME, GITHUB_API_URL …)
+    matrix: dict[str, Any] = field(default_factory=dict)  # the leg being run
 
     def run_workflow(self, path: Path) -> dict[str, JobResult]:
         doc = load_yaml(path)
@@ -114,19 +120,61 @@ class Runner:
     def run_job(
         self, doc: dict[str, Any], name: str, job: dict[str, Any], done: dict[str, JobResult]
     ) -> JobResult:
+        """The job, or each leg of its matrix: failed if a leg failed, outputs merged."""
         needs = job.get("needs", [])
         needs = [needs] if isinstance(needs, str) else list(needs)
         needs_ctx = {n: {"result": done[n].result, "outputs": done[n].outputs} for n in needs}
         ok = all(done[n].result == "success" for n in needs)
         ctx = self._contexts(needs=needs_ctx, steps={})
-        if not condition(job.get("if"), ctx, self._functions(lambda: ok)):
+        functions = self._functions(lambda: ok)
+        if not condition(job.get("if"), ctx, functions):
             return JobResult(name, "skipped")
-        temp = self.temp_root / name
+
+        def value(item: Any) -> Any:
+            text = item.strip() if isinstance(item, str) else None
+            if text and text.startswith("${{") and text.endswith("}}"):
+                return evaluate(text[3:-2], ctx, functions)
+            return item
+
+        if "strategy" not in job:
+            return self._run_leg(doc, name, job, needs_ctx, {})
+        legs = [
+            self._run_leg(doc, name, job, needs_ctx, combo)
+            for combo in expand_matrix(job["strategy"], value)
+        ]
+        results = {leg.result for leg in legs}
+        result = "failure" if "failure" in results else "success"
+        merged = JobResult(name, result, legs=legs)
+        for leg in legs:
+            merged.outputs.update(leg.outputs)
+            merged.raw_log += leg.raw_log
+            merged.log += leg.log
+            merged.summary += leg.summary
+        return merged
+
+    def _run_leg(
+        self,
+        doc: dict[str, Any],
+        name: str,
+        job: dict[str, Any],
+        needs_ctx: dict[str, Any],
+        matrix: dict[str, Any],
+    ) -> JobResult:
+        self.matrix = matrix
+        leg = "-".join(str(v) for v in matrix.values())
+        temp = self.temp_root / (f"{name}-{leg}" if leg else name)
         shutil.rmtree(temp, ignore_errors=True)
         (temp / "voicectl-venv" / "bin").mkdir(parents=True)
         # the action's install step finds voicectl already there and skips pip install
         (temp / "voicectl-venv" / "bin" / "voicectl").symlink_to(self.voicectl_bin)
-        result = JobResult(name, "success")
+        ctx = self._contexts(needs=needs_ctx, steps={})
+        always = self._functions(lambda: True)
+        title = interpolate(str(job.get("name", name)), ctx, always)
+        result = JobResult(title, "success")
+        if "environment" in job:
+            result.environment = interpolate(str(job["environment"]), ctx, always)
+        if "concurrency" in job:
+            result.concurrency = interpolate(str(job["concurrency"]["group"]), ctx, always)
         steps_ctx: dict[str, Any] = {}
         job_env = {**doc.get("env", {}), **job.get("env", {})}
         for index, step in enumerate(job.get("steps", [])):
@@ -177,29 +225,8 @@ class Runner:
             return StepResult(name, "success" if code == 0 else "failure", outputs)
         if uses == "./":
             return self._composite(name, with_, env, temp, job)
-        action = uses.split("@", 1)[0]
-        if action == "actions/checkout":
-            subprocess.run(["git", "reset", "-q", "--hard"], cwd=self.workspace, check=True)
-            subprocess.run(["git", "clean", "-qfdx"], cwd=self.workspace, check=True)
-        elif action == "actions/upload-artifact":
-            # a path or a glob of top-level files, stored flat as the real action does
-            sources = [p for p in sorted(self.workspace.glob(with_["path"])) if p.is_file()]
-            if sources:
-                target = self.artifacts / with_["name"]
-                target.mkdir(parents=True, exist_ok=True)
-                for source in sources:
-                    shutil.copy2(source, target / source.name)
-            elif with_.get("if-no-files-found") == "error":
-                return StepResult(name, "failure")
-        elif action == "actions/download-artifact":
-            source = self.artifacts / with_["name"]
-            if not source.is_dir():
-                return StepResult(name, "failure")
-            for item in source.iterdir():
-                shutil.copy2(item, self.workspace / item.name)
-        elif action != "actions/setup-python":
-            raise AssertionError(f"the simulated runner does not know {uses}")
-        return StepResult(name, "success")
+        ok = run_standin(uses, with_, self.workspace, self.artifacts)
+        return StepResult(name, "success" if ok else "failure")
 
     def _composite(
         self, name: str, with_: dict[str, str], env: dict[str, str], temp: Path, job: JobResult
@@ -257,6 +284,8 @@ class Runner:
             "GITHUB_SHA": self.github["sha"],
             "GITHUB_REF": self.github.get("ref", ""),
             "GITHUB_BASE_REF": self.github.get("base_ref", ""),
+            "GITHUB_RUN_ID": str(self.github.get("run_id", "1")),
+            "GITHUB_SERVER_URL": "https://github.com",
             "RUNNER_TEMP": str(temp),
             "RUNNER_OS": "Linux",
             "GITHUB_OUTPUT": str(output),
@@ -291,7 +320,7 @@ class Runner:
             "steps": steps,
             "env": {},
             "runner": {"os": "Linux", "temp": str(self.temp_root)},
-            "matrix": {},
+            "matrix": dict(self.matrix),
         }
 
     def _functions(self, ok: Any) -> dict[str, Any]:
@@ -301,6 +330,7 @@ class Runner:
             "success": ok,
             "failure": lambda: not ok(),
             "hashfiles": self._hash_files,
+            "fromjson": json.loads,
         }
 
     def _hash_files(self, *patterns: str) -> str:

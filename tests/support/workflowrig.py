@@ -119,7 +119,8 @@ def merge_pull(repo: Path, github: FakeGitHub, pull: dict[str, Any], branch: str
 
 
 def explain(results: Mapping[str, JobResult]) -> str:
+    """Every job (every leg of a matrix job): its steps' outcomes and its log."""
+    jobs = [leg for j in results.values() for leg in (j.legs or [j])]
     return "\n".join(
-        f"== {j.name}: {j.result} {[(s.name, s.outcome) for s in j.steps]}\n{j.log}"
-        for j in results.values()
+        f"== {j.name}: {j.result} {[(s.name, s.outcome) for s in j.steps]}\n{j.log}" for j in jobs
     )
