@@ -230,9 +230,7 @@ def test_pull_request_plans_the_merge_applies_and_drift_is_clean(
     [leg] = drift["drift"].legs
     assert (leg.name, leg.steps[2].outputs["exit-code"]) == ("drift (default)", "0")
     again = runner.run_workflow(WORKFLOWS / "voices-apply.yml")
-    assert [j.result for j in again.values()] == ["success", "skipped", "skipped"], explain(
-        again
-    )
+    assert [j.result for j in again.values()] == ["success", "skipped", "skipped"], explain(again)
     assert_no_secret({**drift, **again}, github, [API_KEY])
     assert len(github.pr_comments(7)) == 2
     assert github.issues == {}

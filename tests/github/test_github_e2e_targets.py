@@ -196,9 +196,7 @@ def test_two_targets_get_one_comment_both_are_applied_and_drift_is_clean(
         ("drift (staging)", "staging=0"),
     ]
     again = runner.run_workflow(workflows / "voices-apply.yml")
-    assert [j.result for j in again.values()] == ["success", "skipped", "skipped"], explain(
-        again
-    )
+    assert [j.result for j in again.values()] == ["success", "skipped", "skipped"], explain(again)
     assert_no_secret({**drift, **again}, github, KEYS.values())
 
 
