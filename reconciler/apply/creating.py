@@ -69,6 +69,15 @@ def taken_elsewhere(decl: Declaration) -> str:
     return f"{TAKEN_ELSEWHERE} ({TAKEN_HINT.format(path=decl.source.path)})"
 
 
+def credits_reason(server_message: str) -> str:
+    """A 402's reason: the server's words, prefixed once (the emulator's and the API's
+    messages already begin `insufficient credits`)."""
+    prefix = "insufficient credits"
+    if server_message.lower().startswith(prefix):
+        return server_message
+    return f"{prefix}: {server_message}" if server_message else prefix
+
+
 class VoiceRunner:
     """Runs the create protocol for one voice at a time (called from worker threads)."""
 
@@ -182,7 +191,7 @@ class VoiceRunner:
             except CreditsError as exc:
                 control.post_done(voice)
                 control.halt("insufficient credits (HTTP 402)")
-                reason = f"insufficient credits: {safe(exc.server_message, 200)}"
+                reason = credits_reason(safe(exc.server_message, 200))
                 control.settle(voice, Outcome.NOT_ATTEMPTED, reason)
                 return
             except ConflictError:

@@ -13,7 +13,6 @@ import signal
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
-from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -94,11 +93,11 @@ def _at_cwd(path: Path | None, ctx: Context) -> Path | None:
     return None if path is None else ctx.cwd / path
 
 
-def _saved_target(plan_file: Path) -> str | None:
+def _saved_target(plan_file: Path, shown: str) -> str | None:
     from reconciler.declarations.project import DEFAULT_TARGET
     from reconciler.plan.planfile import read_plan
 
-    target = read_plan(plan_file).target
+    target = read_plan(plan_file, shown=shown).target
     return None if target == DEFAULT_TARGET else target
 
 
@@ -108,7 +107,7 @@ def _check_reviewed(args: argparse.Namespace, ctx: Context, fresh: Plan) -> None
     plan_file = _at_cwd(args.plan_file, ctx)
     if plan_file:
         # messages name the file as the user typed it
-        saved = replace(read_plan(plan_file), path=str(args.plan_file))
+        saved = read_plan(plan_file, shown=str(args.plan_file))
         check_fresh(saved, fresh)
     if args.expect_checksum:
         check_fresh(args.expect_checksum, fresh)
@@ -127,7 +126,9 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     if plan_file and not plan_file.is_file():
         raise ConfigError(f"plan file {args.plan_file} not found")
     # a saved plan knows the target it was made for
-    saved_target = _saved_target(plan_file) if plan_file and args.target is None else None
+    saved_target = (
+        _saved_target(plan_file, str(args.plan_file)) if plan_file and args.target is None else None
+    )
     ws = open_workspace(ctx, target_options(args, target=saved_target))
     trail = RequestTrail()
     if args.expect_checksum and not CHECKSUM.fullmatch(args.expect_checksum):

@@ -100,7 +100,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
             "REPORT.json (one of them); --failed plan --log TARGET=FILE adds a failed "
             "target to PLAN.json files"
         )
-    plans = [_load_plan(ctx.cwd / path) for path in args.plans]
+    plans = [_load_plan(ctx.cwd / path, path) for path in args.plans]
     try:
         with httpx.Client() as http:
             if args.check_reviewed:
@@ -258,10 +258,10 @@ def _read_log(ctx: Context, path: Path | None) -> str:
         return ""
 
 
-def _load_plan(path: Path) -> Mapping[str, Any]:
+def _load_plan(path: Path, shown: str) -> Mapping[str, Any]:
     from reconciler.plan.planfile import read_plan
 
-    return read_plan(path).data
+    return read_plan(path, shown=shown).data
 
 
 def _print_error(ctx: Context, message: str, hint: str | None) -> None:

@@ -113,9 +113,10 @@ def validate_plan_data(data: object, where: str = "plan") -> None:
         )
 
 
-def read_plan(path: str | os.PathLike[str]) -> SavedPlan:
-    """Read and validate a plan file (schema, format version, checksum)."""
-    where = os.fspath(path)
+def read_plan(path: str | os.PathLike[str], *, shown: str | None = None) -> SavedPlan:
+    """Read and validate a plan file (schema, format version, checksum). Messages name it
+    `shown` (the path as the user typed it) when given."""
+    where = os.fspath(path) if shown is None else shown
     try:
         with open(path, "rb") as handle:
             raw = handle.read(MAX_PLAN_BYTES + 1)

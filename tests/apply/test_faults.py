@@ -128,7 +128,8 @@ def test_402_stops_new_creates_and_reports_the_rest_as_not_attempted(rig: Rig) -
     }
     a3 = report.result("a3")
     assert a3 is not None and a3.reason is not None
-    assert a3.reason.startswith("insufficient credits: ")
+    # the server's message already says "insufficient credits": not said twice
+    assert a3.reason == "insufficient credits: 300 required, 0 available"
     assert report.stopped_reason == "insufficient credits (HTTP 402)"
     assert [r["status"] for r in rig.posts()] == [202, 202, 402]
     assert report.exit_code == 5 and report.credits_remaining == 0
