@@ -76,6 +76,7 @@ PURE = {
     "plan.essence",
     "plan.policy",
     "plan.provenance",
+    "plan.hints",
 }
 IO_MODULES = {"os", "yaml", "jsonschema", "httpx", "rich", "pathlib", "time", "logging"}
 # Rule 7: the command line imports heavy libraries and the emulator lazily, inside handlers

@@ -33,12 +33,14 @@ from reconciler.plan.essence import (
     remote_fingerprint,
     server_only_metadata,
 )
+from reconciler.plan.hints import rename_hints
 from reconciler.plan.policy import (
     Policy,
     apply_budget,
     block_change,
     block_pr_edits,
     mark_origins,
+    replaced_protected,
 )
 from reconciler.plan.provenance import Provenance, lost_stamp_note, unkept_keys
 from reconciler.plan.stamp import stamped
@@ -110,7 +112,7 @@ def _finish(
     warnings: Sequence[Diagnostic],
     quality: Sequence[VoiceQuality],
 ) -> Plan:
-    changes = [c for c in changes if policy.shows(c.alias)]
+    changes = rename_hints([c for c in changes if policy.shows(c.alias)])
     reserved = sum(c.credits for c in changes if c.action is Action.PENDING)
     remaining = remote.credits_remaining
     available = None if remaining is None else remaining - reserved  # running clones' share
@@ -189,7 +191,7 @@ def _classify_declared(
     if claims and not policy.in_scope(decl.alias):
         change = block_change(change, f"alias {decl.alias} is outside this repository's scope")
     if change.action is Action.REPLACE and decl.replaces in protected:
-        change = block_change(change, f"replaces protected voice {decl.replaces}")
+        change = replaced_protected(change, decl.replaces)
     return change
 
 

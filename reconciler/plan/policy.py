@@ -12,6 +12,7 @@ from fnmatch import fnmatchcase
 
 from reconciler.model.values import Alias, Declaration, DeclaredFile, owner_marker
 from reconciler.plan.change import WRITE_ACTIONS, Action, Change, Origin
+from reconciler.plan.hints import protect_hint
 from reconciler.plan.planjson import change_key
 
 IMMUTABLE_HINT = "immutable field changed: use a new alias with replaces:"
@@ -128,38 +129,46 @@ def block_pr_edits(
     out: list[Change] = []
     for change in changes:
         old, new = base_by.get(change.alias), head_by.get(change.alias)
-        reason = _pr_block_reason(change, old, new, protected)
-        out.append(change if reason is None else block_change(change, reason, origin=Origin.PR))
+        out.append(_pr_blocked(change, old, new, protected))
     seen = {c.alias for c in out}
     for alias in sorted(protected - head_by.keys() - seen):
         # a protected declaration deleted while its voice is not (or not visibly) remote
         decl = base_by[alias]
-        out.append(
-            Change(
-                action=Action.BLOCKED,
-                alias=Alias(alias),
-                declared=decl,
-                reasons=("declaration deleted",),
-                blocked_reason=_deleted(alias),
-            )
+        deleted = Change(
+            action=Action.BLOCKED,
+            alias=Alias(alias),
+            declared=decl,
+            reasons=("declaration deleted",),
+            blocked_reason=_deleted(alias),
         )
+        out.append(protect_hint(deleted, "deleted", alias))
     return out
 
 
-def _pr_block_reason(
+def _pr_blocked(
     change: Change, old: Declaration | None, new: Declaration | None, protected: set[Alias]
-) -> str | None:
+) -> Change:
+    """The change as the pull-request rules leave it: blocked (with a hint) or as it was."""
     if old is not None and old.protect and new is None:
-        return _deleted(change.alias)
+        blocked = block_change(change, _deleted(change.alias), origin=Origin.PR)
+        return protect_hint(blocked, "deleted", change.alias)
     if new is None:
-        return None
+        return change
     if old is not None and old.protect and _content(old) != _content(new):
-        return f"protected voice {change.alias}: engine or files changed"
+        reason = f"protected voice {change.alias}: engine or files changed"
+        blocked = block_change(change, reason, origin=Origin.PR)
+        return protect_hint(blocked, "edited", change.alias)
     if change.action is Action.REPLACE and new.replaces in protected:
-        return f"replaces protected voice {new.replaces}"
+        return replaced_protected(change, new.replaces, origin=Origin.PR)
     if change.action is Action.DRIFT and (old is None or _essence(old) != _essence(new)):
-        return IMMUTABLE_HINT
-    return None
+        return block_change(change, IMMUTABLE_HINT, origin=Origin.PR)
+    return change
+
+
+def replaced_protected(change: Change, old: str, *, origin: Origin | None = None) -> Change:
+    """A replace of a `protect: true` voice: blocked, with the way to do it on purpose."""
+    blocked = block_change(change, f"replaces protected voice {old}", origin=origin)
+    return protect_hint(blocked, "replaced", old)
 
 
 def _deleted(alias: str) -> str:

@@ -187,12 +187,14 @@ def test_a_project_in_a_subfolder_of_the_git_repository_reads_its_base(
     repo.voice("carl-en")
     plan = repo.run("plan", "--base", "HEAD", "--changed")
     assert plan.code == 4
-    assert plan.out.splitlines()[:3] == [
+    assert plan.out.splitlines()[:4] == [
         "Changes from this pull request (2)",
         "  ! blocked   anna-en  would orphan: no longer declared; the API cannot delete it, "
         "so nothing happens",
         "              blocked: protected voice anna-en: its declaration was deleted "
         "(protect: true)",
+        "              hint: to retire anna-en on purpose, first merge a change that removes "
+        "`protect: true` from it, then delete its declaration in a second pull request",
     ]
     assert "  + create    carl-en  voice_engine_3, 2 files, 4.0 s, 300 credits" in plan.out
     assert "bob-en" not in plan.out  # unchanged, so not selected by --changed
