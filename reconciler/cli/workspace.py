@@ -69,6 +69,7 @@ def target_config(project: ProjectConfig, name: str | None) -> TargetConfig:
 def open_workspace(ctx: Context, options: TargetOptions) -> Workspace:
     from reconciler.declarations.loading import load_project
     from reconciler.declarations.project import find_root
+    from reconciler.orchestration.git import origin_repository
 
     if (options.max_credits or 0) < 0:  # would block even an empty plan
         raise ConfigError(f"--max-credits must be 0 or more, not {options.max_credits}")
@@ -103,6 +104,7 @@ def open_workspace(ctx: Context, options: TargetOptions) -> Workspace:
         target=target,
         api=api,
         project_owner=project.owner,
+        origin_owner=None if project.owner else origin_repository(root),
         remote_folder=project.remote_folder,
         max_credits=options.max_credits if options.max_credits is not None else project.max_credits,
         concurrency=options.concurrency,

@@ -98,6 +98,7 @@ def resolve_settings(
     target: TargetConfig,
     api: str | None = None,
     project_owner: str | None = None,
+    origin_owner: str | None = None,
     remote_folder: str = "voicectl",
     max_credits: int | None = None,
     concurrency: int = 16,
@@ -137,10 +138,17 @@ def resolve_settings(
             raise ConfigError(f"refusing a non-HTTPS API URL {url!r}: use https://")
         if source is not None:
             policy.check_url(url, source)
-    owner = project_owner or environ.get("GITHUB_REPOSITORY") or ("local" if embedded else None)
+    # the same owner in CI and locally: GITHUB_REPOSITORY is the `origin` remote's name
+    owner = (
+        project_owner
+        or environ.get("GITHUB_REPOSITORY")
+        or origin_owner
+        or ("local" if embedded else None)
+    )
     if owner is None:
         raise ConfigError(
             "no owner for the real API: set `owner:` in voicectl.yaml "
+            "(or add the git remote `origin`) "
             "(stamped as metadata.managed_by on every voice this repository creates)"
         )
     org = target.org_id or (environ.get("AUDIOSTACK_ORG_ID") or None)

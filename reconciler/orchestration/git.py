@@ -54,6 +54,21 @@ def head_commit(root: Path) -> str | None:
         return None
 
 
+_REPOSITORY = re.compile(r"[:/](?P<repo>[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+?)(?:\.git)?/?$")
+
+
+def origin_repository(root: Path) -> str | None:
+    """`owner/name` of the `origin` remote (https://github.com/acme/voices.git,
+    git@github.com:acme/voices.git → acme/voices): what GITHUB_REPOSITORY says in CI, so
+    a local run stamps the voices it creates as CI does. None without git or `origin`."""
+    try:
+        url = _git(root, "config", "--get", "remote.origin.url").decode("utf-8", "replace")
+    except ConfigError:
+        return None
+    found = _REPOSITORY.search(url.strip())
+    return found["repo"] if found else None
+
+
 def read_tree(root: Path, ref: str, folder: str) -> dict[str, bytes]:
     """{repo-relative path: bytes} of every YAML file under `folder` at `ref`."""
     commit = resolve_ref(root, ref)

@@ -104,6 +104,8 @@ def test_protect_blocks_deleting_the_declaration_in_a_pull_request(team: Team, e
         "so nothing happens\n"
         "              blocked: protected voice anna-en: its declaration was deleted "
         "(protect: true)\n"
+        "              hint: to retire anna-en on purpose, first merge a change that removes "
+        "`protect: true` from it, then delete its declaration in a second pull request\n"
         "Pre-existing drift (0)\n"
         "    none\n"
         "Plan blocked: 1 blocked, 1 unchanged. Blocked by policy. Nothing will be written.\n",
@@ -161,3 +163,22 @@ def test_replacing_a_protected_voice_is_blocked(team: Team, emu: Emu) -> None:
     plan = repo.run("plan", "--base", "HEAD")
     assert plan.code == 4
     assert "blocked: replaces protected voice bob-en\n" in plan.out
+
+
+def test_without_owner_a_local_run_and_ci_stamp_the_same_owner(
+    new_repo: Callable[..., Repo], emu: Emu
+) -> None:
+    """No `owner:`: the `origin` remote names the repository locally, as GITHUB_REPOSITORY
+    does in CI, so voices made on a laptop are ours in the workflow (and back)."""
+    repo = new_repo(owner=None)
+    repo.git("remote", "add", "origin", "git@github.com:acme/voices.git")
+    repo.voice("anna-en")
+    repo.commit("voices")
+    assert repo.run("apply", "--yes").code == 0  # locally: no GITHUB_REPOSITORY
+    [record] = [c for c in emu.state()["clones"] if c["alias"] == "anna-en"]
+    assert record["metadata"]["managed_by"] == "voicectl:acme/voices"
+    ci = {"GITHUB_REPOSITORY": "acme/voices", "CI": "true"}
+    plan = repo.run("plan", env=ci)
+    assert (plan.code, plan.out) == (0, "No changes. 1 voice up to date.\n")
+    repo.git("remote", "set-url", "origin", "https://github.com/acme/voices")
+    assert repo.run("plan").out == "No changes. 1 voice up to date.\n"

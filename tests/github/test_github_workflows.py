@@ -271,19 +271,6 @@ def test_composite_action_maps_inputs_through_env_and_captures_the_exit_code():
     assert "set +e" in run["run"] and 'echo "exit-code=${code}"' in run["run"]
 
 
-def test_pre_commit_hook_validates_voice_files_offline():
-    hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
-    [hook] = hooks
-    assert hook["id"] == "voicectl-validate"
-    assert hook["entry"] == "voicectl validate"
-    assert hook["language"] == "python"
-    assert hook["pass_filenames"] is True
-    pattern = re.compile(hook["files"])
-    assert pattern.search("voices/anna.yaml") and pattern.search("voices/team/bob.yml")
-    assert not pattern.search("schemas/voice.schema.json")
-    assert not pattern.search("other/voices/anna.yaml")
-
-
 def _tool(name: str) -> str | None:
     local = Path(sys.executable).parent / name
     return str(local) if local.exists() else shutil.which(name)
