@@ -43,18 +43,21 @@ def add_target_arguments(parser: argparse.ArgumentParser, *, budget: bool = True
         parser.add_argument("--max-credits", type=int, metavar="N", help="budget for this run")
 
 
-def add_plan_arguments(parser: argparse.ArgumentParser) -> None:
-    add_target_arguments(parser)
+def add_plan_arguments(parser: argparse.ArgumentParser, *, writes: bool = True) -> None:
+    """The plan flags; `writes=False` (drift: a read-only check) leaves out what only
+    matters to a plan that may write: the budget, `--base`/`--changed`, `--retry-failed`."""
+    add_target_arguments(parser, budget=writes)
     parser.add_argument(
         "--only", action="append", metavar="GLOB", help="only aliases matching GLOB (repeatable)"
     )
-    parser.add_argument("--base", metavar="REF", help="also plan the declarations at git REF")
-    parser.add_argument(
-        "--changed", action="store_true", help="only declarations changed against --base"
-    )
-    parser.add_argument(
-        "--retry-failed", action="store_true", help="plan a new create for failed clones"
-    )
+    if writes:
+        parser.add_argument("--base", metavar="REF", help="also plan the declarations at git REF")
+        parser.add_argument(
+            "--changed", action="store_true", help="only declarations changed against --base"
+        )
+        parser.add_argument(
+            "--retry-failed", action="store_true", help="plan a new create for failed clones"
+        )
     parser.add_argument(
         "--detail",
         choices=("summary", "changes", "full"),

@@ -7,9 +7,38 @@ examples as epilog and a formatter that keeps their line breaks.
 from __future__ import annotations
 
 import argparse
+import textwrap
 from typing import Any
 
 _TEXT: dict[str, tuple[str, tuple[str, ...]]] = {
+    "init": (
+        "Scaffold a voices repository in DIR (default: here): voicectl.yaml, voices/ with "
+        "one example voice and its recordings, schemas/ for the editor modeline, the "
+        "GitHub workflows and .pre-commit-config.yaml. Never overwrites: an existing file is "
+        "refused (exit 1, nothing written) unless --skip-existing keeps it and writes the rest.",
+        (
+            "voicectl init",
+            "voicectl init my-voices --owner acme/voices",
+            "voicectl init --action acme/voicectl@<full commit SHA>   # the workflows' action",
+            "voicectl init --skip-existing            # add what is missing to a repository",
+        ),
+    ),
+    "validate": (
+        "",  # the command module's own DESCRIPTION
+        (
+            "voicectl validate",
+            "voicectl validate voices/anna.yaml       # report one file (the tree is read)",
+            "voicectl validate --format json          # the schema: voicectl schema validate",
+        ),
+    ),
+    "audio": (
+        "",
+        (
+            "voicectl audio",
+            "voicectl audio anna-en voices/audio/extra.wav",
+            "voicectl audio --format json",
+        ),
+    ),
     "plan": (
         "Read the remote (GET only), compare it with the declarations and show what apply "
         "would create, adopt or report, and what it costs. Nothing is written.",
@@ -49,20 +78,58 @@ _TEXT: dict[str, tuple[str, tuple[str, ...]]] = {
         "so a later plan adopts them for 0 credits. Never overwrites without --force.",
         ("voicectl import anna-en bob-fr", "voicectl import --all"),
     ),
+    "comment": (
+        "",
+        (
+            "voicectl comment plan.json               # in a pull-request workflow",
+            "voicectl comment plan-prod.json plan-staging.json --dry-run",
+            "voicectl comment --failed plan --log plan.log",
+            "voicectl comment --applied report.json   # after merge",
+        ),
+    ),
     "engines": (
         "Print the rules of each voice engine: file counts, durations, sizes, consent and "
         "the credits a successful clone costs.",
         ("voicectl engines",),
     ),
+    "targets": ("", ("voicectl targets", "for t in $(voicectl targets); do voicectl plan --target \"$t\"; done")),
+    "schema": (
+        "",
+        (
+            "voicectl schema > schemas/voice.schema.json",
+            "voicectl schema plan",
+            "voicectl schema validate                 # the shape of validate --format json",
+        ),
+    ),
+    "emulator": (
+        "Run the embedded AudioStack emulator for other tools: the same contract voicectl "
+        "targets without a key (uploads, clones on a virtual clock, credits, faults), on "
+        "loopback only unless --allow-remote.",
+        (
+            "voicectl emulator serve --port 8787 --clock immediate",
+            "voicectl emulator serve --db :memory: --dialect sdk",
+        ),
+    ),
+    "completion": (
+        "Print a shell completion script for bash, zsh or fish: subcommands, their options "
+        "and the values of choice options. Generated from voicectl's own argument parser, so "
+        "it always matches this version.",
+        (
+            "voicectl completion bash > ~/.local/share/bash-completion/completions/voicectl",
+            "voicectl completion zsh > \"${fpath[1]}/_voicectl\"",
+            "voicectl completion fish > ~/.config/fish/completions/voicectl.fish",
+            'eval "$(voicectl completion bash)"      # this shell only',
+        ),
+    ),
 }
 
-
-def parser_options(name: str) -> dict[str, Any]:
-    """Keyword arguments for `sub.add_parser(name, …)`: description and examples."""
-    description, examples = _TEXT[name]
+def parser_options(name: str, description: str | None = None) -> dict[str, Any]:
+    """Keyword arguments for `sub.add_parser(name, …)`: description and examples.
+    `description` (kept as written) replaces the one-paragraph text of this table."""
+    text, examples = _TEXT[name]
     epilog = "examples:\n" + "\n".join(f"  {line}" for line in examples)
     return {
-        "description": description,
+        "description": description or textwrap.fill(text, width=88),
         "epilog": epilog,
         "formatter_class": argparse.RawDescriptionHelpFormatter,
     }

@@ -11,6 +11,7 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from reconciler.cli.helptext import parser_options
 from reconciler.model.exitcodes import ExitCode
 
 if TYPE_CHECKING:
@@ -27,12 +28,17 @@ def register(sub: Any, name: str, common: argparse.ArgumentParser) -> None:
         name,
         parents=[common],
         help="measure recordings: speech, loudness, peaks, clipping, noise (offline)",
-        description=__doc__.split("\n\n")[0] if __doc__ else None,
+        **parser_options(name, __doc__),
     )
     parser.add_argument(
         "targets", nargs="*", metavar="PATH|ALIAS", help="voices, declarations or audio files"
     )
-    parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="text (default): a table per voice; json: every figure",
+    )
     parser.set_defaults(handler=run)
 
 

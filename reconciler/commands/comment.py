@@ -13,10 +13,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from reconciler.cli.context import Context
+from reconciler.cli.helptext import parser_options
 from reconciler.model.exitcodes import ExitCode
 
 if TYPE_CHECKING:
     import httpx
+
+
+COMMENT_DESCRIPTION = """\
+Post the saved plans as one pull request comment (one section per target), found again
+by a hidden marker and edited in place on every push. Uses GITHUB_TOKEN,
+GITHUB_REPOSITORY, GITHUB_API_URL and GITHUB_EVENT_PATH.
+"""
 
 
 def register(sub: Any, name: str, common: argparse.ArgumentParser) -> None:
@@ -24,11 +32,7 @@ def register(sub: Any, name: str, common: argparse.ArgumentParser) -> None:
         name,
         parents=[common],
         help="post or update the sticky pull request comment with saved plans",
-        description=(
-            "Post the saved plans as one pull request comment (one section per target), "
-            "found again by a hidden marker and edited in place on every push. Uses "
-            "GITHUB_TOKEN, GITHUB_REPOSITORY, GITHUB_API_URL and GITHUB_EVENT_PATH."
-        ),
+        **parser_options(name, COMMENT_DESCRIPTION),
     )
     parser.add_argument("plans", nargs="*", metavar="PLAN.json", help="saved plan files")
     parser.add_argument(

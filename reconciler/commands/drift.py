@@ -23,8 +23,14 @@ def register(sub: Any, name: str, common: argparse.ArgumentParser) -> None:
         help="check the remote against the declarations (0 ok, 2 drift)",
         **parser_options(name),
     )
-    add_plan_arguments(parser)
-    parser.add_argument("--format", choices=("text", "json", "markdown"), default="text")
+    add_plan_arguments(parser, writes=False)
+    parser.add_argument(
+        "--format",
+        choices=("text", "json", "markdown"),
+        default="text",
+        help="text (default), json (the plan document, exit_reason drift | no_drift) or "
+        "markdown",
+    )
     parser.add_argument(
         "--issue",
         action="store_true",

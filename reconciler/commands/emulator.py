@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from reconciler.cli.context import Context
+from reconciler.cli.helptext import parser_options
 from reconciler.model.exitcodes import ExitCode
 
 DEFAULT_DB = Path(".voicectl") / "emulator.sqlite3"
@@ -20,7 +21,9 @@ CLOCK_MODES = ("immediate", "time", "manual")
 
 
 def register(sub: Any, name: str, common: argparse.ArgumentParser) -> None:
-    parser = sub.add_parser(name, parents=[common], help="run the local AudioStack emulator")
+    parser = sub.add_parser(
+        name, parents=[common], help="run the local AudioStack emulator", **parser_options(name)
+    )
     actions = parser.add_subparsers(dest="emulator_action", metavar="ACTION")
     serve = actions.add_parser(
         "serve", parents=[common], help="serve the emulator over HTTP on 127.0.0.1"

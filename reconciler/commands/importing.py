@@ -22,7 +22,7 @@ def register(sub: Any, name: str, common: argparse.ArgumentParser) -> None:
         help="write declarations for clones that already exist remotely",
         **parser_options(name),
     )
-    add_target_arguments(parser)
+    add_target_arguments(parser, budget=False)  # import writes files, never spends credits
     parser.add_argument("aliases", nargs="*", metavar="ALIAS", help="aliases to import")
     parser.add_argument("--all", action="store_true", help="every clone visible to the key")
     parser.add_argument("--force", action="store_true", help="overwrite existing files")

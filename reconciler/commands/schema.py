@@ -5,12 +5,17 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING, Any
 
+from reconciler.cli.helptext import parser_options
 from reconciler.model.exitcodes import ExitCode
 
 if TYPE_CHECKING:
     from reconciler.cli.context import Context
 
 KINDS = ("voice", "plan", "project")
+SCHEMA_DESCRIPTION = """\
+Print the JSON Schema of voice declarations (default), plan files or voicectl.yaml,
+e.g. for an editor or check-jsonschema.
+"""
 
 
 def register(sub: Any, name: str, common: argparse.ArgumentParser) -> None:
@@ -18,8 +23,7 @@ def register(sub: Any, name: str, common: argparse.ArgumentParser) -> None:
         name,
         parents=[common],
         help="print a JSON Schema (voice declarations, plan files, voicectl.yaml)",
-        description="Print the JSON Schema of voice declarations (default), plan files or "
-        "voicectl.yaml, e.g. for an editor or check-jsonschema.",
+        **parser_options(name, SCHEMA_DESCRIPTION),
     )
     parser.add_argument("kind", nargs="?", default="voice", choices=KINDS, help="which schema")
     parser.set_defaults(handler=run)

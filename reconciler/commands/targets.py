@@ -14,6 +14,7 @@ import argparse
 from typing import TYPE_CHECKING, Any
 
 from reconciler.cli.context import Context
+from reconciler.cli.helptext import parser_options
 from reconciler.model.exitcodes import ExitCode
 from reconciler.model.settings import DEFAULT_ENVIRONMENT
 
@@ -42,8 +43,7 @@ def register(sub: Any, name: str, common: argparse.ArgumentParser) -> None:
         name,
         parents=[common],
         help="print the target names of voicectl.yaml, one per line",
-        description=DESCRIPTION,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        **parser_options(name, DESCRIPTION),
     )
     parser.add_argument("--format", choices=("text", "json"), default="text", help="output format")
     parser.set_defaults(handler=run)

@@ -10,6 +10,7 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from reconciler.cli.helptext import parser_options
 from reconciler.model.exitcodes import ExitCode
 
 if TYPE_CHECKING:
@@ -34,8 +35,7 @@ def register(sub: Any, name: str, common: argparse.ArgumentParser) -> None:
         name,
         parents=[common],
         help="check voice declarations offline (no key, no network)",
-        description=DESCRIPTION,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        **parser_options(name, DESCRIPTION),
     )
     parser.add_argument("paths", nargs="*", metavar="PATH", help="YAML files or folders to check")
     parser.set_defaults(handler=run)

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from reconciler.cli.main import main
+from reconciler.cli.main import COMMANDS, main
 
-EXAMPLED = ("plan", "apply", "status", "drift", "import", "engines")
+EXAMPLED = tuple(COMMANDS)  # every subcommand
 
 
 class Tty(io.StringIO):
@@ -32,7 +32,8 @@ def test_every_subcommand_has_a_description_and_examples(command: str) -> None:
     assert usage.startswith(f"usage: voicectl {command} ")
     assert len(description.split()) > 8  # a sentence, not a title
     examples = out.split("examples:\n", 1)[1].splitlines()
-    assert examples and all(line.startswith(f"  voicectl {command}") for line in examples)
+    assert examples and all(f"voicectl {command}" in line for line in examples)
+    assert all(len(line) <= 100 for line in out.splitlines())  # wrapped, also the description
 
 
 def test_detail_and_plan_file_say_what_they_do() -> None:
@@ -79,3 +80,22 @@ def test_the_readme_vocabulary_table_lists_every_symbol() -> None:
                          ("…", "pending"), ("x", "failed"), ("-", "orphan"), ("?", "unmanaged"),
                          ("!", "blocked"), ("·", "noop")):  # fmt: skip
         assert f"| `{symbol}` | {word} |" in table
+
+
+@pytest.mark.parametrize(
+    ("command", "option"),
+    [
+        ("drift", "--max-credits"),  # a read-only check spends nothing
+        ("drift", "--retry-failed"),  # nor plans new creates
+        ("drift", "--base"),  # the scheduled check of main has no pull request
+        ("import", "--max-credits"),  # import writes files, never spends credits
+    ],
+)
+def test_an_option_that_means_nothing_there_is_refused(command: str, option: str) -> None:
+    code, out, err = _run(command, f"{option}=1")
+    assert (code, out) == (1, "")
+    assert err.splitlines()[-1] == (
+        f"voicectl {command}: error: unrecognized arguments: {option}=1"
+    )
+    _, help_text, _ = _run(command, "--help")
+    assert option not in help_text
