@@ -92,7 +92,10 @@ _TEXT: dict[str, tuple[str, tuple[str, ...]]] = {
         "the credits a successful clone costs.",
         ("voicectl engines",),
     ),
-    "targets": ("", ("voicectl targets", "for t in $(voicectl targets); do voicectl plan --target \"$t\"; done")),
+    "targets": (
+        "",
+        ("voicectl targets", 'for t in $(voicectl targets); do voicectl plan --target "$t"; done'),
+    ),
     "schema": (
         "",
         (
@@ -116,12 +119,13 @@ _TEXT: dict[str, tuple[str, tuple[str, ...]]] = {
         "it always matches this version.",
         (
             "voicectl completion bash > ~/.local/share/bash-completion/completions/voicectl",
-            "voicectl completion zsh > \"${fpath[1]}/_voicectl\"",
+            'voicectl completion zsh > "${fpath[1]}/_voicectl"',
             "voicectl completion fish > ~/.config/fish/completions/voicectl.fish",
             'eval "$(voicectl completion bash)"      # this shell only',
         ),
     ),
 }
+
 
 def parser_options(name: str, description: str | None = None) -> dict[str, Any]:
     """Keyword arguments for `sub.add_parser(name, …)`: description and examples.
