@@ -28,8 +28,7 @@ def register(sub: Any, name: str, common: argparse.ArgumentParser) -> None:
         "--format",
         choices=("text", "json", "markdown"),
         default="text",
-        help="text (default), json (the plan document, exit_reason drift | no_drift) or "
-        "markdown",
+        help="text (default), json (the plan document, exit_reason drift | no_drift) or markdown",
     )
     parser.add_argument(
         "--issue",

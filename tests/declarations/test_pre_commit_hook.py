@@ -13,7 +13,7 @@ from typing import Any
 import yaml
 
 from reconciler.audio.inspect import _UNSUPPORTED, EXTENSIONS
-from tests.support.validate_support import CliRun, Repo
+from tests.support.clirig import CliRun, Repo
 
 ROOT = Path(__file__).resolve().parents[2]
 Run = Callable[..., CliRun]
