@@ -2,7 +2,8 @@
 
 `check_document(kind, doc)` returns every schema problem of a LocatedDoc as Diagnostics
 (worded in schemaerrors.py). jsonschema is imported lazily: documents passing the
-hand-written fast path never need it. No file discovery or cross-file rules here.
+hand-written fast paths (the voice one here, voicectl.yaml's in projectshape.py) never
+need it. No file discovery or cross-file rules here.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from reconciler.declarations.projectshape import project_checker
 from reconciler.declarations.schemaerrors import locate_errors, make_diagnostic
 from reconciler.declarations.yamlsrc import LocatedDoc
 from reconciler.model.errors import Diagnostic
@@ -54,6 +56,8 @@ def check_document(kind: str, doc: LocatedDoc) -> list[Diagnostic]:
     """Every schema problem of `doc`, located; [] when valid."""
     if kind == "voice" and voice_shape_ok(doc.data):
         return []
+    if kind == "project" and _project_checker()(doc.data):
+        return []
     if doc.data is None:
         empty = "see schemas/voice.schema.json"
         return [make_diagnostic(doc.locate(), "the file is empty", empty)]
@@ -67,6 +71,11 @@ def voice_shape_ok(data: Any) -> bool:
     jsonschema, which produces the real messages.
     """
     return _fast_checker()(data)
+
+
+@cache
+def _project_checker() -> Callable[[Any], bool]:
+    return project_checker(load_schema("project"))
 
 
 @cache

@@ -10,6 +10,7 @@ from typing import Any
 import jsonschema
 import pytest
 
+from reconciler.declarations.projectshape import project_checker
 from reconciler.declarations.schemacheck import (
     check_document,
     compiled_validator,
@@ -258,4 +259,63 @@ def test_fast_path_never_accepts_what_the_schema_rejects() -> None:
             accepted += 1
             assert list(validator.iter_errors(data)) == [], data
     assert voice_shape_ok(base)
+    assert accepted > 100
+
+
+PROJECT_VALUES: list[Any] = [
+    None,
+    True,
+    False,
+    0,
+    -1,
+    2.5,
+    "",
+    "acme/voices",
+    "../up",
+    "a" * 201,
+    "error",
+    "loud",
+    [],
+    ["acme-*"],
+    ["Bad Glob"],
+    {},
+    {"prod": {"api_url": "https://api.example"}},
+    {"prod": {"api_url": "ftp://x"}},
+    {"Bad": {}},
+    {"prod": {"org_id": "o" * 129}},
+    {"prod": {"api_key": "k"}},
+    {"prod": {"max_credits": -5}},
+    {"enabled": False},
+    {"strict": "yes"},
+    {"checks": {"peak": "warning", "rms_low": {"threshold": -30}}},
+    {"checks": {"peak": {}}},
+    {"checks": {"peak": {"level": ["x"]}}},
+    {"checks": {"nope": "off"}},
+]
+
+
+def test_the_project_fast_path_never_accepts_what_the_schema_rejects() -> None:
+    """voicectl.yaml is checked without jsonschema when valid (issue 15 item 4); the
+    hand-written check is stricter than the schema, never looser."""
+    rng = random.Random(15)
+    base = {
+        "owner": "acme/voices",
+        "voices_dir": "voices",
+        "remote_folder": "voicectl",
+        "max_credits": 3000,
+        "scope": ["acme-*"],
+        "targets": {"prod": {"api_url": "https://api.example", "api_key_env": "PROD_KEY"}},
+        "quality": {"strict": True, "checks": {"peak": {"threshold": -2, "level": "error"}}},
+    }
+    fast, validator = project_checker(load_schema("project")), compiled_validator("project")
+    keys = [*load_schema("project")["properties"], "extra"]
+    accepted = 0
+    for _ in range(3000):
+        data = dict(base)
+        for _ in range(rng.randint(1, 2)):
+            data[rng.choice(keys)] = rng.choice(PROJECT_VALUES)
+        if fast(data):
+            accepted += 1
+            assert list(validator.iter_errors(data)) == [], data
+    assert fast(base) and fast({}) and fast({"quality": False})
     assert accepted > 100

@@ -282,6 +282,12 @@ def test_two_thousand_mutations_only_ever_give_diagnostics(repo: Repo) -> None:
 
 
 def test_validate_stays_light(repo: Repo) -> None:
+    """No jsonschema for a valid voicectl.yaml and valid voices (issue 15 item 4)."""
+    repo.write(
+        "voicectl.yaml",
+        "owner: acme/voices\nscope: [anna-*]\nquality: {checks: {peak: warning}}\n"
+        "targets: {prod: {api_url: emulator}}\n",
+    )
     repo.wav("voices/a.wav")
     repo.write_voice("a", "anna-en", ["a.wav"])
     probe = (
