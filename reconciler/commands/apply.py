@@ -119,7 +119,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     from reconciler.cli.context import progress_to
     from reconciler.cli.workspace import open_api, open_workspace
     from reconciler.commands.plan import show_plan
-    from reconciler.orchestration.repository import plan_repository
+    from reconciler.orchestration.repository import plan_repository, replan
     from reconciler.render.verdict import print_verdict
 
     plan_file = _at_cwd(args.plan_file, ctx)
@@ -162,7 +162,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         code = _execute(args, ctx, ws, api, fresh, trail=trail)
         if code == ExitCode.INTERRUPTED:
             return code
-        after = plan_repository(ws.source, selection, api).plan
+        after = replan(ws.source, selection, api, fresh).plan  # the remote only, read again
     return print_verdict(after, code, ctx.out)  # Converged. only when nothing is left
 
 

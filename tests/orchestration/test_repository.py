@@ -16,7 +16,7 @@ from reconciler.audiostack.client import AudioStackClient
 from reconciler.declarations.loading import load_project
 from reconciler.emulator.core import Emulator
 from reconciler.emulator.transport import EmulatorTransport
-from reconciler.orchestration.repository import PlanSource, plan_repository
+from reconciler.orchestration.repository import PlanSource, plan_repository, replan
 from reconciler.orchestration.selection import Selection
 from reconciler.plan.change import Action
 from tests.support.sound import speechlike
@@ -88,3 +88,22 @@ def test_only_plans_the_matching_aliases_and_nothing_else(
     planned = plan_repository(_repo(tmp_path), Selection(only=("cleo-*",)), api)
     assert [(c.alias, c.action) for c in planned.plan.changes] == [("cleo-en", Action.CREATE)]
     assert planned.plan.owner == "acme" and planned.plan.target == "default"
+
+
+def test_replan_reads_the_remote_again_and_nothing_local(
+    tmp_path: Path, client: tuple[AudioStackClient, httpx.Client]
+) -> None:
+    """apply's verdict (issue 15): the reviewed declarations against a fresh remote read;
+    a declaration edited or removed meanwhile is not read."""
+    api, admin = client
+    source = _repo(tmp_path)
+    planned = plan_repository(source, Selection(), api)
+    _seed(admin, "anna-en")  # a record unlike the declaration: seen only by a fresh read
+    (tmp_path / "voices/cleo-en.yaml").unlink()
+    (tmp_path / "voices/dora-en.yaml").write_text("not: [valid")
+    again = replan(source, Selection(), api, planned)
+    assert again.declared == planned.declared
+    assert [(c.alias, c.action) for c in again.plan.changes] == [
+        ("anna-en", Action.DRIFT),
+        ("cleo-en", Action.CREATE),
+    ]
