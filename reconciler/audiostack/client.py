@@ -187,7 +187,7 @@ class AudioStackClient:
             params = {"limit": limit, "offset": at}
             return env.parse_file_page(self._api("GET", path, params=params), path)
 
-        return read_all_pages(fetch, offset)
+        return read_all_pages(fetch, offset, concurrency=8)
 
     def get_file(self, file_id: FileId) -> RemoteFile | None:
         path = _file_path(file_id)

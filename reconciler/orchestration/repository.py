@@ -86,7 +86,7 @@ def plan_repository(
     )
     declared = select(loaded.voices, selection, target=source.target, changed_paths=changed)
     base = _base_declarations(source, selection.base) if selection.base else None
-    return _diff(source, selection, api, loaded, declared, base)
+    return _diff(source, selection, api, loaded=loaded, declared=declared, base=base)
 
 
 def replan(
@@ -95,13 +95,16 @@ def replan(
     """The plan of the same declarations against a fresh read of the remote (apply's
     verdict: did what was applied converge?). Nothing local is read again: at 50,000
     voices that is most of a plan's time, and the declarations are the reviewed ones."""
-    return _diff(source, selection, api, earlier.loaded, earlier.declared, earlier.base)
+    return _diff(
+        source, selection, api, loaded=earlier.loaded, declared=earlier.declared, base=earlier.base
+    )
 
 
 def _diff(
     source: PlanSource,
     selection: Selection,
     api: VoiceApi,
+    *,
     loaded: Declarations,
     declared: tuple[Declaration, ...],
     base: tuple[Declaration, ...] | None,

@@ -305,3 +305,28 @@ def test_a_dribbling_emulator_reply_ends_at_the_request_deadline(rig: EmulatorRi
 def test_the_public_emulator_key_can_stay_unregistered(rig: EmulatorRig) -> None:
     rig.client().list_clones()
     assert scrub("target: emulator") == "target: emulator"
+
+
+def test_a_large_folder_is_listed_several_pages_at_a_time_in_folder_order(
+    rig: EmulatorRig,
+) -> None:
+    """The first page gives the total; the other pages are read 8 at a time (a 50,000
+    voice folder is 1,000 pages), and the files come back in the folder's order."""
+    from tests.support.emulatorrig import client_for
+
+    client = rig.client()
+    folder = client.create_folder("voicectl")
+    with client_for(rig.emulator, rig.emulator.default_key) as raw:
+        made = [
+            raw.post("/files", json={"file_name": f"{n}.wav", "folder_id": folder}).json()
+            for n in range(1050)
+        ]
+    rig.post("faults", {"method": "GET", "route": "/folders/{folderId}/files", "delay_s": 0.02})
+    listed = client.list_folder_files(folder)
+    assert [f.file_id for f in listed] == [m["fileId"] for m in made]
+    pages = [r for r in rig.requests() if r["route"] == "/folders/{folderId}/files"]
+    assert [r["query"] for r in pages[:1]] == ["limit=100&offset=0"]
+    assert sorted(r["query"] for r in pages[1:]) == sorted(
+        f"limit=100&offset={n}" for n in range(100, 1050, 100)
+    )
+    assert max(r["inFlight"] for r in pages) > 1

@@ -146,6 +146,33 @@ def test_list_folder_files_pages_until_a_short_page(make_client: MakeClient) -> 
     assert [r.url.params["offset"] for r in peer.seen] == ["0", "100", "200"]
 
 
+def test_a_short_page_among_pages_read_at_once_is_read_again_in_turn(
+    make_client: MakeClient,
+) -> None:
+    """A server that caps one page (or a folder that changed under the read): the pages
+    read at once no longer line up, so the listing is read again one page after another
+    and still holds every file once."""
+    capped = {"200": 60}  # the third page comes back short once
+
+    def page(request: httpx.Request) -> httpx.Response:
+        offset = int(request.url.params["offset"])
+        count = max(0, min(capped.pop(str(offset), 100), 350 - offset))
+        items = [
+            dict(_item("uploaded", f"n{offset + i}"), fileId=f"id{offset + i}")
+            for i in range(count)
+        ]
+        return reply(
+            200, {"data": items, "pagination": {"limit": 100, "offset": offset, "total": 350}}
+        )
+
+    client, peer = make_client(page)
+    files = client.list_folder_files(FolderId("fold-1"))
+    assert [f.name for f in files] == [f"n{n}" for n in range(350)]
+    offsets = [r.url.params["offset"] for r in peer.seen]
+    assert sorted(offsets[:4]) == ["0", "100", "200", "300"]
+    assert offsets[4:] == ["100", "200", "300"]  # the first page is kept
+
+
 def test_deadline_bounds_a_slow_exchange_even_with_mock_transport(
     make_client: MakeClient, clock: Any
 ) -> None:
