@@ -113,11 +113,9 @@ def test_list_folder_files_pages_through_the_emulator(rig: EmulatorRig) -> None:
     rig.admin.delete("/_emulator/requests")
     files = client.list_folder_files(folder)
     assert sorted(f.name for f in files) == [f"n{i:03}.wav" for i in range(205)]
-    assert [r["query"] for r in rig.requests()] == [
-        "limit=100&offset=0",
-        "limit=100&offset=100",
-        "limit=100&offset=200",
-    ]
+    first, *rest = [r["query"] for r in rig.requests()]
+    assert first == "limit=100&offset=0"  # its total: the other pages are read at once
+    assert sorted(rest) == ["limit=100&offset=100", "limit=100&offset=200"]
 
 
 @pytest.mark.parametrize(
