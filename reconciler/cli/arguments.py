@@ -109,11 +109,13 @@ def target_options(args: argparse.Namespace, *, target: str | None = None) -> Ta
     )
 
 
-def selection_of(args: argparse.Namespace) -> Selection:
-    """The Selection of a command registered with add_plan_arguments."""
+def selection_of(args: argparse.Namespace, *, drift_check: bool = False) -> Selection:
+    """The Selection of a command registered with add_plan_arguments (`drift_check`: the
+    drift command's)."""
     return Selection(
         only=tuple(getattr(args, "only", None) or ()),
         changed=getattr(args, "changed", False),
         base=getattr(args, "base", None),
         retry_failed=getattr(args, "retry_failed", False),
+        drift_check=drift_check,
     )

@@ -7,7 +7,6 @@ and declared voices missing from the remote (never applied, or lost).
 from __future__ import annotations
 
 import argparse
-import dataclasses
 from typing import Any
 
 from reconciler.cli.arguments import add_plan_arguments
@@ -44,15 +43,12 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     from reconciler.cli.workspace import open_api, open_workspace
     from reconciler.commands.plan import show_plan
     from reconciler.orchestration.repository import plan_repository
-    from reconciler.plan.value import DRIFT_ACTIONS, Action
     from reconciler.render.wording import drift_line
 
     ws = open_workspace(ctx, target_options(args))
     ctx.notice(ws.settings.banner)
     with open_api(ws.settings, ctx) as api:
-        plan = plan_repository(ws.source, selection_of(args), api).plan
-    kept = tuple(c for c in plan.changes if c.effective in DRIFT_ACTIONS or c.action is Action.NOOP)
-    checked = dataclasses.replace(plan, changes=kept, drift_check=True)
+        checked = plan_repository(ws.source, selection_of(args, drift_check=True), api).plan
     data = show_plan(checked, args, ctx, ws)
     if getattr(args, "format", "text") != "text":  # stdout is JSON/Markdown: say it on stderr
         ctx.err.print(drift_line(data), markup=False, highlight=False, soft_wrap=True)

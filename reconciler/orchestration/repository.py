@@ -123,6 +123,7 @@ def _diff(
         scope=project.scope,
         max_credits=source.max_credits,
         retry_failed=selection.retry_failed,
+        drift_check=selection.drift_check,
         # declarations left out by a selector or meant for other targets are not orphans
         hidden=frozenset(v.alias for v in loaded.voices) - {v.alias for v in declared},
         only=frozenset(wanted) if selection.only else None,

@@ -17,12 +17,15 @@ from reconciler.model.values import Declaration
 @dataclass(frozen=True, slots=True)
 class Selection:
     """What to plan besides the target: alias globs, only files changed against `base`,
-    the declarations at `base` too (a pull request), and failed clones created anew."""
+    the declarations at `base` too (a pull request), failed clones created anew, and
+    `drift_check`: only what a scheduled check reports (drifted, orphaned, failed and
+    missing voices, and those up to date)."""
 
     only: tuple[str, ...] = ()
     changed: bool = False
     base: str | None = None
     retry_failed: bool = False
+    drift_check: bool = False
 
 
 def for_target(voices: Iterable[Declaration], target: str) -> tuple[Declaration, ...]:

@@ -44,7 +44,7 @@ from reconciler.plan.policy import (
 )
 from reconciler.plan.provenance import Provenance, lost_stamp_note, unkept_keys
 from reconciler.plan.stamp import stamped
-from reconciler.plan.value import Plan
+from reconciler.plan.value import DRIFT_ACTIONS, Plan
 
 __all__ = ["DRIFT_HINT", "Policy", "clone_metadata", "compare", "compare_pr"]
 
@@ -117,6 +117,8 @@ def _finish(
     remaining = remote.credits_remaining
     available = None if remaining is None else remaining - reserved  # running clones' share
     changes, budget = apply_budget(changes, policy.max_credits, available)
+    if policy.drift_check:
+        changes = [c for c in changes if c.effective in DRIFT_ACTIONS or c.action is Action.NOOP]
     return Plan(
         target=policy.target,
         owner=policy.owner,
@@ -129,6 +131,7 @@ def _finish(
         base_compared=base_compared,
         complete_listing=remote.complete_listing,
         diagnostics=tuple(warnings),
+        drift_check=policy.drift_check,
         quality=tuple(q for q in quality if policy.shows(q.alias)),
     )
 

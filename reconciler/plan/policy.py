@@ -30,6 +30,7 @@ class Policy:
     # declared but not selected (another target, a selector): never orphans, not shown
     hidden: frozenset[str] = frozenset()
     only: frozenset[str] | None = None  # with `--only`: the only aliases the plan shows
+    drift_check: bool = False  # `voicectl drift`: the plan keeps drift (and no-ops) only
 
     def shows(self, alias: str) -> bool:
         return alias not in self.hidden and (self.only is None or alias in self.only)

@@ -4,8 +4,6 @@ target or left out by `--only` are neither planned nor orphans."""
 
 from __future__ import annotations
 
-import random
-import wave
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,7 +17,7 @@ from reconciler.emulator.transport import EmulatorTransport
 from reconciler.orchestration.repository import PlanSource, plan_repository, replan
 from reconciler.orchestration.selection import Selection
 from reconciler.plan.change import Action
-from tests.support.sound import speechlike
+from tests.support.wav import write_wav
 
 VOICE = """version: 1
 alias: {alias}
@@ -27,15 +25,6 @@ engine: voice_engine_3
 language: en-GB
 files: [audio/{alias}.wav]
 {extra}"""
-
-
-def _wav(path: Path, seed: int) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with wave.open(str(path), "wb") as out:
-        out.setnchannels(1)
-        out.setsampwidth(1)
-        out.setframerate(8000)
-        out.writeframes(speechlike(random.Random(seed).randbytes(16000)))
 
 
 @pytest.fixture
@@ -53,14 +42,18 @@ def _repo(root: Path) -> PlanSource:
     for seed, (alias, extra) in enumerate(
         [("anna-en", ""), ("bob-en", "targets: [staging]\n"), ("cleo-en", "")]
     ):
-        _wav(root / f"voices/audio/{alias}.wav", seed)
+        write_wav(root / f"voices/audio/{alias}.wav", 2.0, seed)
         (root / f"voices/{alias}.yaml").write_text(VOICE.format(alias=alias, extra=extra))
     (root / "voicectl.yaml").write_text("owner: acme\ntargets:\n  default: {}\n  staging: {}\n")
     return PlanSource(root=root, project=load_project(root), target="default", owner="acme")
 
 
-def _seed(admin: httpx.Client, alias: str) -> None:
-    record = {"alias": alias, "status": "succeeded", "metadata": {"managed_by": "voicectl:acme"}}
+def _seed(admin: httpx.Client, alias: str, owner: str = "acme") -> None:
+    record = {
+        "alias": alias,
+        "status": "succeeded",
+        "metadata": {"managed_by": f"voicectl:{owner}"},
+    }
     assert admin.post("/_emulator/clones", json=record).status_code == 200
 
 
@@ -107,3 +100,28 @@ def test_replan_reads_the_remote_again_and_nothing_local(
         ("anna-en", Action.DRIFT),
         ("cleo-en", Action.CREATE),
     ]
+
+
+def test_a_drift_check_plans_only_what_drift_reports(
+    tmp_path: Path, client: tuple[AudioStackClient, httpx.Client]
+) -> None:
+    api, admin = client
+    _seed(admin, "zed-en", owner="other")  # another repository's voice: not drift
+    _seed(admin, "gone-en")
+    source = _repo(tmp_path)
+    full = plan_repository(source, Selection(), api).plan
+    assert [(c.alias, c.action) for c in full.changes] == [
+        ("anna-en", Action.CREATE),
+        ("cleo-en", Action.CREATE),
+        ("gone-en", Action.ORPHAN),
+        ("zed-en", Action.UNMANAGED),
+    ]
+    assert not full.drift_check and full.exit_reason == "changes"
+    checked = plan_repository(source, Selection(drift_check=True), api).plan
+    assert [(c.alias, c.action) for c in checked.changes] == [
+        ("anna-en", Action.CREATE),
+        ("cleo-en", Action.CREATE),
+        ("gone-en", Action.ORPHAN),
+    ]
+    assert checked.drift_check and checked.exit_reason == "drift"
+    assert checked.drifted == checked.changes
