@@ -1,14 +1,15 @@
 """The flags the commands share and their typed values: argparse stops here.
 
-`add_target_arguments` / `add_plan_arguments` register the flags; `target_options` and
-`selection_of` turn a parsed Namespace into TargetOptions and Selection, which is all the
-layers below ever see.
+`add_target_arguments` / `add_plan_arguments` register the flags; `target_options`,
+`selection_of` and `plan_display` turn a parsed Namespace into TargetOptions, Selection and
+PlanDisplay, which is all the commands' helpers and the layers below ever see.
 """
 
 from __future__ import annotations
 
 import argparse
 from dataclasses import dataclass
+from enum import StrEnum
 
 from reconciler.orchestration.selection import Selection
 
@@ -23,6 +24,24 @@ class TargetOptions:
     allow_hosts: tuple[str, ...] = ()
     max_credits: int | None = None
     concurrency: int = 16  # the ceiling of the adaptive limit
+    base: str | None = None
+
+
+class OutputFormat(StrEnum):
+    """`--format` of plan and drift."""
+
+    TEXT = "text"
+    JSON = "json"
+    MARKDOWN = "markdown"
+
+
+@dataclass(frozen=True, slots=True)
+class PlanDisplay:
+    """How a command shows its plan: `--format`, `--detail`, and the `--base` whose commit
+    the plan JSON records."""
+
+    format: OutputFormat = OutputFormat.TEXT
+    detail: str = "changes"
     base: str | None = None
 
 
@@ -118,4 +137,14 @@ def selection_of(args: argparse.Namespace, *, drift_check: bool = False) -> Sele
         base=getattr(args, "base", None),
         retry_failed=getattr(args, "retry_failed", False),
         drift_check=drift_check,
+    )
+
+
+def plan_display(args: argparse.Namespace) -> PlanDisplay:
+    """The PlanDisplay of a command registered with add_plan_arguments (apply has no
+    --format: it shows text)."""
+    return PlanDisplay(
+        format=OutputFormat(getattr(args, "format", OutputFormat.TEXT)),
+        detail=args.detail,
+        base=getattr(args, "base", None),
     )

@@ -14,10 +14,13 @@ import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from types import ModuleType
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from reconciler import __version__
 from reconciler.model.exitcodes import ExitCode
+
+if TYPE_CHECKING:
+    from reconciler.cli.context import Context
 
 # subcommand → module in reconciler.commands (imported only when needed)
 COMMANDS: dict[str, str] = {
@@ -145,12 +148,12 @@ def main(
             args = _parse(parser, argv)
     except SystemExit as exc:
         return int(exc.code or 0)
-    for flag in ("debug", "no_color", "quiet"):
-        setattr(args, flag, getattr(args, flag, False))
+    # the common flags default to SUPPRESS (given before or after the subcommand): absent = off
+    debug, no_color, quiet = (bool(getattr(args, f, False)) for f in ("debug", "no_color", "quiet"))
     if not getattr(args, "command", None):
         parser.print_help(out_stream)
         return ExitCode.ERROR
-    out, err = _make_consoles(env, out_stream, err_stream, args.no_color)
+    out, err = _make_consoles(env, out_stream, err_stream, no_color)
     try:
         is_tty = in_stream.isatty()
     except (AttributeError, ValueError):
@@ -162,8 +165,8 @@ def main(
         cwd=(cwd or Path.cwd()).resolve(),
         stdin=in_stream,
         stdin_is_tty=is_tty,
-        debug=args.debug,
-        quiet=args.quiet,
+        debug=debug,
+        quiet=quiet,
     )
     return _dispatch(args, ctx)
 
@@ -175,13 +178,13 @@ def _silence_stdout() -> None:
         os.dup2(devnull, sys.stdout.fileno())
 
 
-def _dispatch(args: argparse.Namespace, ctx: object) -> int:
+def _dispatch(args: argparse.Namespace, ctx: Context) -> int:
     from reconciler.cli.failures import report_failure
 
     try:
         return int(args.handler(args, ctx))
     except KeyboardInterrupt:
-        ctx.err.print("interrupted", style="bold")  # type: ignore[attr-defined]
+        ctx.err.print("interrupted", style="bold")
         return ExitCode.INTERRUPTED
     except BrokenPipeError:  # `voicectl plan | head`: the reader left; not our error
         _silence_stdout()
@@ -189,7 +192,7 @@ def _dispatch(args: argparse.Namespace, ctx: object) -> int:
     except BaseException as exc:
         if isinstance(exc, SystemExit):
             raise
-        return report_failure(exc, ctx, debug=args.debug)  # type: ignore[arg-type]
+        return report_failure(exc, ctx, debug=ctx.debug)
 
 
 if __name__ == "__main__":  # pragma: no cover

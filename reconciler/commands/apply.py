@@ -106,7 +106,6 @@ def _check_reviewed(args: argparse.Namespace, ctx: Context, fresh: Plan) -> None
 
     plan_file = _at_cwd(args.plan_file, ctx)
     if plan_file:
-        # messages name the file as the user typed it
         saved = read_plan(plan_file, shown=str(args.plan_file))
         check_fresh(saved, fresh)
     if args.expect_checksum:
@@ -115,7 +114,7 @@ def _check_reviewed(args: argparse.Namespace, ctx: Context, fresh: Plan) -> None
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
     from reconciler.apply.trail import RequestTrail
-    from reconciler.cli.arguments import selection_of, target_options
+    from reconciler.cli.arguments import plan_display, selection_of, target_options
     from reconciler.cli.context import progress_to
     from reconciler.cli.workspace import open_api, open_workspace
     from reconciler.commands.plan import show_plan
@@ -145,7 +144,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     with open_api(ws.settings, ctx, on_request=trail) as api:
         fresh = plan_repository(ws.source, selection, api, progress=progress_to(ctx))
         _check_reviewed(args, ctx, fresh.plan)
-        show_plan(fresh.plan, args, ctx, ws)
+        show_plan(fresh.plan, plan_display(args), ctx, ws, credits_output="credits_planned")
         if fresh.plan.blocked:
             ctx.err.print("Blocked: nothing was written.")
             return ExitCode.BLOCKED

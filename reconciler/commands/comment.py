@@ -131,7 +131,7 @@ def _post(
 
     gh: PrContext | None = None
     if not args.dry_run or ctx.environ.get("GITHUB_TOKEN"):
-        gh = load_pr_context(ctx.environ, require_pr=args.pr is None and not args.dry_run)
+        gh = load_pr_context(ctx.environ, require_pr=not args.dry_run, pr_number=args.pr)
     head_sha = gh.head_sha if gh else None
 
     def render(plan: Mapping[str, Any], max_chars: int) -> str:
@@ -153,10 +153,6 @@ def _post(
     if args.dry_run or gh is None:
         ctx.out.print(Text(body.text), soft_wrap=True)
         return ExitCode.SUCCESS
-    if args.pr is not None:
-        from dataclasses import replace
-
-        gh = replace(gh, pr_number=args.pr)
     result = post_for_context(http, gh, body=body.text, marker=MARKER_PREFIX)  # legacy too
     ctx.out.print(Text(f"comment {result.action}: {result.url}"), soft_wrap=True)
     write_outputs(

@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from reconciler.cli.arguments import add_plan_arguments
+from reconciler.cli.arguments import OutputFormat, add_plan_arguments
 from reconciler.cli.context import Context
 from reconciler.cli.helptext import parser_options
 from reconciler.model.exitcodes import ExitCode
@@ -25,7 +25,7 @@ def register(sub: Any, name: str, common: argparse.ArgumentParser) -> None:
     add_plan_arguments(parser, writes=False)
     parser.add_argument(
         "--format",
-        choices=("text", "json", "markdown"),
+        choices=[f.value for f in OutputFormat],
         default="text",
         help="text (default), json (the plan document, exit_reason drift | no_drift) or markdown",
     )
@@ -39,7 +39,7 @@ def register(sub: Any, name: str, common: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
-    from reconciler.cli.arguments import selection_of, target_options
+    from reconciler.cli.arguments import plan_display, selection_of, target_options
     from reconciler.cli.workspace import open_api, open_workspace
     from reconciler.commands.plan import show_plan
     from reconciler.orchestration.repository import plan_repository
@@ -49,10 +49,11 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     ctx.notice(ws.settings.banner)
     with open_api(ws.settings, ctx) as api:
         checked = plan_repository(ws.source, selection_of(args, drift_check=True), api).plan
-    data = show_plan(checked, args, ctx, ws)
-    if getattr(args, "format", "text") != "text":  # stdout is JSON/Markdown: say it on stderr
+    display = plan_display(args)
+    data = show_plan(checked, display, ctx, ws)
+    if display.format is not OutputFormat.TEXT:  # stdout is JSON/Markdown: say it on stderr
         ctx.err.print(drift_line(data), markup=False, highlight=False, soft_wrap=True)
-    if getattr(args, "issue", False):
+    if args.issue:
         _sync_issue(ctx, data, drifted=bool(checked.drifted))
     return ExitCode.CHANGES if checked.drifted else ExitCode.SUCCESS
 

@@ -61,7 +61,7 @@ def _is_loopback(host: str) -> bool:
 
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
-    if getattr(args, "emulator_action", None) != "serve":
+    if args.emulator_action != "serve":
         ctx.err.print("usage: voicectl emulator serve [--host H] [--port N] [--db PATH]")
         return ExitCode.ERROR
     if not _is_loopback(args.host) and not args.allow_remote:

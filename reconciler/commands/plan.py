@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from reconciler.cli.arguments import add_plan_arguments
+from reconciler.cli.arguments import OutputFormat, PlanDisplay, add_plan_arguments
 from reconciler.cli.context import Context
 from reconciler.cli.helptext import parser_options
 from reconciler.model.errors import ConfigError
@@ -27,7 +27,7 @@ def register(sub: Any, name: str, common: argparse.ArgumentParser) -> None:
         **parser_options(name),
     )
     add_plan_arguments(parser)
-    parser.add_argument("--format", choices=("text", "json", "markdown"), default="text")
+    parser.add_argument("--format", choices=[f.value for f in OutputFormat], default="text")
     parser.add_argument("--out", type=Path, metavar="PLAN.json", help="save the plan for apply")
     parser.add_argument(
         "--detailed-exitcode",
@@ -50,8 +50,16 @@ def git_facts(ws: Workspace, base: str | None) -> dict[str, str | None]:
     }
 
 
-def show_plan(plan: Plan, args: argparse.Namespace, ctx: Context, ws: Workspace) -> dict[str, Any]:
-    """Render the plan in the chosen format; in GitHub Actions also the summary/outputs."""
+def show_plan(
+    plan: Plan,
+    display: PlanDisplay,
+    ctx: Context,
+    ws: Workspace,
+    *,
+    credits_output: str = "credits",
+) -> dict[str, Any]:
+    """Render the plan as `display` says; in GitHub Actions also the summary and the outputs
+    (the plan's cost under `credits_output`: apply writes the credits it spent instead)."""
     from reconciler.commands.targets import environment_of
     from reconciler.render.gha import append_step_summary, write_outputs
     from reconciler.render.jsonout import dump_json
@@ -60,32 +68,28 @@ def show_plan(plan: Plan, args: argparse.Namespace, ctx: Context, ws: Workspace)
 
     data = plan.to_dict(
         created_at=now_utc(),
-        git=git_facts(ws, getattr(args, "base", None)),
+        git=git_facts(ws, display.base),
         api_url=ws.settings.api_url,
     )
-    fmt = getattr(args, "format", "text")
-    if fmt == "json":
+    if display.format is OutputFormat.JSON:
         ctx.out.print(dump_json(data), markup=False, highlight=False, soft_wrap=True)
-    elif fmt == "markdown":
-        ctx.out.print(render_markdown(data, detail=args.detail), markup=False, soft_wrap=True)
+    elif display.format is OutputFormat.MARKDOWN:
+        ctx.out.print(render_markdown(data, detail=display.detail), markup=False, soft_wrap=True)
     else:
-        render_plan(data, ctx.out, detail=args.detail)
+        render_plan(data, ctx.out, detail=display.detail)
     warnings = _write_warnings(plan)
     if warnings:  # e.g. a short non-English voice about to be cloned: human text, stderr
         from reconciler.render.annotations import write_diagnostics
 
         write_diagnostics(warnings, ctx.err, github_actions=False)
     if ctx.in_github_actions:
-        append_step_summary(ctx.environ, render_markdown(data, detail=args.detail))
+        append_step_summary(ctx.environ, render_markdown(data, detail=display.detail))
         write_outputs(
             ctx.environ,
             {
                 "has_changes": plan.has_changes,
                 "checksum": plan.checksum(),
-                # apply writes the credits it spent instead (commands/apply.py)
-                (
-                    "credits_planned" if getattr(args, "command", "") == "apply" else "credits"
-                ): plan.cost,
+                credits_output: plan.cost,
                 "exit_reason": plan.exit_reason,
                 "environment": environment_of(ws.project, ws.settings.target),
             },
@@ -123,7 +127,7 @@ def _out_path(args: argparse.Namespace, ctx: Context) -> Path | None:
 
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
-    from reconciler.cli.arguments import selection_of, target_options
+    from reconciler.cli.arguments import plan_display, selection_of, target_options
     from reconciler.cli.context import progress_to
     from reconciler.cli.workspace import open_api, open_workspace
     from reconciler.orchestration.repository import plan_repository
@@ -133,7 +137,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     ctx.notice(ws.settings.banner)
     with open_api(ws.settings, ctx) as api:
         result = plan_repository(ws.source, selection_of(args), api, progress=progress_to(ctx))
-    show_plan(result.plan, args, ctx, ws)
+    show_plan(result.plan, plan_display(args), ctx, ws)
     if out is not None:
         from reconciler.plan.planfile import write_plan  # jsonschema: only when saving
 

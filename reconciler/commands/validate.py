@@ -62,7 +62,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         return ExitCode.ERROR
     if result.warnings:
         print_diagnostics(result.warnings, ctx)
-    if not getattr(args, "quiet", False):
+    if not ctx.quiet:
         count = len(result.voices)
         noun = "voice" if count == 1 else "voices"
         ctx.err.print(

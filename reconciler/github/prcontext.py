@@ -33,8 +33,11 @@ class PrContext:
     event_name: str = ""
 
 
-def load_pr_context(environ: Mapping[str, str], *, require_pr: bool = True) -> PrContext:
-    """Read GITHUB_TOKEN, GITHUB_REPOSITORY, GITHUB_API_URL and the event payload."""
+def load_pr_context(
+    environ: Mapping[str, str], *, require_pr: bool = True, pr_number: int | None = None
+) -> PrContext:
+    """Read GITHUB_TOKEN, GITHUB_REPOSITORY, GITHUB_API_URL and the event payload;
+    `pr_number` (`voicectl comment --pr N`) replaces the event's pull request number."""
     token = environ.get("GITHUB_TOKEN", "").strip()
     if not token:
         raise ConfigError(
@@ -51,6 +54,8 @@ def load_pr_context(environ: Mapping[str, str], *, require_pr: bool = True) -> P
     number = pull.get("number") if pull else None
     if not isinstance(number, int) or isinstance(number, bool):
         number = None
+    if pr_number is not None:
+        number = pr_number
     if require_pr and number is None:
         raise ConfigError(
             "not a pull request: the event payload (GITHUB_EVENT_PATH) has no "

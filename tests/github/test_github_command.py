@@ -133,3 +133,14 @@ def test_check_reviewed_fails_with_3_for_a_direct_push(github, tmp_path):
     assert err.splitlines()[0] == (
         f"error: commit {MERGE_SHA[:12]} is not the merge of a pull request: no reviewed plan"
     )
+
+
+def test_pr_flag_posts_to_that_pull_request_even_from_a_push(github, tmp_path):
+    env = {**actions_env(github, tmp_path), "GITHUB_EVENT_NAME": "push"}
+    Path(env["GITHUB_EVENT_PATH"]).write_text(json.dumps({"ref": "refs/heads/main"}))
+    plan = save_plan(make_plan(1), tmp_path / "plan.json")
+    code, out, err = run_cli("comment", "--pr", "9", str(plan), cwd=tmp_path, env=env)
+    assert (code, err) == (0, "")
+    (comment,) = github.pr_comments(9)
+    assert out == f"comment created: {comment['html_url']}\n"
+    assert github.pr_comments(7) == []
