@@ -1,8 +1,9 @@
 """The flags the commands share and their typed values: argparse stops here.
 
-`add_target_arguments` / `add_plan_arguments` register the flags; `target_options`,
-`selection_of` and `plan_display` turn a parsed Namespace into TargetOptions, Selection and
-PlanDisplay, which is all the commands' helpers and the layers below ever see.
+`add_target_arguments` / `add_plan_arguments` / `add_apply_timing_arguments` register the
+flags; `target_options`, `selection_of`, `plan_display` and `apply_timing` turn a parsed
+Namespace into TargetOptions, Selection, PlanDisplay and ApplyTiming, which is all the
+commands' helpers and the layers below ever see.
 """
 
 from __future__ import annotations
@@ -10,8 +11,12 @@ from __future__ import annotations
 import argparse
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from reconciler.orchestration.selection import Selection
+
+if TYPE_CHECKING:
+    from reconciler.apply.engine import ApplyTiming
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,4 +152,15 @@ def plan_display(args: argparse.Namespace) -> PlanDisplay:
         format=OutputFormat(getattr(args, "format", OutputFormat.TEXT)),
         detail=args.detail,
         base=getattr(args, "base", None),
+    )
+
+
+def apply_timing(args: argparse.Namespace) -> ApplyTiming:
+    """The ApplyTiming of a command registered with add_apply_timing_arguments."""
+    from reconciler.apply.engine import ApplyTiming
+
+    return ApplyTiming(
+        concurrency=max(1, args.concurrency),
+        wait_timeout_s=args.wait_timeout,
+        dead_api_s=args.api_down_after,
     )

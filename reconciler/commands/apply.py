@@ -181,10 +181,11 @@ def _execute(
     *,
     trail: RequestTrail,
 ) -> int:
-    from reconciler.apply.engine import ApplyTiming, execute
+    from reconciler.apply.engine import execute
     from reconciler.apply.events import FanoutSink
     from reconciler.apply.journal import JournalSink, write_report
     from reconciler.apply.report import with_predictions
+    from reconciler.cli.arguments import apply_timing
     from reconciler.orchestration.git import head_commit
     from reconciler.render.applyreport import render_report
     from reconciler.render.progress import open_progress
@@ -220,11 +221,7 @@ def _execute(
             folder_name=ws.settings.remote_folder,
             root=ws.root,
             remote=fresh.remote,
-            timing=ApplyTiming(
-                concurrency=max(1, args.concurrency),
-                wait_timeout_s=args.wait_timeout,
-                dead_api_s=args.api_down_after,
-            ),
+            timing=apply_timing(args),
             events=FanoutSink((journal,) if progress is None else (progress, journal)),
             stop=stop,
             trail=trail,
