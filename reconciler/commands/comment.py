@@ -213,7 +213,7 @@ def run_facts(ctx: Context, args: argparse.Namespace) -> Any:
     server = env.get("GITHUB_SERVER_URL", "https://github.com").rstrip("/")
     repo, run = env.get("GITHUB_REPOSITORY", ""), env.get("GITHUB_RUN_ID", "")
     url = f"{server}/{repo}/actions/runs/{run}" if repo and run.isdigit() else None
-    if getattr(args, "environment", None):
+    if args.environment:
         return CommentFacts(run_url=url, environment=args.environment)
     return CommentFacts(run_url=url, environments=_environments(ctx))
 
