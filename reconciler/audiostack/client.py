@@ -120,6 +120,14 @@ class AudioStackClient:
     def credits_remaining(self) -> int | None:
         return self._credits
 
+    def read_balance(self) -> int | None:
+        """The balance when no answer carried it (every per-alias read a 404, which has no
+        envelope): one GET of the voice list (the JS SDK's `Voice.list`), whose envelope
+        has `meta`."""
+        if self._credits is None:
+            self._api("GET", "/speech/voice")
+        return self._credits
+
     @property
     def upload_wait(self) -> UploadWait:
         return self._upload_wait
@@ -139,7 +147,6 @@ class AudioStackClient:
 
     def get_clones(self, alias: Alias) -> tuple[RemoteClone, ...]:
         """The alias's history, oldest first by startedAt then cloneId (never list order)."""
-
         query = {"alias": alias}
         try:
             path, payload = self._routes.call(
@@ -190,7 +197,7 @@ class AudioStackClient:
         return read_all_pages(fetch, offset, concurrency=8)
 
     def get_file(self, file_id: FileId) -> RemoteFile | None:
-        path = _file_path(file_id)
+        path = f"/files/{quote(file_id, safe='')}"
         try:
             return env.parse_file(self._api("GET", path), path)
         except NotFoundError:
@@ -238,13 +245,11 @@ class AudioStackClient:
 
     def await_file(self, file_id: FileId, name: str, progress: Wait = None) -> RemoteFile:
         """Poll the file item until the server has processed it (up to the upload wait)."""
-        item = _file_path(file_id)
+        item = f"/files/{quote(file_id, safe='')}"
         return up.await_uploaded(
             lambda: env.parse_file(self._api("GET", item), item), name, item,
             wait=self._upload_wait, sleep=self._sleep, clock=self._clock, progress=progress,
         )  # fmt: skip
-
-    # -- the exchange ------------------------------------------------------------------
 
     def _api(
         self,
@@ -293,7 +298,3 @@ class AudioStackClient:
         if credits is not None:
             self._credits = credits
         return payload
-
-
-def _file_path(file_id: FileId) -> str:
-    return f"/files/{quote(file_id, safe='')}"

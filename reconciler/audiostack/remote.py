@@ -12,6 +12,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TypeVar
 
 from reconciler.audiostack.envelope import order_history
+from reconciler.model.errors import ApiError
 from reconciler.model.values import (
     Alias,
     FileId,
@@ -53,6 +54,8 @@ def fetch_state(
         if item is not None:
             files_by_id[item.file_id] = item
     credits = api.credits_remaining
+    if credits is None and listing.credits_remaining is None:
+        credits = read_balance(api)
     return RemoteState(
         clones=clones,
         files_by_name=pick_by_name(folder_files),
@@ -63,6 +66,15 @@ def fetch_state(
         folder_file_count=len(folder_files),
         read_at=read_at,
     )
+
+
+def read_balance(api: VoiceApi) -> int | None:
+    """No answer carried the balance (e.g. per-alias reads that were all 404, whose
+    bodies have no envelope): ask once; a refusal leaves the balance unknown."""
+    try:
+        return api.read_balance()
+    except ApiError:
+        return None
 
 
 def group_by_alias(records: Iterable[RemoteClone]) -> dict[Alias, tuple[RemoteClone, ...]]:

@@ -66,6 +66,8 @@ class VoiceApi(Protocol):
     @property
     def credits_remaining(self) -> int | None: ...  # last balance seen in an envelope
 
+    def read_balance(self) -> int | None: ...  # the balance, asked for if none was seen
+
     def find_folder(self, name: str) -> FolderId | None: ...
 
     def create_folder(self, name: str) -> FolderId: ...  # 409 → the existing folder

@@ -61,11 +61,11 @@ def converge(dialect: str, tmp_path: Path, emu: Emu) -> tuple[Repo, list[str]]:
     assert repo.run("validate").code == 0
     first = repo.run("plan")
     assert first.code == 0, first.text
-    # sdk refuses the list-all read and alias-object answers 404 for an alias without
-    # records: no envelope carries the balance
-    unknown = dialect == "sdk+alias-object"
-    balance = "Balance unknown." if unknown else "Balance after: 9,400 credits."
-    assert first.out.splitlines()[-1] == f"Plan: 2 to create (600 credits), 0 unchanged. {balance}"
+    # every dialect's first plan knows the balance, even sdk+alias-object, where the
+    # list-all read is refused and each per-alias read is a 404 without an envelope
+    assert first.out.splitlines()[-1] == (
+        "Plan: 2 to create (600 credits), 0 unchanged. Balance after: 9,400 credits."
+    )
     applied = repo.run("apply", "--yes")
     assert applied.code == 0, applied.text
     assert "Converged." in applied.out
@@ -170,3 +170,15 @@ def test_debug_says_which_clone_route_the_run_uses(tmp_path: Path, emu: Emu) -> 
         "debug: clone route /speech/voice-cloning missing (HTTP 403); trying the next",
         "debug: clone route: /speech/voice-builder (engine key `voiceEngine`), answered",
     ]
+
+
+@pytest.mark.parametrize(("dialect", "asked"), [("guide", 0), ("sdk+alias-object", 1)])
+def test_the_balance_is_asked_for_once_only_when_no_answer_carried_it(
+    dialect: str, asked: int, tmp_path: Path, emu: Emu
+) -> None:
+    emu.admin("POST", "/dialect", {"dialect": dialect})
+    repo = project(tmp_path, emu)
+    emu.clear_requests()
+    assert repo.run("plan").out.endswith("Balance after: 9,400 credits.\n")
+    voices = [r for r in emu.requests() if r["path"] == "/speech/voice"]
+    assert [(r["method"], r["status"]) for r in voices] == [("GET", 200)] * asked
