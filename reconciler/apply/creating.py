@@ -253,7 +253,7 @@ class VoiceRunner:
             return False
         note = f"HTTP {exc.status}: {safe(exc.server_message, 160)}; waiting for the uploads"
         self._events.emit(Retrying(request.alias, "create", note))
-        self._store.await_processed(sent)
+        self._store.await_processed(request.alias, sent)
         return True
 
     def _read_back_after_loss(

@@ -59,8 +59,10 @@ class UploadSkipped:
 
 @dataclass(frozen=True, slots=True)
 class UploadProcessing:
-    """An uploaded file is still being processed by the server; the create waits."""
+    """An uploaded file is still being processed by the server; the create of `alias`
+    waits (said when the wait starts, then every `UploadWait.report_every_s`)."""
 
+    alias: str
     path: str
     waited_s: float
     status: str

@@ -38,6 +38,10 @@ class GatedApi:
     def credits_remaining(self) -> int | None:
         return self._api.credits_remaining
 
+    def read_balance(self) -> int | None:
+        with self._slot():
+            return self._api.read_balance()
+
     def list_clones(self) -> CloneListing:
         with self._slot():
             return self._api.list_clones()

@@ -17,7 +17,7 @@ from reconciler.model.values import FileId, FileStatus, FolderId, RemoteFile
 from reconciler.model.voiceapi import VoiceApi
 from reconciler.redact import safe
 
-Progress = Callable[[str, float, str], None]  # (local path, seconds waited, status)
+Progress = Callable[[str, str, float, str], None]  # (alias, local path, waited s, status)
 
 
 class FileRejectedError(VoicectlError):
@@ -56,10 +56,11 @@ class ProcessingWatch:
                 if f in self._waiting and self._status.get(f) is not FileStatus.UPLOADED
             )
 
-    def wait(self, folder: FolderId, file_ids: Iterable[FileId]) -> None:
+    def wait(self, folder: FolderId, file_ids: Iterable[FileId], alias: str = "") -> None:
         """Return once every file in `file_ids` is processed; raise if one failed, or
         `UploadPendingError` (not transient: no second upload) when one is still pending
-        after the upload wait (300 s by default, as the Python SDK waits)."""
+        after the upload wait (300 s by default, as the Python SDK waits). Progress for
+        `alias`: each waiting file when the wait starts, then every `report_every_s`."""
         wait = self._api.upload_wait
         wanted = self.unconfirmed(file_ids)
         waited = reported = 0.0
@@ -79,10 +80,12 @@ class ProcessingWatch:
                     f"{paths}: still processing after {wait.timeout_s:g} s; the next run "
                     "waits for it again instead of uploading it twice"
                 )
-            if self._progress is not None and waited - reported >= wait.report_every_s:
+            if self._progress is not None and (
+                check == 0 or waited - reported >= wait.report_every_s
+            ):
                 reported = waited
                 for file_id in wanted:
-                    self._progress(self._waiting[file_id], waited, "pending")
+                    self._progress(alias, self._waiting[file_id], waited, "pending")
             pause = min(wait.poll_cap_s, 0.25 * 2 ** min(check, 16), wait.timeout_s - waited)
             self._sleep(pause)
             waited += pause

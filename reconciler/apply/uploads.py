@@ -127,8 +127,8 @@ class UploadStore:
             return self._folder
 
     def _new_watch(self, start_offset: int) -> ProcessingWatch:
-        def report(path: str, waited: float, status: str) -> None:
-            self._events.emit(UploadProcessing(path, waited, status))
+        def report(alias: str, path: str, waited: float, status: str) -> None:
+            self._events.emit(UploadProcessing(alias, path, waited, status))
 
         return ProcessingWatch(
             self._api, sleep=self._sleep, start_offset=start_offset, progress=report
@@ -138,10 +138,11 @@ class UploadStore:
         """The files among `file_ids` this run put without seeing them processed yet."""
         return self._watch.unconfirmed(file_ids)
 
-    def await_processed(self, file_ids: Iterable[FileId]) -> None:
-        """Wait until the server processed them (one listing answers for every voice)."""
+    def await_processed(self, alias: Alias, file_ids: Iterable[FileId]) -> None:
+        """Wait until the server processed them (one listing answers for every voice);
+        progress events name `alias`, the voice whose create waits."""
         assert self._folder is not None
-        self._watch.wait(self._folder, file_ids)
+        self._watch.wait(self._folder, file_ids, alias)
 
     def _create_folder(self) -> FolderId:
         try:

@@ -62,7 +62,11 @@ def create_clone(backend: Backend, call: Call) -> EmuReply:
     metadata = json.dumps(stored_metadata(json.loads(spec.metadata_json), dialect))
     with backend.store.write() as conn:
         if spec.file_ids is not None:
-            busy = backend.dialect.peek_processing
+            now, scale = call.now, backend.clock.time_scale
+
+            def busy(file_id: str) -> bool:
+                return backend.dialect.processing(file_id, now, scale)
+
             problems += check_clone_files(conn, who.org_id, spec, busy)
         if problems:
             message, errors = summarize(problems)

@@ -22,7 +22,7 @@ VARIANTS: dict[str, str] = {
     "wrapped-folders": "GET /folders answers {data: {...}, pagination}",
     "bare-files": "GET /folders/{id}/files answers a bare list",
     "capped-pages": f"pages hold at most {3} items whatever the limit, and carry no total",
-    "slow-processing": "a file stays `pending` for its first 25 looks (reads or listings)",
+    "slow-processing": "a file stays `pending` for 2 minutes (emulator clock) after its PUT",
     "builder-only": "only /speech/voice-builder exists (the other route: gateway 403)",
     "cloning-only": "only /speech/voice-cloning exists (the other route: gateway 403)",
     "newest-first": "GET ?alias= lists the history newest first",
@@ -50,7 +50,9 @@ PRESETS: dict[str, frozenset[str]] = {
 }
 NAMES = (*PRESETS, *VARIANTS)
 PAGE_CAP = 3  # INVENTED: api-contract.md §8 (capped-pages)
-PROCESSING_READS = 25  # INVENTED: api-contract.md §8 (slow-processing; > the old 20 polls)
+# INVENTED: api-contract.md §8 (slow-processing): "minutes", well past the old 36 s give-up;
+# multiplied by the clock's time scale, like the clone phases (E4)
+PROCESSING_S = 120.0
 GATEWAY_MISSING = "Missing Authentication Token"  # what API gateways answer for no route
 KEPT_METADATA = ("gender", "languageCode")  # the JS SDK's zVoiceCloneBody.metadata
 SERVER_METADATA = {"language": "multilingual", "accent": "multilingual"}  # JS test mock
@@ -88,13 +90,13 @@ def parse_dialect(text: str) -> Dialect:
 
 
 class DialectBox:
-    """The dialect in force (changed by the admin API), plus the per-file read counters
-    of `slow-processing`; thread-safe."""
+    """The dialect in force (changed by the admin API), plus the PUT times of the files
+    `slow-processing` keeps `pending`; thread-safe."""
 
     def __init__(self, dialect: Dialect = GUIDE) -> None:
         self._lock = threading.Lock()
         self._dialect = dialect
-        self._reads: dict[str, int] = {}
+        self._put_at: dict[str, float] = {}  # fileId → emulator time of its good PUT
 
     @property
     def current(self) -> Dialect:
@@ -104,26 +106,25 @@ class DialectBox:
     def set(self, dialect: Dialect) -> None:
         with self._lock:
             self._dialect = dialect
-            self._reads.clear()
+            self._put_at.clear()
 
-    def still_processing(self, file_id: str) -> bool:
-        """slow-processing: True for the first PROCESSING_READS looks at an uploaded file
-        (a GET of the item, or a listing that shows it)."""
+    def uploaded(self, file_id: str, at: float) -> None:
+        """A PUT stored the file's bytes at emulator time `at` (slow-processing only: files
+        put before the dialect was chosen, and copies, are processed already)."""
+        with self._lock:
+            if self._dialect.has("slow-processing"):
+                self._put_at[file_id] = at
+
+    def processing(self, file_id: str, now: float, scale: float) -> bool:
+        """slow-processing: True while an uploaded file is within PROCESSING_S (× the time
+        scale) of its PUT on the emulator clock; the caller checks it is `uploaded`."""
         with self._lock:
             if not self._dialect.has("slow-processing"):
                 return False
-            seen = self._reads.get(file_id, 0)
-            self._reads[file_id] = seen + 1
-            return seen < PROCESSING_READS
-
-    def mark_processed(self, file_id: str) -> None:
-        """A copy of processed bytes is processed already."""
-        with self._lock:
-            self._reads[file_id] = PROCESSING_READS
-
-    def peek_processing(self, file_id: str) -> bool:
-        """Like still_processing, without counting a look (the create's file check)."""
-        with self._lock:
-            return self._dialect.has("slow-processing") and (
-                self._reads.get(file_id, 0) < PROCESSING_READS
-            )
+            at = self._put_at.get(file_id)
+            if at is None:
+                return False
+            if now < at + PROCESSING_S * scale:
+                return True
+            del self._put_at[file_id]  # processed for good
+            return False

@@ -154,7 +154,8 @@ def get_file(backend: Backend, call: Call) -> EmuReply:
         ).fetchone()
     if row is None:
         raise ApiProblem(404, f"file '{show(file_id)}' not found")
-    busy = row["status"] == "uploaded" and backend.dialect.still_processing(file_id)
+    scale = backend.clock.time_scale
+    busy = row["status"] == "uploaded" and backend.dialect.processing(file_id, call.now, scale)
     return json_reply(200, file_item(row, call.request.base_url, busy))
 
 
@@ -199,6 +200,8 @@ def upload_file(backend: Backend, call: Call) -> EmuReply:
             " sound = ? WHERE file_id = ?",
             (status, len(data), duration, digest, call.now, sound, row["file_id"]),
         )
+    if status == "uploaded":
+        backend.dialect.uploaded(row["file_id"], call.now)  # slow-processing starts now
     return EmuReply(200)  # INVENTED: api-contract.md E25 (200, empty body)
 
 

@@ -7,7 +7,6 @@ import sqlite3
 import uuid
 from typing import Any
 
-from reconciler.emulator.dialects import DialectBox
 from reconciler.emulator.files import (
     ROOT,
     check_name,
@@ -86,7 +85,7 @@ def listing_reply(backend: Backend, call: Call, chain: list[sqlite3.Row]) -> Emu
     base, box = call.request.base_url, backend.dialect
     listing = {
         "folders": [folder_item(row) for row in folders],
-        "files": [file_item(row, base, _busy(box, row)) for row in files],
+        "files": [file_item(row, base, _busy(backend, call, row)) for row in files],
         # INVENTED: api-contract.md §3 (the chain runs from this folder up to the root item)
         "currentPathChain": [*(folder_item(row) for row in reversed(chain)), root_item(org)],
     }
@@ -125,9 +124,12 @@ def create_folder(backend: Backend, call: Call) -> EmuReply:
     return json_reply(200, folder_item(row))  # INVENTED: api-contract.md E25
 
 
-def _busy(box: DialectBox, row: sqlite3.Row) -> bool:
-    """slow-processing: an uploaded file listed is one more look at it (dialects.py)."""
-    return row["status"] == "uploaded" and box.still_processing(row["file_id"])
+def _busy(backend: Backend, call: Call, row: sqlite3.Row) -> bool:
+    """slow-processing: an uploaded file still within its processing time (dialects.py)."""
+    scale = backend.clock.time_scale
+    return row["status"] == "uploaded" and backend.dialect.processing(
+        row["file_id"], call.now, scale
+    )
 
 
 def page_bounds(call: Call) -> tuple[int, int]:
@@ -165,7 +167,7 @@ def list_folder_files(backend: Backend, call: Call) -> EmuReply:
             (org, folder, offset, limit),
         ).fetchall()
     base = call.request.base_url
-    items = [file_item(row, base, _busy(box, row)) for row in rows]
+    items = [file_item(row, base, _busy(backend, call, row)) for row in rows]
     # INVENTED: api-contract.md E19 (`total`)
     page = {"limit": limit, "offset": offset, "total": total}
     return json_reply(200, file_page(items, page, box.current))

@@ -158,7 +158,6 @@ def copy_file(backend: Backend, call: Call) -> EmuReply:
         marks = ", ".join("?" for _ in copied)
         conn.execute(f"INSERT INTO files ({columns}) VALUES ({marks})", tuple(copied.values()))  # noqa: S608
         new_row = _file_row(conn, org, new_id)
-    backend.dialect.mark_processed(new_id)
     return json_reply(200, file_item(new_row, call.request.base_url))
 
 

@@ -93,8 +93,9 @@ def event_line(event: Event) -> str | None:
             return f"[{i}/{n}] uploaded {clean(path)} ({format_size(size)})"
         case UploadSkipped(path=path, reason=reason, index=i, total=n):
             return f"[{i}/{n}] reused {clean(path)} ({safe(reason, 120)})"
-        case UploadProcessing(path=path, waited_s=waited, status=status):
-            return f"{clean(path)} still {clean(status)} on the server {format_elapsed(waited)}"
+        case UploadProcessing(alias=alias, path=path, waited_s=waited, status=status):
+            shown = f"{clean(path)} still {clean(status)} on the server"
+            return f"{clean(alias)}: {shown} (waited {format_elapsed(waited)})"
         case Retrying(alias=alias, step=step, reason=reason):
             return f"{clean(alias)}: {clean(step)}: {safe(reason, 300)}"
         case Submitted(alias=alias, credits=credits):

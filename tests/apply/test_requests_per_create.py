@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import time
 from dataclasses import replace
+from itertools import pairwise
 
-from reconciler.apply.events import Retrying
+from reconciler.apply.events import Retrying, UploadProcessing
 from reconciler.apply.report import Outcome
 from reconciler.audiostack.remote import fetch_state
 from reconciler.model.values import Declaration, RemoteState
@@ -89,9 +90,17 @@ def test_files_that_stay_pending_fail_the_voice_after_the_upload_wait(rig: Rig) 
     anna = rig.declare("anna", 2)
     remote = _remote(rig, [anna])
     rig.fault(method="PUT", route="/_upload/{fileId}", status=200, body="")  # never processed
-    report, _ = rig.execute([anna], remote=remote)
+    report, sink = rig.execute([anna], remote=remote)
     (result,) = report.voices
     assert result.outcome is Outcome.FAILED
+    # progress for the waiting voice: each file as the wait starts, then every 10 s
+    shown = [(e.alias, e.path, e.waited_s) for e in sink.events if isinstance(e, UploadProcessing)]
+    waits = sorted({w for _, _, w in shown})
+    assert waits[0] == 0 and all(10 <= b - a < 12 for a, b in pairwise(waits))
+    assert len(waits) == 30 and {(a, p) for a, p, _ in shown} == {
+        ("anna", "voices/anna/00.wav"),
+        ("anna", "voices/anna/01.wav"),
+    }
     assert result.reason == (
         "create: voices/anna/00.wav, voices/anna/01.wav: still processing after 300 s; "
         "the next run waits for it again instead of uploading it twice"

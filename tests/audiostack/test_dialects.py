@@ -5,6 +5,7 @@ history order and the patient upload wait (issue 11 rows 3, 4, 6-11)."""
 from __future__ import annotations
 
 import hashlib
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -122,12 +123,23 @@ def test_error_details_reach_the_message(rig: EmulatorRig) -> None:
     assert caught.value.server_message == "Invalid request: fileIds: required; alias: too long"
 
 
+def time_passes(rig: EmulatorRig, seconds: float) -> None:
+    """A client's virtual sleep, which moves the emulator's clock too."""
+    rig.clock.sleep(seconds)
+    rig.emulator.clock.advance(seconds)
+
+
 def test_a_slowly_processed_upload_is_waited_for_and_never_posted_twice(
     rig: EmulatorRig, tmp_path: Path
 ) -> None:
+    """slow-processing keeps a file `pending` for 120 s of emulator time after its PUT:
+    the client waits it out (its pauses move the clock), with progress every 10 s."""
     dialect(rig, "slow-processing")
     seen: list[tuple[float, str]] = []
-    client = rig.client(upload_wait=UploadWait(timeout_s=300, report_every_s=10))
+    client = rig.client(
+        upload_wait=UploadWait(timeout_s=300, report_every_s=10),
+        sleep=lambda s: time_passes(rig, s),
+    )
     folder = client.create_folder("voicectl")
     data = make_wav(2.0)
     path = tmp_path / "take.wav"
@@ -137,9 +149,10 @@ def test_a_slowly_processed_upload_is_waited_for_and_never_posted_twice(
         folder, f"{sha[:16]}-take.wav", path, sha, progress=lambda w, s: seen.append((w, s))
     )
     assert item.status == "uploaded"
-    reads = [c for c in calls(rig) if c.startswith("GET /files/")]
-    assert len(reads) == 26  # 25 reads still `pending`, then `uploaded`
-    assert seen and all(status == "pending" for _, status in seen)
+    assert 115 <= sum(rig.clock.sleeps) < 122  # 120 s less the wall time the test took
+    waited = [w for w, _ in seen]  # one progress event per 10 s of waiting
+    assert len(waited) >= 10 and all(10 <= b - a < 13 for a, b in pairwise(waited))
+    assert all(status == "pending" for _, status in seen)
     assert [c for c in calls(rig) if c.startswith("POST /files")] == ["POST /files 200"]
 
 
@@ -157,6 +170,6 @@ def test_past_the_wait_the_upload_is_left_pending_not_repeated(
     )
     (pending,) = client.list_folder_files(folder)
     assert pending.status == "pending" and pending.size > 0
-    later = rig.client()  # the next run: the default 300 s wait
+    later = rig.client(sleep=lambda s: time_passes(rig, s))  # the next run: 300 s wait
     assert later.await_file(pending.file_id, pending.name).status == "uploaded"
     assert [c for c in calls(rig) if c.startswith("POST /files")] == ["POST /files 200"]

@@ -47,6 +47,8 @@ def test_every_dialect_variant_answers_a_row_of_the_issue() -> None:
 
 
 def project(tmp_path: Path, emu: Emu) -> Repo:
+    # slow-processing keeps an upload `pending` 120 s of emulator time: 0.6 s at this scale
+    emu.admin("POST", "/clock", {"time_scale": 0.005})
     repo = make_repo(tmp_path / "repo", owner="acme/voices")
     repo.env = emu.env(VOICECTL_UPLOAD_POLL_S="0.01")  # slow-processing: poll fast
     repo.voice("anna-en", metadata={"gender": "female", "style": "calm"})
@@ -154,10 +156,19 @@ def test_content_identity_is_the_sha256_not_the_name(tmp_path: Path, emu: Emu) -
 def test_an_upload_still_processing_is_waited_for_by_the_next_run(tmp_path: Path, emu: Emu) -> None:
     emu.admin("POST", "/dialect", {"dialect": "slow-processing"})
     repo = project(tmp_path, emu)
+    emu.admin("POST", "/clock", {"time_scale": 0.02})  # pending for 2.4 s after the PUT
     impatient = repo.run("apply", "--yes", env={"VOICECTL_UPLOAD_TIMEOUT_S": "0.05"})
     assert impatient.code == 5, impatient.text
     assert "the next run waits for it again instead of uploading it twice" in impatient.text
-    assert repo.run("apply", "--yes").code == 0
+    patient = repo.run("apply", "--yes")
+    assert patient.code == 0, patient.text
+    # one plain line per waiting file as the wait starts (every 10 s after that)
+    waits = sorted(line for line in patient.err.splitlines() if "on the server" in line)
+    assert waits == sorted(
+        f"{alias}: voices/audio/{alias}/take-{n:02d}.wav still pending on the server (waited 0 s)"
+        for alias, count in (("anna-en", 2), ("bob-en", 4))
+        for n in range(count)
+    )
     no_duplicates(emu)
 
 

@@ -37,6 +37,8 @@ def sdk(
         assert admin.post("/_emulator/reset").status_code == 200
         body = {"dialect": request.param}
         assert admin.post("/_emulator/dialect", json=body).status_code == 200
+        # slow-processing's 120 s become 0.6 s: File.create really waits, briefly
+        assert admin.post("/_emulator/clock", json={"time_scale": 0.005}).status_code == 200
     monkeypatch.setattr(audiostack, "api_base", served.base_url)
     monkeypatch.setattr(audiostack, "api_key", "emulator")
     return str(request.param)
@@ -61,15 +63,18 @@ def test_folder_flow_root_create_list_get_rename_delete(sdk: str) -> None:
 
 
 def test_upload_flow_create_waits_for_processing_then_list_get_patch_copy_delete(
-    sdk: str, tmp_path: Path
+    sdk: str, tmp_path: Path, served: RunningServer
 ) -> None:
     folder = Folders.Folder.create("voicectl")
     other = Folders.Folder.create("elsewhere")
     local = tmp_path / "take.wav"
     local.write_bytes(make_wav(2.0, seed="sdk"))
     item = Files.File.create(str(local), "take.wav", folderId=UUID(folder.folderId))
-    # File.create polls until `uploaded` (the sdk dialect keeps it pending for 25 looks)
+    # File.create polls until `uploaded` (the sdk dialect keeps it pending for 120 s × 0.005)
     assert (item.status, item.fileName, item.folderId) == ("uploaded", "take.wav", folder.folderId)
+    log = httpx.get(f"{served.base_url}/_emulator/requests").json()["requests"]
+    reads = [r for r in log if r["method"] == "GET" and r["path"] == f"/files/{item.fileId}"]
+    assert (len(reads) > 2) is (sdk == "sdk")  # `pending` for a while, then `uploaded`
     assert item.duration == pytest.approx(2.0)
     assert item.size == local.stat().st_size
     page = Folders.Folder.list_files(UUID(folder.folderId), limit=10, offset=0)

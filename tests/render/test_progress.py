@@ -16,6 +16,7 @@ from reconciler.apply.events import (
     StatusChanged,
     Submitted,
     Uploaded,
+    UploadProcessing,
     UploadSkipped,
     VoiceFailed,
     VoicePending,
@@ -24,7 +25,13 @@ from reconciler.apply.events import (
     WaitStarted,
 )
 from reconciler.model.values import Alias, CloneId, FileId, FolderId
-from reconciler.render.progress import PlainProgress, event_line, format_elapsed, format_size
+from reconciler.render.progress import (
+    LiveProgress,
+    PlainProgress,
+    event_line,
+    format_elapsed,
+    format_size,
+)
 
 A = Alias("anna-en-warm")
 B = Alias("bob-fr")
@@ -149,4 +156,21 @@ def test_github_actions_folds_each_voice_into_one_group() -> None:
         "bob-fr: failed: alias taken (held by another organisation)",
         "::endgroup::",
         "anna-en-warm: succeeded",
+    ]
+
+
+def test_an_upload_processing_wait_is_a_plain_line_and_a_live_row_of_its_voice() -> None:
+    waiting = UploadProcessing(A, "voices/anna/01.wav", 130.0, "pending")
+    assert event_line(waiting) == (
+        "anna-en-warm: voices/anna/01.wav still pending on the server (waited 2m10s)"
+    )
+    console, _ = _console()
+    live = LiveProgress(console, clock=lambda: 100.0)
+    live.emit(VoiceStarted(A, "voice_engine_3", 1, 1))
+    live.emit(waiting)
+    table = live._table()
+    assert [[str(cell) for cell in column.cells] for column in table.columns] == [
+        ["anna-en-warm"],
+        ["voices/anna/01.wav still pending on the server (waited 2m10s)"],
+        ["0 s"],
     ]
