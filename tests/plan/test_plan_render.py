@@ -227,3 +227,29 @@ def test_text_plan_describes_file_and_missing_metadata_drift() -> None:
     less = clone(anna, files_used=file_ids(anna)[:1])
     out = text_of(plan_of([anna], state(less, uploaded=[anna])))
     assert "files: only declared: voices/audio/anna/take-2.wav; only remote: (none)" in out
+
+
+class _Writes(StringIO):
+    """A stream that counts its writes."""
+
+    writes = 0
+
+    def write(self, text: str) -> int:
+        self.writes += 1
+        return super().write(text)
+
+
+def test_the_rendered_plan_is_one_write_and_the_same_text_as_its_lines() -> None:
+    """issue 15 item 4: rich renders each print on its own; 500 voices are one write."""
+    from reconciler.render.text import plan_lines
+
+    voices = [declaration(f"voice-{n:03}") for n in range(500)]
+    plan = plan_of(voices, state())
+    stream = _Writes()
+    render_plan(plan, Console(file=stream, width=100, force_terminal=True), "changes")
+    assert stream.writes == 1
+    lines = plan_lines(plan, "changes")
+    assert len(lines) > 500
+    plain = StringIO()
+    render_plan(plan, Console(file=plain, width=100, color_system=None), "changes")
+    assert plain.getvalue() == "".join(f"{line.plain}\n" for line in lines)
