@@ -122,6 +122,38 @@ def test_symlink_inside_the_repository_is_fine(repo: Repo) -> None:
     assert _resolve(repo, "alias.wav") == ["voices/alias.wav"]
 
 
+def test_a_glob_resolves_its_folder_once_and_still_follows_a_file_symlink(
+    repo: Repo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """issue 15 item 4: realpath costs an lstat per path component; the folder of a
+    glob's files is resolved once, each file only lstat-ed (a symlinked file is still
+    resolved, and one pointing outside still refused)."""
+    for n in range(12):
+        repo.wav(f"voices/audio/anna/take-{n:02}.wav")
+    resolved: list[str] = []
+    real = os.path.realpath
+
+    def counted(path: str | os.PathLike[str]) -> str:
+        resolved.append(os.fspath(path))
+        return real(path)
+
+    monkeypatch.setattr(os.path, "realpath", counted)
+    found = resolve_reference(repo.root, "voices/anna.yaml", "audio/anna/*.wav", AT)
+    assert not isinstance(found, Diagnostic)
+    assert [f.real for f in found] == [
+        repo.root / f"voices/audio/anna/take-{n:02}.wav" for n in range(12)
+    ]
+    assert len(resolved) <= 3  # the glob's top, its walk, the files' folder
+    outside = tmp_path / "secret.wav"
+    outside.write_bytes(b"RIFF")
+    (repo.root / "voices/audio/anna/take-99.wav").symlink_to(outside)
+    assert _resolve(repo, "audio/anna/*.wav") == (
+        "voices/anna.yaml:7:5: error: 'audio/anna/*.wav' points outside the repository "
+        "through a symlink (voices/audio/anna/take-99.wav)\n"
+        "  hint: copy the file into the repository"
+    )
+
+
 def test_fifo_is_rejected_without_blocking(repo: Repo) -> None:
     os.mkfifo(repo.root / "voices" / "pipe.wav")
     assert _resolve(repo, "pipe.wav") == (
