@@ -1,6 +1,9 @@
 """Latency-bound apply: 1,000 instant clones (2 WAVs each) through the real CLI against the
 emulator served on 127.0.0.1 with 100 ms added to every request (its own `delay_s`
-fault), immediate clock. Prints the wall time of `voicectl apply --yes` against its floor,
+fault), immediate clock. The tree's audio is measured first by `voicectl validate`
+(offline: no request; growth_bench.py times that cold work), so the apply measured here
+is the latency-bound part plus the local re-check every apply makes. Prints the wall
+time of `voicectl apply --yes` against its floor,
 requests × latency ÷ concurrency (the ceiling, 16 by default), counted from the
 emulator's request log, and the requests per create.
 
@@ -14,6 +17,7 @@ from __future__ import annotations
 import argparse
 import sys
 import tempfile
+import time
 from collections import Counter
 from pathlib import Path
 
@@ -51,7 +55,9 @@ def main() -> int:
             with httpx.Client(base_url=server.base_url) as admin:
                 admin.post("/_emulator/faults", json={"delay_s": args.latency}).raise_for_status()
                 env = cli_env(AUDIOSTACK_API_KEY="emulator", AUDIOSTACK_API_URL=server.base_url)
+                require(voicectl(root, "validate", "--quiet", env=env), "validate")
                 argv = ["apply", "--yes", "--quiet", "--concurrency", str(args.concurrency)]
+                began = time.time()  # the emulator's clock: wall time, no offset set
                 done = require(voicectl(root, *argv, env=env), "apply")
                 log = admin.get("/_emulator/requests").json()["requests"]
         finally:
@@ -71,6 +77,13 @@ def main() -> int:
         f"  apply wall time {done.seconds:.1f} s; floor {floor:.1f} s "
         f"(= {len(log)} × {args.latency} s ÷ {args.concurrency}); ratio {done.seconds / floor:.2f}"
         f"; peak RSS {done.peak_mb:.0f} MB"
+    )
+    start, end = log[first]["time"] - began, log[last]["time"] - began
+    writes_floor = (last + 1 - first) * args.latency / args.concurrency
+    print(
+        f"  phases: {start:.1f} s before the first write (start, check, plan's reads); "
+        f"{end - start:.1f} s of writes (floor {writes_floor:.1f} s); "
+        f"{done.seconds - end:.1f} s after the last create (wait, verdict re-read, report)"
     )
     print(
         f"  goal: ≤ 60 s for 1,000 voices at 100 ms → {'met' if done.seconds <= 60 else 'MISSED'}"
