@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
 # subcommand → module in reconciler.commands (imported only when needed)
 COMMANDS: dict[str, str] = {
+    "init": "init",
     "validate": "validate",
     "audio": "audio",
     "plan": "plan",

@@ -145,3 +145,26 @@ def test_schema_prints_the_schema_shipped_in_the_wheel(
     printed = run(installed.voicectl, "schema", name, cwd=outside, env=clean_env(outside))
     expected = (CHECKOUT / "schemas" / f"{name}.schema.json").read_text(encoding="utf-8")
     assert json.loads(printed) == json.loads(expected)
+
+
+def test_init_scaffolds_from_the_templates_inside_the_wheel(
+    installed: Installed, tmp_path: Path
+) -> None:
+    with zipfile.ZipFile(installed.wheel) as wheel:
+        names = set(wheel.namelist())
+    for rel in (
+        "voices/anna-en-instant.yaml",
+        "voices/audio/anna/take-01.wav",
+        "voices/audio/anna/take-02.mp3",
+        "workflows/voices-plan.yml",
+        "workflows/voices-apply.yml",
+        "workflows/voices-drift.yml",
+    ):
+        assert f"reconciler/templates/{rel}" in names, rel
+    root = tmp_path / "fresh"
+    sha = "0123456789abcdef0123456789abcdef01234567"
+    env = clean_env(tmp_path)
+    run(installed.voicectl, "init", root, "--action", f"acme/voicectl@{sha}", cwd=tmp_path, env=env)
+    assert (root / ".github/workflows/voices-plan.yml").is_file()
+    done = launch(installed.voicectl, "validate", cwd=root, env=env)
+    assert (done.returncode, done.stderr) == (0, "✓ 1 voice valid (0 warnings)\n")
