@@ -37,6 +37,7 @@ COMMANDS: dict[str, str] = {
     "targets": "targets",
     "schema": "schema",
     "emulator": "emulator",
+    "completion": "completion",
 }
 
 

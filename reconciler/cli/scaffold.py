@@ -87,7 +87,7 @@ def action_from_direct_url(text: str) -> str | None:
 def _project(owner: str) -> bytes:
     return (
         "# yaml-language-server: $schema=schemas/project.schema.json\n"
-        "# voicectl settings: README.md of voicectl, section \"Declaring a voice\".\n"
+        '# voicectl settings: README.md of voicectl, section "Declaring a voice".\n'
         f"owner: {owner}   # stamped on every voice this repository creates\n"
         "voices_dir: voices\n"
         "remote_folder: voicectl    # Files API folder holding the uploads\n"
