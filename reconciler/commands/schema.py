@@ -11,10 +11,10 @@ from reconciler.model.exitcodes import ExitCode
 if TYPE_CHECKING:
     from reconciler.cli.context import Context
 
-KINDS = ("voice", "plan", "project")
+KINDS = ("voice", "plan", "project", "validate")
 SCHEMA_DESCRIPTION = """\
-Print the JSON Schema of voice declarations (default), plan files or voicectl.yaml,
-e.g. for an editor or check-jsonschema.
+Print the JSON Schema of voice declarations (default), plan files, voicectl.yaml or
+the output of `validate --format json`, e.g. for an editor or check-jsonschema.
 """
 
 

@@ -14,7 +14,11 @@ from reconciler.cli.helptext import parser_options
 from reconciler.model.exitcodes import ExitCode
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from reconciler.cli.context import Context
+    from reconciler.model.errors import Diagnostic
+    from reconciler.model.values import Declaration
 
 DESCRIPTION = """\
 Check voice declarations without network access or an API key: strict YAML, the JSON
@@ -26,7 +30,7 @@ pre-commit passes them) only those files are checked and reported, but the whole
 directory is still read so that an alias duplicated in another file is caught.
 
 Exit status: 0 when there is no error (warnings allowed), 1 otherwise. All output goes
-to stderr.
+to stderr, except `--format json`: one document on stdout (`voicectl schema validate`).
 """
 
 
@@ -38,6 +42,13 @@ def register(sub: Any, name: str, common: argparse.ArgumentParser) -> None:
         **parser_options(name, DESCRIPTION),
     )
     parser.add_argument("paths", nargs="*", metavar="PATH", help="YAML files or folders to check")
+    parser.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="text (default): one line per problem on stderr; json: one document on stdout "
+        "(schema: `voicectl schema validate`)",
+    )
     parser.set_defaults(handler=run)
 
 
@@ -58,8 +69,12 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
             root, paths, project=project, cache_dir=root / ".voicectl", progress=progress_to(ctx)
         )
     except DeclarationError as exc:
+        if args.format == "json":
+            return _print_json(ctx, (), exc.diagnostics)
         print_diagnostics(exc.diagnostics, ctx)
         return ExitCode.ERROR
+    if args.format == "json":
+        return _print_json(ctx, result.voices, result.warnings)
     if result.warnings:
         print_diagnostics(result.warnings, ctx)
     if not ctx.quiet:
@@ -70,3 +85,13 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
             soft_wrap=True,
         )
     return ExitCode.SUCCESS
+
+
+def _print_json(ctx: Context, voices: Sequence[Declaration], found: Sequence[Diagnostic]) -> int:
+    from reconciler.render.jsonout import dump_json
+    from reconciler.render.validatejson import validation_dict
+
+    data = validation_dict(voices, found)
+    ctx.out.file.write(dump_json(data))
+    ctx.out.file.flush()
+    return ExitCode.SUCCESS if data["valid"] else ExitCode.ERROR

@@ -21,7 +21,7 @@ from reconciler.declarations.schemaerrors import locate_errors, make_diagnostic
 from reconciler.declarations.yamlsrc import LocatedDoc
 from reconciler.model.errors import Diagnostic
 
-KINDS = ("voice", "plan", "project")
+KINDS = ("voice", "plan", "project", "validate")
 
 
 def schema_path(kind: str) -> Path:
