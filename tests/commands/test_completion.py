@@ -84,7 +84,7 @@ def test_fish_completes_with_the_generated_script(tmp_path: Path) -> None:
     assert complete("voicectl pl") == ["plan"]
     assert complete("voicectl plan --fo") == ["--format"]
     assert complete("voicectl plan --format ") == ["json", "markdown", "text"]
-    assert complete("voicectl schema ") == ["plan", "project", "voice"]
+    assert complete("voicectl schema ") == ["plan", "project", "validate", "voice"]
     assert "init" in complete("voicectl ")
 
 
