@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.actionrunner import run_action_step
+from tests.support.actionstep import run_action_step
 from tests.support.ghexpr import condition, interpolate
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.support.actionrunner import StepResult, run_action_step
+from tests.support.actionrunner import StepResult
+from tests.support.actionstep import run_action_step
 
 ROOT = Path(__file__).resolve().parents[2]
 STUB = r"""#!/bin/sh

@@ -195,3 +195,22 @@ def test_a_failed_target_without_its_log_still_gets_its_section(github, tmp_path
     ) in body
     assert "**Total: 600 credits** for 2 targets (prod 600 · staging plan failed)" in body
     assert body.index("### Target `prod`") < body.index("### Target `staging`")
+
+
+def test_audio_warnings_of_a_real_plan_reach_the_comment(github, tmp_path: Path):
+    from tests.support.clirig import IMMEDIATE, make_repo
+
+    repo = make_repo(
+        tmp_path / "repo", config="quality:\n  checks:\n    rms_low: {threshold: -5}\n"
+    )
+    repo.env = dict(IMMEDIATE)
+    repo.voice("anna-en", files=1)
+    assert repo.run("plan", "--out", "plan.json").code == 0
+    env = actions_env(github, tmp_path, **RUN)
+    assert repo.run("comment", "plan.json", env=env).code == 0
+    body = _comment(github)
+    assert (
+        "**Warnings (1)**\n\n- `voices/anna-en.yaml:7:5` voices/audio/anna-en/take-00.wav is "
+        "quiet: RMS -20.3 dBFS (below -5) — hint: normalise to −20 dBFS RMS (ACX: −23 to −18)\n"
+    ) in body
+    assert "| anna-en | 1 | 2.0 of 2.0 s |" in body  # the audio quality table

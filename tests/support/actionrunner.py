@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 import shutil
 import subprocess
 from dataclasses import dataclass, field
@@ -344,36 +343,4 @@ class Runner:
         return digest.hexdigest() if found else ""
 
 
-TOKEN_LIKE = re.compile(r"ghs_[A-Za-z0-9]+")
 MACHINE_ENV = {k: os.environ[k] for k in ("PATH", "HOME", "LANG") if k in os.environ}
-
-
-def run_action_step(
-    tmp_path: Path, stub_script: str, with_: dict[str, str], env: dict[str, str]
-) -> tuple[StepResult, str]:
-    """Run action.yml as the one step of a job, with voicectl replaced by `stub_script`
-    (the workspace is tmp_path/ws; put any files it needs there first)."""
-    import shutil
-
-    import yaml
-
-    ws = tmp_path / "ws"
-    ws.mkdir(parents=True, exist_ok=True)
-    shutil.copy2(Path(__file__).resolve().parents[2] / "action.yml", ws / "action.yml")
-    stub = tmp_path / "voicectl-stub"
-    stub.write_text(stub_script)
-    stub.chmod(0o755)
-    workflow = tmp_path / "wf.yml"
-    step = {"id": "v", "uses": "./", "with": with_, "env": env}
-    workflow.write_text(yaml.safe_dump({"jobs": {"j": {"steps": [step]}}}))
-    runner = Runner(
-        workspace=ws,
-        temp_root=tmp_path / "t",
-        artifacts=tmp_path / "a",
-        voicectl_bin=stub,
-        github={"repository": "acme/voices", "event_name": "push", "sha": "0" * 40, "event": {}},
-        secrets={},
-        env=dict(MACHINE_ENV),
-    )
-    job = runner.run_workflow(workflow)["j"]
-    return job.steps[0], job.raw_log
