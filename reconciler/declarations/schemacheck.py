@@ -91,6 +91,7 @@ def _fast_checker() -> Callable[[Any], bool]:
     ignore = re.compile(props["ignore"]["items"]["pattern"]).fullmatch
     target = re.compile(props["targets"]["items"]["pattern"]).fullmatch
     reserved = frozenset(props["metadata"]["properties"])
+    max_keys = props["metadata"]["maxProperties"]  # the server's cap less voicectl's keys
 
     def ref_ok(item: Any) -> bool:
         if type(item) is str:
@@ -98,7 +99,7 @@ def _fast_checker() -> Callable[[Any], bool]:
         return type(item) is dict and item.keys() == {"file_id"} and _str_ok(item["file_id"], uuid)
 
     def meta_ok(meta: Any) -> bool:
-        if type(meta) is not dict or len(meta) > 32 or not reserved.isdisjoint(meta):
+        if type(meta) is not dict or len(meta) > max_keys or not reserved.isdisjoint(meta):
             return False
         for key, value in meta.items():
             kind = type(value)

@@ -166,9 +166,19 @@ def test_metadata_limits_name_their_numbers() -> None:
         "voices/a.yaml:10:9: error: metadata.flag must be a string, a number or true or false, "
         'not empty (null)\n  hint: quote it: flag: "null"',
     ]
-    many = "".join(f"  k{n}: v\n" for n in range(33))
+    many = "".join(f"  k{n}: v\n" for n in range(30))
     assert _errors(GOOD + "metadata:\n" + many) == [
-        "voices/a.yaml:8:3: error: metadata has 33 keys (at most 32 allowed)"
+        "voices/a.yaml:8:3: error: metadata has 30 keys (at most 29 allowed)\n"
+        "  hint: the server keeps at most 32 keys and voicectl adds 3 (languageCode, "
+        "managed_by, voicectl_files): remove some keys"
+    ]
+    assert _errors(GOOD + "metadata:\n" + many.split("  k29")[0]) == []
+
+
+def test_voicectl_files_is_reserved_like_managed_by() -> None:
+    assert _errors(GOOD + "metadata:\n  voicectl_files: v1:abc\n") == [
+        "voices/a.yaml:8:3: error: metadata key 'voicectl_files' is reserved for voicectl\n"
+        "  hint: remove it; voicectl stamps the fingerprint of the submitted files itself"
     ]
 
 
