@@ -46,6 +46,17 @@ class Uploaded:
 
 
 @dataclass(frozen=True, slots=True)
+class UploadSending:
+    """Bytes of a local file on their way (each chunk the connection takes): the live
+    table shows them; plain CI lines do not (one `uploaded` line per file is enough)."""
+
+    alias: Alias
+    path: str
+    sent: int
+    size: int
+
+
+@dataclass(frozen=True, slots=True)
 class UploadSkipped:
     """A local file was already in the folder under its content-addressed name."""
 
@@ -178,6 +189,7 @@ Event = (
     FolderReady
     | VoiceStarted
     | Uploaded
+    | UploadSending
     | UploadSkipped
     | UploadProcessing
     | Retrying

@@ -76,10 +76,13 @@ class GatedApi:
         *,
         confirm: bool = True,
         progress: Wait = None,
+        sent: Callable[[int], None] | None = None,
     ) -> RemoteFile:
         with self._slot():
             self._check_gate()
-            return self._api.upload(folder, name, path, sha256, confirm=confirm, progress=progress)
+            return self._api.upload(
+                folder, name, path, sha256, confirm=confirm, progress=progress, sent=sent
+            )
 
     def await_file(self, file_id: FileId, name: str, progress: Wait = None) -> RemoteFile:
         return self._api.await_file(file_id, name, progress)  # reads only: no gate

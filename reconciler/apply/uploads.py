@@ -23,6 +23,7 @@ from reconciler.apply.events import (
     Retrying,
     Uploaded,
     UploadProcessing,
+    UploadSending,
     UploadSkipped,
 )
 from reconciler.apply.processing import FileRejectedError, ProcessingWatch
@@ -205,7 +206,12 @@ class UploadStore:
                     return found
             try:
                 remote = self._api.upload(
-                    folder, name, self._root / declared.path, declared.audio.sha256, confirm=False
+                    folder,
+                    name,
+                    self._root / declared.path,
+                    declared.audio.sha256,
+                    confirm=False,
+                    sent=self._sending(alias, declared.path, declared.audio.bytes),
                 )
             except ApiError as exc:
                 if _refused_url(exc):
@@ -226,6 +232,10 @@ class UploadStore:
             return remote
         assert last is not None
         raise last
+
+    def _sending(self, alias: Alias, path: str, size: int) -> Callable[[int], None]:
+        """Byte progress of one PUT, as UploadSending events."""
+        return lambda sent: self._events.emit(UploadSending(alias, path, sent, size))
 
     def _await(self, alias: Alias, declared: DeclaredFile, pending: RemoteFile) -> RemoteFile:
         """An earlier upload of this content is still being processed: use it and let the

@@ -212,6 +212,7 @@ class AudioStackClient:
         *,
         confirm: bool = True,
         progress: Wait = None,
+        sent: Callable[[int], None] | None = None,
     ) -> RemoteFile:
         """POST /files (once) → PUT the bytes (retried; hashed while read) → poll the item.
 
@@ -228,7 +229,7 @@ class AudioStackClient:
         headers = {"Content-Type": mime, "Content-Length": str(size)}  # no key, no trace id
 
         def build() -> httpx.Request:
-            content = up.hashed_chunks(path, size, sha256, name)
+            content = up.hashed_chunks(path, size, sha256, name, on_sent=sent)
             return self._http.build_request("PUT", target, content=content, headers=headers)
 
         # the overall deadline also covers sending the body: allow for a slow uplink

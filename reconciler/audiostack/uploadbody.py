@@ -81,10 +81,18 @@ def measure_file(path: Path, name: str) -> int:
         raise UploadMismatchError(message) from exc
 
 
-def hashed_chunks(path: Path, size: int, sha256: Sha256, name: str) -> Iterator[bytes]:
+def hashed_chunks(
+    path: Path,
+    size: int,
+    sha256: Sha256,
+    name: str,
+    *,
+    on_sent: Callable[[int], None] | None = None,
+) -> Iterator[bytes]:
     """The file's bytes, hashed while read. Raises before the last chunk leaves when the
     content no longer matches the validated sha256, so the server never gets a whole
-    wrong body."""
+    wrong body. `on_sent(n)` is told the bytes taken so far, as the connection takes each
+    chunk (a retried PUT starts again from 0)."""
     changed = UploadMismatchError(
         f"{safe(name, 120)} changed since it was validated (sha256 or size differs); "
         "run validate/plan again"
@@ -102,6 +110,8 @@ def hashed_chunks(path: Path, size: int, sha256: Sha256, name: str) -> Iterator[
                 if grew or (not ahead and (sent != size or digest.hexdigest() != sha256)):
                     raise changed
                 yield pending
+                if on_sent is not None:
+                    on_sent(sent)
                 pending = ahead
     except OSError as exc:
         message = f"cannot read {safe(name, 120)}: {exc.strerror or type(exc).__name__}"

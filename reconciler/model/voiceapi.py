@@ -85,7 +85,10 @@ class VoiceApi(Protocol):
         *,
         confirm: bool = True,
         progress: Callable[[float, str], None] | None = None,
+        sent: Callable[[int], None] | None = None,
     ) -> RemoteFile: ...  # confirm=False: no wait for processing; the item says `pending`
+
+    # `sent(n)`: n bytes of the body have been handed to the connection (byte progress)
 
     def await_file(
         self, file_id: FileId, name: str, progress: Callable[[float, str], None] | None = None

@@ -29,6 +29,7 @@ from reconciler.apply.events import (
     Submitted,
     Uploaded,
     UploadProcessing,
+    UploadSending,
     UploadSkipped,
     VoiceFailed,
     VoicePending,
@@ -135,6 +136,23 @@ def event_line(event: Event) -> str | None:
     return None
 
 
+def sending_phase(event: UploadSending) -> str:
+    """The live table's phase while a file's bytes go out: `uploading take-01.wav 1.3 of
+    4.2 MB (31%)`. Plain lines never show it: CI gets the one `uploaded` line per file."""
+    share = 100 if event.size <= 0 else min(100, event.sent * 100 // event.size)
+    name = clean(event.path.rsplit("/", 1)[-1])
+    return f"uploading {name} {_size_part(event.sent, event.size)} ({share}%)"
+
+
+def _size_part(sent: int, size: int) -> str:
+    """`1.3 of 4.2 MB`: both in the unit of the total."""
+    whole = format_size(size)
+    unit = whole.rsplit(" ", 1)[-1]
+    scale = {"B": 1, "KB": 10**3, "MB": 10**6, "GB": 10**9}.get(unit, 1)
+    number = f"{sent / scale:.1f}" if scale > 1 else str(sent)
+    return f"{number} of {whole}"
+
+
 class PlainProgress:
     """One line per event on a non-interactive console; thread-safe."""
 
@@ -218,6 +236,9 @@ class LiveProgress:
         with self._lock:
             if isinstance(event, VoiceStarted):
                 self._rows[event.alias] = ("starting", self._clock())
+            elif isinstance(event, UploadSending):
+                started = self._rows.get(event.alias, ("", self._clock()))[1]
+                self._rows[event.alias] = (sending_phase(event), started)
             elif isinstance(event, _FINAL) and alias is not None:
                 self._rows.pop(alias, None)
                 self._done[alias] = event_line(event) or ""
