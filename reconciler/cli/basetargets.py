@@ -35,7 +35,7 @@ def _base_targets(root: Path, ref: str) -> Mapping[str, TargetConfig]:
     return project_from_data(doc.data, PROJECT_FILE).targets
 
 
-def _describe(target: TargetConfig) -> str:
+def _endpoint_of(target: TargetConfig) -> str:
     return f"api_url {target.api_url or '(default)'}, api_key_env {target.api_key_env}"
 
 
@@ -47,9 +47,9 @@ def target_differences(
     for name in sorted(set(base) | set(head)):
         old, new = base.get(name), head.get(name)
         if old is None and new is not None:
-            lines.append(f"  + target {name}: {_describe(new)}")
+            lines.append(f"  + target {name}: {_endpoint_of(new)}")
         elif new is None and old is not None:
-            lines.append(f"  - target {name}: {_describe(old)}")
+            lines.append(f"  - target {name}: {_endpoint_of(old)}")
         elif old is not None and new is not None:
             for field in ("api_url", "api_key_env"):
                 before, after = getattr(old, field), getattr(new, field)

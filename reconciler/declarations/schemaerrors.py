@@ -90,9 +90,9 @@ def _type_error(
     names = ", ".join(labels[:-1]) + " or " + labels[-1] if len(labels) > 1 else labels[0]
     if path == ():
         return make_diagnostic(
-            located, f"the document must be a mapping of fields, not {_describe(instance)}"
+            located, f"the document must be a mapping of fields, not {_value_kind(instance)}"
         )
-    message = f"{field} must be {names}, not {_describe(instance)}"
+    message = f"{field} must be {names}, not {_value_kind(instance)}"
     hint = None
     if "string" in wanted and raw is not None:
         key = path[-1]
@@ -145,7 +145,7 @@ def _show(value: Any, raw: str | None) -> str:
     return "a mapping" if isinstance(value, dict) else "a list"
 
 
-def _describe(value: Any) -> str:
+def _value_kind(value: Any) -> str:
     if isinstance(value, bool):
         return f"a boolean ({'true' if value else 'false'})"
     if value is None:

@@ -18,7 +18,7 @@ from reconciler.render.wording import (
     SECTION_PR,
     SYMBOLS,
     ActionData,
-    describe,
+    action_sentence,
     detail_lines,
     one_line,
     sections,
@@ -79,7 +79,7 @@ def _details(action: ActionData, budget_stated: bool) -> list[str]:
 def _row(action: ActionData, budget_stated: bool = False) -> str:
     word = str(action["action"])
     details = _details(action, budget_stated)
-    cells = [escape_text(describe(action)), *(cell_text(x) for x in details)]
+    cells = [escape_text(action_sentence(action)), *(cell_text(x) for x in details)]
     symbol = f"`{SYMBOLS.get(word, '?')}`"
     alias = escape_text(action["alias"])
     return f"| {symbol} | {escape_text(word)} | {alias} | {'<br>'.join(cells)} |\n"

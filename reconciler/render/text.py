@@ -18,7 +18,7 @@ from reconciler.render.qualitytext import discard_lines, quality_line, written_q
 from reconciler.render.wording import (
     SYMBOLS,
     ActionData,
-    describe,
+    action_sentence,
     detail_lines,
     one_line,
     sections,
@@ -55,7 +55,7 @@ def _action_lines(action: ActionData, width: int) -> list[Text]:
         (f"{SYMBOLS.get(word, '?'):>3} {word:<9} ", style),
         (f"{one_line(action['alias']):<{width}}", "bold"),
         "  ",
-        one_line(describe(action)),
+        one_line(action_sentence(action)),
     )
     return [head, *(Text(_INDENT + one_line(line)) for line in detail_lines(action))]
 

@@ -116,7 +116,7 @@ def _first_reason(action: ActionData, fallback: str) -> str:
     return str(action["reasons"][0]) if action["reasons"] else fallback
 
 
-def describe(action: ActionData) -> str:
+def action_sentence(action: ActionData) -> str:
     """The text after symbol, word and alias on an action's first line."""
     kind = effective(action)
     if kind in _WRITES:
@@ -152,7 +152,7 @@ def detail_lines(action: ActionData) -> list[str]:
     lines = []
     if action["blocked_reason"]:
         lines.append(f"blocked: {action['blocked_reason']}")
-    headline = describe(action)
+    headline = action_sentence(action)
     for reason in action["reasons"]:
         if reason not in _QUIET_REASONS and not headline.endswith(reason):
             lines.append(str(reason))

@@ -12,7 +12,7 @@ from reconciler.plan.value import Action, Plan
 from reconciler.render.jsonout import dump_json, render_json
 from reconciler.render.markdown import ZWJ, code_span, escape_text, render_markdown
 from reconciler.render.text import STYLES, SYMBOLS, render_plan
-from reconciler.render.wording import describe, duration, summary_line
+from reconciler.render.wording import action_sentence, duration, summary_line
 from tests.support.planbuild import (
     by_id,
     clone,
@@ -211,9 +211,11 @@ def test_json_output_is_sorted_ascii_and_compact_on_request() -> None:
 def test_every_action_has_a_symbol_style_and_description() -> None:
     assert set(SYMBOLS) == set(STYLES) == {a.value for a in Action}
     base = {"reasons": [], "engine": "e", "credits": 0, "files": [], "remote": None}
-    assert describe({**base, "action": "noop"}) == "up to date"
-    assert describe({**base, "action": "orphan"}) == "orphan"
-    assert describe({**base, "action": "blocked", "intended": None}) == "would blocked: blocked"
+    assert action_sentence({**base, "action": "noop"}) == "up to date"
+    assert action_sentence({**base, "action": "orphan"}) == "orphan"
+    assert (
+        action_sentence({**base, "action": "blocked", "intended": None}) == "would blocked: blocked"
+    )
     assert (duration(119.94), duration(120), duration(4500)) == ("119.9 s", "2.0 min", "75.0 min")
 
 
