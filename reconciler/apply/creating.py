@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from reconciler.apply.control import ApplyPhase, NotStartedError, RunControl, Voice
-from reconciler.apply.events import Adopted, Retrying, Submitted, VoiceStarted
+from reconciler.apply.events import Adopted, Retrying, Step, Submitted, VoiceStarted
 from reconciler.apply.ownership import find_ours, taken_reason
 from reconciler.apply.readback import KnownHistories
 from reconciler.apply.report import Outcome
@@ -215,7 +215,9 @@ class VoiceRunner:
                     failures += 1
                     control.note_transient()
                 control.post_done(voice, retried=True)
-                self._events.emit(Retrying(alias, "create", f"{safe(str(exc), 200)}; reading back"))
+                self._events.emit(
+                    Retrying(alias, Step.CREATE, f"{safe(str(exc), 200)}; reading back")
+                )
                 if self._read_back_after_loss(voice, before, exc, last=failures >= 2):
                     return
                 continue
@@ -252,7 +254,7 @@ class VoiceRunner:
         if not isinstance(exc, BadRequestError) or not self._store.unconfirmed(sent):
             return False
         note = f"HTTP {exc.status}: {safe(exc.server_message, 160)}; waiting for the uploads"
-        self._events.emit(Retrying(request.alias, "create", note))
+        self._events.emit(Retrying(request.alias, Step.CREATE, note))
         self._store.await_processed(request.alias, sent)
         return True
 

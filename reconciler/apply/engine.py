@@ -16,7 +16,7 @@ from typing import Protocol
 
 from reconciler.apply.control import RunControl, Voice
 from reconciler.apply.creating import VoiceRunner
-from reconciler.apply.events import Event, EventSink, Heartbeat, Interrupted, NullSink
+from reconciler.apply.events import Busy, Event, EventSink, Heartbeat, Interrupted, NullSink
 from reconciler.apply.gate import GatedApi
 from reconciler.apply.readback import KnownHistories
 from reconciler.apply.report import ApplyReport, Outcome
@@ -225,7 +225,7 @@ class _Workers:
                 beat = self._clock()
                 with control.lock:
                     entries = tuple((v.alias, v.phase) for v in self._voices if v.busy)
-                control.events.emit(Heartbeat("working", entries, beat - start))
+                control.events.emit(Heartbeat(Busy.WORKING, entries, beat - start))
 
     def _take(self) -> tuple[int, Voice] | None:
         with self._control.lock:

@@ -9,9 +9,26 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Protocol
 
 from reconciler.model.values import Alias, CloneId, CloneStatus, FileId, FolderId
+
+
+class Step(StrEnum):
+    """The step of a voice that a Retrying event repeats or reads back."""
+
+    UPLOAD = "upload"
+    CREATE = "create"
+    READ_BACK = "read back"
+    POLL = "poll"
+
+
+class Busy(StrEnum):
+    """What a Heartbeat says the run is doing: polling clones, or working on voices."""
+
+    WAITING = "waiting"
+    WORKING = "working"
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,7 +101,7 @@ class Retrying:
     """A step failed transiently and is being read back or repeated."""
 
     alias: Alias
-    step: str  # "upload" | "create" | "read back" | "poll"
+    step: Step
     reason: str
 
 
@@ -129,9 +146,9 @@ class StatusChanged:
 
 @dataclass(frozen=True, slots=True)
 class Heartbeat:
-    """Still busy: (alias, status or phase) pairs; `kind` is "waiting" or "working"."""
+    """Still busy: (alias, status or phase) pairs, while waiting or working."""
 
-    kind: str
+    kind: Busy
     entries: tuple[tuple[Alias, str], ...]
     elapsed_s: float
 

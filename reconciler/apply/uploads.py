@@ -21,6 +21,7 @@ from reconciler.apply.events import (
     EventSink,
     FolderReady,
     Retrying,
+    Step,
     Uploaded,
     UploadProcessing,
     UploadSending,
@@ -217,12 +218,14 @@ class UploadStore:
                 if _refused_url(exc):
                     why = f"the upload URL was refused (PUT HTTP {exc.status})"
                     last = UploadRefusedError(f"{declared.path}: {why} {attempt + 1} times")
-                    self._events.emit(Retrying(alias, "upload", f"{declared.path}: {why}"))
+                    self._events.emit(Retrying(alias, Step.UPLOAD, f"{declared.path}: {why}"))
                     continue
                 if not exc.transient:
                     raise
                 last = exc
-                self._events.emit(Retrying(alias, "upload", f"{declared.path}: {safe(str(exc))}"))
+                self._events.emit(
+                    Retrying(alias, Step.UPLOAD, f"{declared.path}: {safe(str(exc))}")
+                )
                 continue
             if remote.status == FileStatus.FAILED:
                 raise FileRejectedError(f"{declared.path}: the server could not decode the audio")

@@ -13,10 +13,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from reconciler.apply.events import (
+    Busy,
     EventSink,
     Heartbeat,
     Retrying,
     StatusChanged,
+    Step,
     WaitStarted,
 )
 from reconciler.model.errors import ApiError
@@ -120,7 +122,7 @@ class ClonePoller:
         if now - self._beat_at >= self._heartbeat:
             self._beat_at = now
             entries = tuple((a, latest[a].status) for a in waiting)
-            self._events.emit(Heartbeat("waiting", entries, now - start))
+            self._events.emit(Heartbeat(Busy.WAITING, entries, now - start))
 
     def _fetch_watched(
         self,
@@ -206,4 +208,4 @@ class ClonePoller:
     def _note_error(self, alias: Alias, exc: ApiError) -> None:
         if not exc.transient:
             self._refused = exc
-        self._events.emit(Retrying(alias, "poll", safe(str(exc))))
+        self._events.emit(Retrying(alias, Step.POLL, safe(str(exc))))

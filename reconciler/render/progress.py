@@ -19,6 +19,7 @@ from rich.text import Text
 
 from reconciler.apply.events import (
     Adopted,
+    Busy,
     Event,
     FolderReady,
     Heartbeat,
@@ -71,7 +72,7 @@ def _plural(count: int, noun: str) -> str:
 
 
 def _heartbeat(event: Heartbeat) -> str:
-    noun = "clone" if event.kind == "waiting" else "voice"
+    noun = "clone" if event.kind is Busy.WAITING else "voice"
     groups: dict[str, list[str]] = {}
     for alias, status in event.entries:
         groups.setdefault(clean(status), []).append(clean(alias))

@@ -8,12 +8,14 @@ from rich.console import Console
 
 from reconciler.apply.events import (
     Adopted,
+    Busy,
     FolderReady,
     Heartbeat,
     Interrupted,
     NotAttempted,
     Retrying,
     StatusChanged,
+    Step,
     Submitted,
     Uploaded,
     UploadProcessing,
@@ -55,7 +57,7 @@ def test_describe_uses_the_documented_plain_lines() -> None:
         event_line(StatusChanged(A, CloneId("c1"), "in_progress", 40.2))
         == "anna-en-warm: in_progress 40 s"
     )
-    beat = Heartbeat("waiting", ((A, "in_progress"), (B, "in_progress")), 270)
+    beat = Heartbeat(Busy.WAITING, ((A, "in_progress"), (B, "in_progress")), 270)
     assert event_line(beat) == "waiting: 2 clones in_progress (anna-en-warm, bob-fr) 4m30s"
 
 
@@ -88,11 +90,11 @@ def test_describe_names_every_outcome() -> None:
 
 def test_heartbeat_groups_statuses_and_caps_the_names() -> None:
     entries = (*((Alias(f"v{i}"), "in_progress") for i in range(7)), (A, "preparing"))
-    assert event_line(Heartbeat("waiting", entries, 3725)) == (
+    assert event_line(Heartbeat(Busy.WAITING, entries, 3725)) == (
         "waiting: 7 clones in_progress (v0, v1, v2, v3, v4, +2 more), "
         "1 clone preparing (anna-en-warm) 1h02m"
     )
-    assert event_line(Heartbeat("working", ((A, "uploading"),), 31)) == (
+    assert event_line(Heartbeat(Busy.WORKING, ((A, "uploading"),), 31)) == (
         "working: 1 voice uploading (anna-en-warm) 31 s"
     )
 
@@ -139,9 +141,9 @@ def test_github_actions_folds_each_voice_into_one_group() -> None:
         progress.emit(VoiceStarted(B, "voice_engine_3", 2, 2))
         progress.emit(Uploaded(B, "voices/b.wav", 1000, FileId("fb"), 1, 2))
         progress.emit(Uploaded(A, "voices/a.wav", 1000, FileId("fa"), 2, 2))
-        progress.emit(Retrying(A, "create", "HTTP 503; reading back"))
+        progress.emit(Retrying(A, Step.CREATE, "HTTP 503; reading back"))
         progress.emit(Submitted(A, CloneId("ca"), "voice_engine_3", 300))
-        progress.emit(Heartbeat("working", ((B, "creating"),), 30))
+        progress.emit(Heartbeat(Busy.WORKING, ((B, "creating"),), 30))
         progress.emit(VoiceFailed(B, "alias taken (held by another organisation)"))
         progress.emit(VoiceSucceeded(A, CloneId("ca"), adopted=False))
     assert buffer.getvalue().splitlines() == [
