@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from reconciler.plan.change import WRITE_ACTIONS
 from reconciler.redact import clean
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9_.-]")
@@ -43,7 +44,7 @@ def target_of(plan: Mapping[str, Any]) -> str:
 
 
 def cost(plan: Mapping[str, Any]) -> int:
-    return sum(int(a["credits"]) for a in plan["actions"] if a["action"] in ("create", "replace"))
+    return sum(int(a["credits"]) for a in plan["actions"] if a["action"] in WRITE_ACTIONS)
 
 
 def writes(plan: Mapping[str, Any]) -> bool:

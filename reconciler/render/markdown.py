@@ -12,7 +12,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from reconciler.plan.value import Plan
+from reconciler.plan.value import WRITE_ACTIONS, Plan
 from reconciler.render.qualitytext import discard_lines, level, span, written_quality
 from reconciler.render.wording import (
     SECTION_PR,
@@ -101,7 +101,7 @@ def short_checksum(checksum: object) -> str:
 def credits_line(data: Mapping[str, Any]) -> str:
     """`Cost: 1,500 + 1,200 = **2,700 credits** · balance 10,000 → 7,300 credits`."""
     credits = data["credits"]
-    parts = [int(a["credits"]) for a in data["actions"] if a["action"] in ("create", "replace")]
+    parts = [int(a["credits"]) for a in data["actions"] if a["action"] in WRITE_ACTIONS]
     total = sum(parts)
     sums = " + ".join(f"{n:,}" for n in parts) + " = " if len(parts) > 1 else ""
     line = f"Cost: {sums}**{total:,} credits**"

@@ -10,9 +10,9 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from reconciler.model.quality import DB_FLOOR
+from reconciler.plan.change import WRITE_ACTIONS, Action
 
 QualityData = Mapping[str, Any]
-_WRITES = ("create", "replace")
 
 
 def level(value: float | None, unit: str) -> str:
@@ -60,7 +60,8 @@ def written_quality(data: Mapping[str, Any]) -> dict[str, QualityData]:
     wanted = [
         a["alias"]
         for a in data["actions"]
-        if a["action"] in _WRITES or (a["action"] == "blocked" and a["intended"] in _WRITES)
+        if a["action"] in WRITE_ACTIONS
+        or (a["action"] == Action.BLOCKED and a["intended"] in WRITE_ACTIONS)
     ]
     return {alias: quality[alias] for alias in wanted if alias in quality}
 

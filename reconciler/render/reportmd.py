@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from reconciler.apply.report import Outcome
 from reconciler.render.markdown import escape_text
 
 _SYMBOLS = {
@@ -24,7 +25,7 @@ _HEAD = "| | Voice | Result | Credits | Details |\n| --- | --- | --- | --- | ---
 
 
 def _detail(voice: Mapping[str, Any]) -> str:
-    if voice["result"] == "pending":
+    if voice["result"] == Outcome.PENDING:
         return f"still {voice['status']}; the next apply waits for it"
     return str(voice["reason"] or "")
 

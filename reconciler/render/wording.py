@@ -11,6 +11,7 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from reconciler.plan.change import WRITE_ACTIONS, Action
 from reconciler.redact import clean
 
 PlanData = Mapping[str, Any]
@@ -44,7 +45,7 @@ DETAILS = ("summary", "changes", "full")
 SECTION_PR = "Changes from this pull request"
 SECTION_EXISTING = "Pre-existing drift"
 _HIDDEN = {"summary": frozenset(ORDER), "changes": frozenset({"noop", "adopt", "unmanaged"})}
-_WRITES = ("create", "replace")
+_WRITES = tuple(WRITE_ACTIONS)
 _PHRASES = {
     "create": "{n} to create",
     "replace": "{n} to replace",
@@ -86,8 +87,8 @@ def sections(data: PlanData, detail: str) -> list[tuple[str, list[ActionData]]]:
 
 def effective(action: ActionData) -> str:
     """The would-be action of a blocked change (or `blocked` when it had none)."""
-    if action["action"] == "blocked":
-        return str(action["intended"] or "blocked")
+    if action["action"] == Action.BLOCKED:
+        return str(action["intended"] or Action.BLOCKED)
     return str(action["action"])
 
 
@@ -121,13 +122,13 @@ def action_sentence(action: ActionData) -> str:
     kind = effective(action)
     if kind in _WRITES:
         text = _files_text(action)
-    elif kind == "pending":
+    elif kind == Action.PENDING:
         text = f"{action['engine']}, {action['credits']:,} credits on success"
-    elif kind == "noop":
+    elif kind == Action.NOOP:
         text = "up to date"
     else:
         text = _first_reason(action, kind)
-    return f"would {kind}: {text}" if action["action"] == "blocked" else text
+    return f"would {kind}: {text}" if action["action"] == Action.BLOCKED else text
 
 
 def _value(value: object) -> str:
@@ -169,11 +170,11 @@ def _phrases(data: PlanData, kinds: Sequence[str]) -> list[str]:
     out = []
     for kind in kinds:
         n = int(counts.get(kind, 0))
-        if n == 0 and kind != "noop":
+        if n == 0 and kind != Action.NOOP:
             continue
         phrase = _PHRASES[kind].format(n=n)
         credits = sum(int(a["credits"]) for a in actions if a["action"] == kind)
-        if kind in (*_WRITES, "blocked") and credits:
+        if kind in (*_WRITES, Action.BLOCKED) and credits:
             phrase += f" ({credits:,} credits)"
         out.append(phrase)
     return out
@@ -223,6 +224,6 @@ def summary_line(data: PlanData) -> str:
         tail = "Balance unknown." if after is None else f"Balance after: {after:,} credits."
         return f"Plan: {', '.join(_phrases(data, ORDER))}. {tail}"
     up = int(counts.get("noop", 0))
-    others = _phrases(data, [k for k in ORDER if k != "noop"])
+    others = _phrases(data, [k for k in ORDER if k != Action.NOOP])
     rest = f"; {', '.join(others)}" if others else ""
     return f"No changes. {up} voice{'' if up == 1 else 's'} up to date{rest}."
