@@ -18,11 +18,12 @@ from reconciler.emulator.limits import DEFAULT_ORG, DEFAULT_USER
 from reconciler.emulator.server import serve_in_thread
 from tests.support.actionrunner import Runner
 from tests.support.fakegithub import FakeGitHub
-from tests.support.wav import write_wav
 from tests.support.workflowrig import (
     VOICE,
     WORKFLOWS,
+    add_voice,
     assert_no_secret,
+    commit_all,
     explain,
     git,
     make_workspace,
@@ -62,11 +63,8 @@ def test_fork_pull_request_gets_validate_only_and_no_comment(
     repo: Path, tmp_path: Path, github: FakeGitHub, emulator: str
 ):
     git(repo, "checkout", "-q", "-b", "fork-change")
-    (repo / "voices" / "eve-en.yaml").write_text(VOICE.format(alias="eve-en"))
-    write_wav(repo / "voices" / "audio" / "eve-en" / "take-01.wav", 2.0, 7, width=2)
-    git(repo, "add", "-A")
-    git(repo, "commit", "-q", "-m", "add eve")
-    head = git(repo, "rev-parse", "HEAD")
+    add_voice(repo, "eve-en", 7)
+    head = commit_all(repo, "add eve")
     pull = {"number": 9, "head": {"sha": head, "repo": {"full_name": "mallory/voices"}}}
     runner = _runner(
         repo,
@@ -108,10 +106,8 @@ def test_a_failed_validate_replaces_the_plan_comment_in_place(
     repo: Path, tmp_path: Path, github: FakeGitHub, emulator: str
 ):
     git(repo, "checkout", "-q", "-b", "broken")
-    (repo / "voices" / "bad.yaml").write_text(VOICE.format(alias="bad"))
-    write_wav(repo / "voices" / "audio" / "bad" / "take-01.wav", 2.0, 7, width=2)
-    git(repo, "add", "-A")
-    git(repo, "commit", "-q", "-m", "add bad")
+    add_voice(repo, "bad", 7)
+    commit_all(repo, "add bad")
     first = _pr_runner(repo, tmp_path, github, emulator, 10).run_workflow(
         WORKFLOWS / "voices-plan.yml"
     )
@@ -151,10 +147,8 @@ def test_pull_request_plans_the_merge_applies_and_drift_is_clean(
 ):
     # a pull request adds one voice
     git(repo, "checkout", "-q", "-b", "add-anna")
-    (repo / "voices" / "anna-en.yaml").write_text(VOICE.format(alias="anna-en"))
-    write_wav(repo / "voices" / "audio" / "anna-en" / "take-01.wav", 2.0, 3, width=2)
-    git(repo, "add", "-A")
-    git(repo, "commit", "-q", "-m", "add anna")
+    add_voice(repo, "anna-en", 3)
+    commit_all(repo, "add anna")
     git(repo, "push", "-q", "origin", "add-anna")
     pr_head = git(repo, "rev-parse", "HEAD")
     pull = {
@@ -259,11 +253,8 @@ def test_merge_of_a_different_plan_than_reviewed_is_not_applied(
     repo: Path, tmp_path: Path, github: FakeGitHub, emulator: str
 ):
     git(repo, "checkout", "-q", "-b", "add-bob")
-    (repo / "voices" / "bob-en.yaml").write_text(VOICE.format(alias="bob-en"))
-    write_wav(repo / "voices" / "audio" / "bob-en" / "take-01.wav", 2.0, 5, width=2)
-    git(repo, "add", "-A")
-    git(repo, "commit", "-q", "-m", "add bob")
-    pr_head = git(repo, "rev-parse", "HEAD")
+    add_voice(repo, "bob-en", 5)
+    pr_head = commit_all(repo, "add bob")
     pull = {
         "number": 8,
         "head": {"sha": pr_head, "repo": {"full_name": "acme/voices"}},
@@ -284,8 +275,7 @@ def test_merge_of_a_different_plan_than_reviewed_is_not_applied(
     # another voice lands on main together with the merge: the fresh plan differs
     git(repo, "checkout", "-q", "main")
     git(repo, "merge", "-q", "--no-ff", "-m", "Merge pull request #8", "add-bob")
-    (repo / "voices" / "carl-en.yaml").write_text(VOICE.format(alias="carl-en"))
-    write_wav(repo / "voices" / "audio" / "carl-en" / "take-01.wav", 2.0, 9, width=2)
+    add_voice(repo, "carl-en", 9)
     git(repo, "add", "-A")
     git(repo, "commit", "-q", "--amend", "--no-edit")
     merge_sha = git(repo, "rev-parse", "HEAD")

@@ -21,11 +21,11 @@ from reconciler.emulator.core import Emulator
 from reconciler.emulator.server import serve_in_thread
 from tests.support.actionrunner import Runner
 from tests.support.fakegithub import FakeGitHub
-from tests.support.wav import write_wav
 from tests.support.workflowrig import (
-    VOICE,
     WORKFLOWS,
+    add_voice,
     assert_no_secret,
+    commit_all,
     explain,
     git,
     make_workspace,
@@ -90,21 +90,13 @@ def _runner(ws: Path, tmp_path: Path, github: FakeGitHub, **ctx: object) -> Runn
     return workflow_runner(ws, tmp_path, github, KEYS, {}, **ctx)
 
 
-def _add_voice(repo: Path, alias: str, target: str, pitch: int) -> None:
-    text = VOICE.format(alias=alias) + f"targets: [{target}]\n"
-    (repo / "voices" / f"{alias}.yaml").write_text(text)
-    write_wav(repo / "voices" / "audio" / alias / "take-01.wav", 2.0, pitch, width=2)
-
-
 def test_two_targets_get_one_comment_both_are_applied_and_drift_is_clean(
     repo: Path, tmp_path: Path, github: FakeGitHub, served: str, workflows: Path
 ):
     git(repo, "checkout", "-q", "-b", "add-voices")
-    _add_voice(repo, "anna-stg", "staging", 3)
-    _add_voice(repo, "anna-prod", "prod", 5)
-    git(repo, "add", "-A")
-    git(repo, "commit", "-q", "-m", "add anna on staging and on prod")
-    pr_head = git(repo, "rev-parse", "HEAD")
+    add_voice(repo, "anna-stg", 3, extra="targets: [staging]\n")
+    add_voice(repo, "anna-prod", 5, extra="targets: [prod]\n")
+    pr_head = commit_all(repo, "add anna on staging and on prod")
     pull = {
         "number": 7,
         "head": {"sha": pr_head, "ref": "add-voices", "repo": {"full_name": "acme/voices"}},
@@ -204,11 +196,9 @@ def test_one_target_failing_still_gets_one_comment_with_its_errors_and_the_other
     repo: Path, tmp_path: Path, github: FakeGitHub, served: str, workflows: Path
 ):
     git(repo, "checkout", "-q", "-b", "add-voices")
-    _add_voice(repo, "anna-stg", "staging", 3)
-    _add_voice(repo, "anna-prod", "prod", 5)
-    git(repo, "add", "-A")
-    git(repo, "commit", "-q", "-m", "add anna on staging and on prod")
-    pr_head = git(repo, "rev-parse", "HEAD")
+    add_voice(repo, "anna-stg", 3, extra="targets: [staging]\n")
+    add_voice(repo, "anna-prod", 5, extra="targets: [prod]\n")
+    pr_head = commit_all(repo, "add anna on staging and on prod")
     pull = {"number": 7, "head": {"sha": pr_head, "repo": {"full_name": "acme/voices"}}}
     runner = _runner(
         repo,

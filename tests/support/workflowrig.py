@@ -14,6 +14,7 @@ from typing import Any
 
 from tests.support.actionrunner import MACHINE_ENV, JobResult, Runner
 from tests.support.fakegithub import TOKEN, FakeGitHub
+from tests.support.wav import write_wav
 
 ROOT = Path(__file__).resolve().parents[2]
 WORKFLOWS = ROOT / ".github" / "workflows"
@@ -45,6 +46,19 @@ def git(cwd: Path, *args: str) -> str:
     return done.stdout.strip()
 
 
+def add_voice(ws: Path, alias: str, seed: int, extra: str = "") -> None:
+    """voices/<alias>.yaml (VOICE, then `extra`) and its one 2 s take (16-bit, seeded)."""
+    (ws / "voices" / f"{alias}.yaml").write_text(VOICE.format(alias=alias) + extra)
+    write_wav(ws / "voices" / "audio" / alias / "take-01.wav", 2.0, seed, width=2)
+
+
+def commit_all(ws: Path, message: str) -> str:
+    """Commit everything in the work tree; returns the new HEAD."""
+    git(ws, "add", "-A")
+    git(ws, "commit", "-q", "-m", message)
+    return git(ws, "rev-parse", "HEAD")
+
+
 def make_workspace(tmp_path: Path, project: str | None = None) -> Path:
     """origin (bare) with main holding no voice (and `project` as voicectl.yaml); the
     workspace is a clone of it, on main."""
@@ -59,8 +73,7 @@ def make_workspace(tmp_path: Path, project: str | None = None) -> Path:
     (ws / "voices" / ".gitkeep").write_text("")
     (ws / ".gitignore").write_text(".voicectl/\nplan*.json\n")
     git(ws, "checkout", "-q", "-b", "main")
-    git(ws, "add", "-A")
-    git(ws, "commit", "-q", "-m", "no voice yet")
+    commit_all(ws, "no voice yet")
     git(ws, "push", "-q", "origin", "main")
     return ws
 
