@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import NewType
+from typing import NewType, Self
 
 from reconciler.model.errors import Location
 
@@ -32,7 +32,19 @@ def owner_marker(owner: str) -> str:
     return f"{MARKER_PREFIX}{owner}"
 
 
-class CloneStatus(StrEnum):
+class ServerValue(StrEnum):
+    """A closed set the server spells: parsed once, at the edge (audiostack/envelope.py), and a
+    value this voicectl does not know parses to the member `unknown` instead of failing."""
+
+    @classmethod
+    def parse(cls, text: str) -> Self:
+        try:
+            return cls(text)
+        except ValueError:
+            return cls("unknown")
+
+
+class CloneStatus(ServerValue):
     """`status` of a clone record. A value this voicectl does not know is UNKNOWN: it is
     treated as still running (never terminal), so a new server status never crashes a run."""
 
@@ -42,28 +54,14 @@ class CloneStatus(StrEnum):
     FAILED = "failed"
     UNKNOWN = "unknown"
 
-    @classmethod
-    def parse(cls, text: str) -> CloneStatus:
-        try:
-            return cls(text)
-        except ValueError:
-            return cls.UNKNOWN
 
-
-class FileStatus(StrEnum):
+class FileStatus(ServerValue):
     """`status` of a file item; an unknown value is UNKNOWN (never usable, never failed)."""
 
     PENDING = "pending"
     UPLOADED = "uploaded"
     FAILED = "failed"
     UNKNOWN = "unknown"
-
-    @classmethod
-    def parse(cls, text: str) -> FileStatus:
-        try:
-            return cls(text)
-        except ValueError:
-            return cls.UNKNOWN
 
 
 class AdoptMode(StrEnum):
