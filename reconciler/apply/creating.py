@@ -100,12 +100,12 @@ class VoiceRunner:
     def run(self, voice: Voice, index: int, total: int) -> None:
         decl, control = voice.decl, self._control
         self._events.emit(VoiceStarted(voice.alias, decl.engine, index, total))
-        step = "upload"
+        step = Step.UPLOAD
         try:
             control.enter(voice, ApplyPhase.UPLOADING)
             file_ids = tuple(self._ensure(voice, f) for f in decl.files)
             consent = self._ensure(voice, decl.consent) if decl.consent else None
-            step = "read back"
+            step = Step.READ_BACK
             control.enter(voice, ApplyPhase.CHECKING)
             records = self._known.history(voice.alias) if self._known else None
             if records is None:
@@ -113,7 +113,7 @@ class VoiceRunner:
             if self._settle_existing(voice, records, None):
                 return
             request = clone_request(voice.change, file_ids, consent)
-            step = "create"
+            step = Step.CREATE
             self._create(voice, request, frozenset(r.clone_id for r in records))
         except NotStartedError as exc:
             control.post_done(voice)  # nothing was sent
