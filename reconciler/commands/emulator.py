@@ -86,7 +86,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
             markup=False,
             soft_wrap=True,
         )
-        return 1
+        return ExitCode.ERROR
 
     db = args.db or str(ctx.cwd / DEFAULT_DB)
     try:
