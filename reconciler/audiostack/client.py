@@ -214,10 +214,9 @@ class AudioStackClient:
         progress: Wait = None,
         sent: Callable[[int], None] | None = None,
     ) -> RemoteFile:
-        """POST /files (once) → PUT the bytes (retried; hashed while read) → poll the item.
-
-        `confirm=False` skips the poll: the item returned says `pending`, and the caller
-        confirms processing later (apply: the create refuses pending files, E9)."""
+        """POST /files (once) → PUT the bytes (retried; hashed while read; `sent` is told
+        the bytes taken) → poll the item. `confirm=False` skips the poll: the item says
+        `pending`, and the caller confirms processing later (the create refuses them, E9)."""
         size = up.measure_file(path, name)
         body = {"file_name": name, "folder_id": folder}
         file_id, url, mime = env.parse_upload_slot(
