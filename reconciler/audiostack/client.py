@@ -122,8 +122,7 @@ class AudioStackClient:
 
     def read_balance(self) -> int | None:
         """The balance when no answer carried it (every per-alias read a 404, which has no
-        envelope): one GET of the voice list (the JS SDK's `Voice.list`), whose envelope
-        has `meta`."""
+        envelope): one GET of the voice list (JS SDK `Voice.list`), whose envelope has `meta`."""
         if self._credits is None:
             self._api("GET", "/speech/voice")
         return self._credits
