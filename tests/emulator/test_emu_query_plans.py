@@ -11,7 +11,7 @@ from pathlib import Path
 import httpx
 
 from reconciler.emulator.core import Emulator
-from tests.support.emulatorrig import client_for
+from tests.support.emulatorrig import client_for, create_clone, upload
 
 LOOKUPS = ("SELECT", "UPDATE", "DELETE", "INSERT")
 
@@ -127,3 +127,49 @@ def test_a_version_1_state_file_is_numbered_in_creation_order(tmp_path: Path) ->
         assert page["pagination"] == {"limit": 3, "offset": 2, "total": 5}
     finally:
         emulator.close()
+
+
+def _steps_of_one_voice(
+    emulator: Emulator, client: httpx.Client, folder: str, alias: str, wav: Callable[..., bytes]
+) -> int:
+    """SQLite VM steps (in hundreds) of one voice as apply makes it: two uploads, the
+    create, a read back by alias and a page of the folder."""
+    steps: list[int] = []
+    with emulator.backend.store.read() as conn:
+        conn.set_progress_handler(lambda: steps.append(1) and 0, 100)
+    try:
+        ids = [
+            upload(client, f"{alias}-{n}.wav", wav(1.6, seed=f"{alias}{n}"), folder)
+            for n in range(2)
+        ]
+        assert create_clone(client, alias, ids).status_code == 202
+        assert client.get("/speech/voice-cloning", params={"alias": alias}).status_code == 200
+        client.get(f"/folders/{folder}/files", params={"limit": 10, "offset": 50})
+    finally:
+        with emulator.backend.store.read() as conn:
+            conn.set_progress_handler(None, 100)
+    return len(steps)
+
+
+def test_a_voice_costs_the_same_storage_work_in_a_fleet_twenty_times_larger(
+    emulator: Emulator, client: httpx.Client, wav: Callable[..., bytes]
+) -> None:
+    """No step of a create scans what the fleet grows (clones, files): the same voice
+    costs about the same VM steps beside 60 or 1,200 clones and files (issue 15 item 1:
+    without the alias index it costs 11 vs 107 hundred steps)."""
+    folder = client.post("/folders", json={"folder_name": "voicectl"}).json()["folderId"]
+
+    def grow(to: int, start: int) -> None:
+        for n in range(start, to):
+            record = {"alias": f"fleet-{n:05d}", "status": "succeeded"}
+            assert client.post("/_emulator/clones", json=record).status_code == 200
+            slot = {"file_name": f"fleet-{n:05d}.wav", "folder_id": folder}
+            assert client.post("/files", json=slot).status_code == 200
+
+    grow(60, 0)
+    small = _steps_of_one_voice(emulator, client, folder, "probe-small", wav)
+    grow(1200, 60)
+    large = _steps_of_one_voice(emulator, client, folder, "probe-large", wav)
+    # an index search deepens with the tables (a B-tree level or two); a scan of 1,200
+    # clones or files costs ten times the whole voice
+    assert large <= small * 1.5 + 2, (small, large)
