@@ -40,6 +40,8 @@ class Run:
     code: int
     out: str
     err: str
+    cpu: float = 0.0  # the child's user + system CPU seconds: what load on the machine
+    # (other processes sharing its cores) changes least
 
 
 def make_repo(root: Path, voices: int, *, files: int = 2, start: int = 0) -> None:
@@ -84,7 +86,7 @@ def cli_env(**extra: str) -> dict[str, str]:
 
 
 def run(argv: list[str], root: Path, env: dict[str, str]) -> Run:
-    """Run `argv` in `root`: wall time and that child's own peak RSS (os.wait4)."""
+    """Run `argv` in `root`: wall time, that child's own peak RSS and CPU (os.wait4)."""
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
         start = time.perf_counter()
         process = subprocess.Popen(
@@ -95,7 +97,8 @@ def run(argv: list[str], root: Path, env: dict[str, str]) -> Run:
         process.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
-        return Run(seconds, usage.ru_maxrss / 1024, process.returncode, out.read(), err.read())
+        cpu = usage.ru_utime + usage.ru_stime
+        return Run(seconds, usage.ru_maxrss / 1024, process.returncode, out.read(), err.read(), cpu)
 
 
 def voicectl(root: Path, *argv: str, env: dict[str, str]) -> Run:
