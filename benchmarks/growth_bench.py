@@ -1,7 +1,7 @@
 """Growth: validate, cold plan, first apply and no-op apply through the real CLI, from 100
 to 50,000 voices (2 distinct WAVs each, one YAML per voice, voicectl.yaml), against the
 embedded emulator as `voicectl` opens it by default (SQLite + blobs under .voicectl/,
-WAL, synchronous=FULL), with the immediate clock. Prints wall time, CPU time (user +
+WAL, synchronous=NORMAL), with the immediate clock. Prints wall time, CPU time (user +
 system of the voicectl process: what other load on a shared machine changes least) and
 peak RSS per size, the growth ratio of each step on both clocks (time ratio ÷ size ratio:
 1.00 is linear) and the no-op apply ÷ cold plan ratio at each size. "plan (cold)" runs

@@ -32,6 +32,17 @@ def test_a_file_database_runs_in_wal_mode(tmp_path: Path) -> None:
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
+def test_commits_sync_at_checkpoints_not_one_by_one(tmp_path: Path) -> None:
+    """synchronous=NORMAL in WAL mode (issue 15): atomic, safe when the process is killed
+    (tests/apply/test_killed_runs.py), without one fsync per commit under the store lock."""
+    emulator = Emulator(tmp_path / "emu.sqlite3")
+    try:
+        with emulator.backend.store.read() as conn:
+            assert conn.execute("PRAGMA synchronous").fetchone()[0] == 1  # NORMAL
+    finally:
+        emulator.close()
+
+
 def _transactions(statements: list[str]) -> list[tuple[list[str], str]]:
     """Group traced SQL into (statements, COMMIT|ROLLBACK); fail on a write outside one."""
     groups: list[tuple[list[str], str]] = []
