@@ -23,12 +23,18 @@ from reconciler.model.values import (
     Sha256,
 )
 from reconciler.plan.diff import Policy, compare, compare_pr
-from reconciler.plan.value import Plan
+from reconciler.plan.value import Change, Plan
 from tests.support.planschema import assert_valid_plan_json
 
 OWNER = "acme/voices"
 MARKER = f"voicectl:{OWNER}"
 FOREIGN = "voicectl:other/team"
+
+
+def only(plan_changes: tuple[Change, ...]) -> Change:
+    """The one change of a plan that has exactly one."""
+    assert len(plan_changes) == 1, plan_changes
+    return plan_changes[0]
 
 
 def sha(seed: str) -> Sha256:
