@@ -88,6 +88,8 @@ HEAVY = set(THIRD_PARTY) | {"reconciler.emulator"}
 # only cli/commands may import it.
 # Rule 9: no module over 300 lines.
 MAX_LINES = 300
+# Rule 10: no two modules share a name (a subcommand's module in commands/ is named after it,
+# so the library module beside it says what it holds).
 
 
 def _name(path: Path) -> str:
@@ -195,3 +197,11 @@ def test_no_module_is_too_long() -> None:
         if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_LINES
     }
     assert too_long == {}
+
+
+def test_no_two_modules_share_a_name() -> None:
+    seen: dict[str, list[str]] = {}
+    for path in _modules():
+        if path.stem != "__init__":
+            seen.setdefault(path.stem, []).append(_name(path))
+    assert {stem: names for stem, names in seen.items() if len(names) > 1} == {}

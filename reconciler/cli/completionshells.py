@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from reconciler.cli.completion import CommandSpec, OptionSpec
+    from reconciler.cli.shellcompletion import CommandSpec, OptionSpec
 
 
 def _zsh_text(text: str) -> str:

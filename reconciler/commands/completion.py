@@ -1,4 +1,4 @@
-"""`voicectl completion bash|zsh|fish`: print a completion script (cli/completion.py)."""
+"""`voicectl completion bash|zsh|fish`: print a completion script (cli/shellcompletion.py)."""
 
 from __future__ import annotations
 
@@ -24,8 +24,8 @@ def register(sub: Any, name: str, common: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
-    from reconciler.cli.completion import command_specs, completion_script
     from reconciler.cli.main import build_parser
+    from reconciler.cli.shellcompletion import command_specs, completion_script
 
     script = completion_script(args.shell, command_specs(build_parser()))
     stream = ctx.out.file
