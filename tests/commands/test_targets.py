@@ -95,7 +95,7 @@ def test_targets_json_gives_each_target_its_environment(tmp_path: Path) -> None:
 
 
 def test_targets_writes_the_matrix_outputs_in_github_actions(tmp_path: Path) -> None:
-    from tests.support.actionrunner import parse_outputs
+    from tests.support.actionlog import parse_outputs
 
     (tmp_path / "voicectl.yaml").write_text(TWO_TARGETS)
     output = tmp_path / "github_output"

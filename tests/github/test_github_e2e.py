@@ -10,12 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 
-from reconciler.emulator.core import Emulator
 from reconciler.emulator.limits import DEFAULT_ORG, DEFAULT_USER
-from reconciler.emulator.server import serve_in_thread
 from tests.support.actionrunner import Runner
 from tests.support.fakegithub import FakeGitHub
 from tests.support.workflowrig import (
@@ -28,6 +25,7 @@ from tests.support.workflowrig import (
     git,
     make_workspace,
     merge_pull,
+    served_emulator,
     workflow_runner,
 )
 
@@ -36,16 +34,8 @@ API_KEY = "sk-CANARY-e2e-0123456789abcdef"
 
 @pytest.fixture
 def emulator() -> Iterator[str]:
-    emu = Emulator(clock_mode="immediate")
-    served = serve_in_thread(emu)
-    httpx.post(
-        f"{served.base_url}/_emulator/keys",
-        json={"key": API_KEY, "org": DEFAULT_ORG, "user": DEFAULT_USER},
-    ).raise_for_status()
-    yield served.base_url
-    served.close()
-    emu.close()
-    assert emu.internal_errors == []
+    with served_emulator({API_KEY: (DEFAULT_ORG, DEFAULT_USER)}) as url:
+        yield url
 
 
 @pytest.fixture

@@ -17,8 +17,6 @@ from pathlib import Path
 import httpx
 import pytest
 
-from reconciler.emulator.core import Emulator
-from reconciler.emulator.server import serve_in_thread
 from tests.support.actionrunner import Runner
 from tests.support.fakegithub import FakeGitHub
 from tests.support.workflowrig import (
@@ -30,6 +28,7 @@ from tests.support.workflowrig import (
     git,
     make_workspace,
     merge_pull,
+    served_emulator,
     workflow_runner,
 )
 
@@ -48,19 +47,10 @@ KEY_LINE = re.compile(r"^(\s+)AUDIOSTACK_API_KEY: \$\{\{ secrets\.AUDIOSTACK_API
 
 @pytest.fixture
 def served() -> Iterator[str]:
-    emu = Emulator(clock_mode="immediate")
-    server = serve_in_thread(emu)
-    for name, org in (
-        ("AUDIOSTACK_STAGING_KEY", "org-staging"),
-        ("AUDIOSTACK_PROD_KEY", "org-prod"),
-    ):
-        user = org.replace("org-", "user-")
-        body = {"key": KEYS[name], "org": org, "user": user}
-        httpx.post(f"{server.base_url}/_emulator/keys", json=body).raise_for_status()
-    yield server.base_url
-    server.close()
-    emu.close()
-    assert emu.internal_errors == []
+    orgs = {"AUDIOSTACK_STAGING_KEY": "staging", "AUDIOSTACK_PROD_KEY": "prod"}
+    keys = {KEYS[name]: (f"org-{env}", f"user-{env}") for name, env in orgs.items()}
+    with served_emulator(keys) as url:
+        yield url
 
 
 def _with_target_keys(line: re.Match[str]) -> str:

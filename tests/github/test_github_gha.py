@@ -19,7 +19,7 @@ from reconciler.render.gha import (
     wrap_stop_commands,
     write_outputs,
 )
-from tests.support.actionrunner import parse_outputs
+from tests.support.actionlog import parse_outputs
 
 
 def test_data_escapes_percent_and_newlines():

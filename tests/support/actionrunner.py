@@ -5,7 +5,8 @@ It runs the jobs in order, a matrix job once per combination (one after the othe
 pipefail`, as GitHub does), the local composite action (`uses: ./`, read from the
 workspace's action.yml), and the stand-ins of actionstandins.py for checkout,
 setup-python and the artifact actions. It keeps GITHUB_OUTPUT/GITHUB_STEP_SUMMARY per
-step, and processes `::add-mask::` and `::stop-commands::` in the log as the runner does.
+step, and processes `::add-mask::` and `::stop-commands::` in the log as the runner does
+(actionlog.py).
 """
 
 from __future__ import annotations
@@ -19,8 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from tests.support.actionlog import load_yaml, parse_outputs, process_log
 from tests.support.actionstandins import expand_matrix, run_standin
 from tests.support.ghexpr import as_string, condition, evaluate, interpolate
 
@@ -44,56 +44,6 @@ class JobResult:
     legs: list[JobResult] = field(default_factory=list)  # a matrix job: one per combination
     environment: str | None = None
     concurrency: str | None = None
-
-
-def load_yaml(path: Path) -> dict[str, Any]:
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    if True in data:
-        data["on"] = data.pop(True)
-    return data
-
-
-def parse_outputs(text: str) -> dict[str, str]:
-    result: dict[str, str] = {}
-    lines = iter(text.split("\n"))
-    for line in lines:
-        if "<<" in line:
-            key, delimiter = line.split("<<", 1)
-            value = []
-            for body in lines:
-                if body == delimiter:
-                    break
-                value.append(body)
-            result[key] = "\n".join(value)
-        elif "=" in line:
-            key, value = line.split("=", 1)
-            result[key] = value
-    return result
-
-
-def process_log(raw: str) -> str:
-    """What the runner shows: masks applied, `::add-mask::` lines consumed."""
-    masks: list[str] = []
-    shown: list[str] = []
-    stop_token: str | None = None
-    for line in raw.split("\n"):
-        if stop_token is not None:
-            if line == f"::{stop_token}::":
-                stop_token = None
-                continue
-            shown.append(line)
-            continue
-        if line.startswith("::add-mask::"):
-            masks.append(line.removeprefix("::add-mask::"))
-            continue
-        if line.startswith("::stop-commands::"):
-            stop_token = line.removeprefix("::stop-commands::")
-            continue
-        shown.append(line)
-    text = "\n".join(shown)
-    for mask in sorted(filter(None, masks), key=len, reverse=True):
-        text = text.replace(mask, "***")
-    return text
 
 
 @dataclass

@@ -6,6 +6,7 @@ replies and records every request it saw; it stands in for a misbehaving server.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import math
@@ -13,6 +14,7 @@ import random
 import wave
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -21,6 +23,7 @@ import pytest
 from reconciler.audiostack.client import AudioStackClient
 from reconciler.audiostack.exchange import RequestRecord
 from reconciler.audiostack.retry import RetryPolicy
+from reconciler.model.values import FolderId, RemoteFile, Sha256
 
 BASE = "https://api.test"
 KEY = "sk-test-key-0001"
@@ -182,3 +185,14 @@ def rig(clock: FakeClock, records: list[RequestRecord]) -> Iterator[EmulatorRig]
     admin.close()
     assert emulator.internal_errors == []
     emulator.close()
+
+
+def upload_wav(
+    rig: EmulatorRig, tmp_path: Path, folder: FolderId, stem: str, seconds: float
+) -> RemoteFile:
+    """Upload a `seconds`-long WAV named as voicectl names uploads (sha prefix + stem)."""
+    data = make_wav(seconds)
+    path = tmp_path / f"{stem}.wav"
+    path.write_bytes(data)
+    sha = Sha256(hashlib.sha256(data).hexdigest())
+    return rig.client().upload(folder, f"{sha[:16]}-{stem}.wav", path, sha)

@@ -1,6 +1,7 @@
 """The rig of the shipped-workflow tests (tests/github/test_github_e2e*.py): a workspace cloned
 from a bare origin, `git` with the runner machine's environment, the simulated runner wired
-to the fake GitHub, the merge of a pull request, and the no-secret-anywhere check."""
+to the fake GitHub, the emulator served with the runs' keys, the merge of a pull request, and
+the no-secret-anywhere check."""
 
 from __future__ import annotations
 
@@ -8,10 +9,15 @@ import json
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import httpx
+
+from reconciler.emulator.core import Emulator
+from reconciler.emulator.server import serve_in_thread
 from tests.support.actionrunner import MACHINE_ENV, JobResult, Runner
 from tests.support.fakegithub import TOKEN, FakeGitHub
 from tests.support.wav import write_wav
@@ -137,3 +143,20 @@ def explain(results: Mapping[str, JobResult]) -> str:
     return "\n".join(
         f"== {j.name}: {j.result} {[(s.name, s.outcome) for s in j.steps]}\n{j.log}" for j in jobs
     )
+
+
+@contextmanager
+def served_emulator(keys: Mapping[str, tuple[str, str]]) -> Iterator[str]:
+    """The emulator on loopback (immediate clock) with each key registered for its
+    (org, user); yields the base URL and fails the test on any internal error."""
+    emu = Emulator(clock_mode="immediate")
+    server = serve_in_thread(emu)
+    try:
+        for key, (org, user) in keys.items():
+            body = {"key": key, "org": org, "user": user}
+            httpx.post(f"{server.base_url}/_emulator/keys", json=body).raise_for_status()
+        yield server.base_url
+    finally:
+        server.close()
+        emu.close()
+    assert emu.internal_errors == []
