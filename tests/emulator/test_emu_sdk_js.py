@@ -12,6 +12,7 @@ import fcntl
 import json
 import shutil
 import subprocess
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -106,6 +107,8 @@ def test_create_instant_clone_runs_against_the_emulator(
     with httpx.Client(base_url=base, timeout=30) as admin:
         assert admin.post("/_emulator/reset").status_code == 200
         admin.post("/_emulator/dialect", json={"dialect": dialect}).raise_for_status()
+        # slow-processing holds a file for 120 s of emulator time: 0.6 s here
+        admin.post("/_emulator/clock", json={"time_scale": 0.005}).raise_for_status()
         if auth == "jwt":  # an organisation id with a space: the SDK sends encodeURI(org)
             key, org = "sk-js", "Acme Voices"
             body = {"key": key, "org": org, "user": "user-js"}
@@ -114,7 +117,7 @@ def test_create_instant_clone_runs_against_the_emulator(
         ids = [_upload(http, f"{dialect}-{auth}-{n}") for n in range(2)]
         for file_id in ids:  # processed (the sdk dialect needs a few looks)
             while http.get(f"/files/{file_id}").json()["status"] != "uploaded":
-                pass
+                time.sleep(0.05)
     script = sdk_dir / "clone.js"
     script.write_text(SCRIPT, encoding="utf-8")
     alias = f"js-{dialect}-{auth}"
