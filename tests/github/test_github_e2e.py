@@ -25,6 +25,7 @@ from tests.support.workflowrig import (
     git,
     make_workspace,
     merge_pull,
+    pull_request_event,
     served_emulator,
     workflow_runner,
 )
@@ -55,16 +56,12 @@ def test_fork_pull_request_gets_validate_only_and_no_comment(
     git(repo, "checkout", "-q", "-b", "fork-change")
     add_voice(repo, "eve-en", 7)
     head = commit_all(repo, "add eve")
-    pull = {"number": 9, "head": {"sha": head, "repo": {"full_name": "mallory/voices"}}}
     runner = _runner(
         repo,
         tmp_path,
         github,
         emulator,
-        event_name="pull_request",
-        sha=head,
-        base_ref="main",
-        event={"pull_request": pull},
+        **pull_request_event(9, head, repo="mallory/voices"),
     )
     runner.secrets = {}  # GitHub passes no secrets to fork pull requests
     results = runner.run_workflow(WORKFLOWS / "voices-plan.yml")
@@ -78,16 +75,12 @@ def _pr_runner(
     repo: Path, tmp_path: Path, github: FakeGitHub, emulator: str, number: int
 ) -> Runner:
     head = git(repo, "rev-parse", "HEAD")
-    pull = {"number": number, "head": {"sha": head, "repo": {"full_name": "acme/voices"}}}
     return _runner(
         repo,
         tmp_path,
         github,
         emulator,
-        event_name="pull_request",
-        sha=head,
-        base_ref="main",
-        event={"pull_request": pull},
+        **pull_request_event(number, head),
         run_id="4242",
     )
 
@@ -141,21 +134,14 @@ def test_pull_request_plans_the_merge_applies_and_drift_is_clean(
     commit_all(repo, "add anna")
     git(repo, "push", "-q", "origin", "add-anna")
     pr_head = git(repo, "rev-parse", "HEAD")
-    pull = {
-        "number": 7,
-        "head": {"sha": pr_head, "ref": "add-anna", "repo": {"full_name": "acme/voices"}},
-        "base": {"ref": "main"},
-    }
+    event = pull_request_event(7, pr_head, branch="add-anna")
+    pull = event["event"]["pull_request"]
     runner = _runner(
         repo,
         tmp_path,
         github,
         emulator,
-        event_name="pull_request",
-        sha=pr_head,
-        ref="refs/pull/7/merge",
-        base_ref="main",
-        event={"pull_request": pull},
+        **event,
     )
     for _push in range(2):  # two pushes: still one comment
         pr = runner.run_workflow(WORKFLOWS / "voices-plan.yml")
@@ -245,20 +231,14 @@ def test_merge_of_a_different_plan_than_reviewed_is_not_applied(
     git(repo, "checkout", "-q", "-b", "add-bob")
     add_voice(repo, "bob-en", 5)
     pr_head = commit_all(repo, "add bob")
-    pull = {
-        "number": 8,
-        "head": {"sha": pr_head, "repo": {"full_name": "acme/voices"}},
-        "base": {"ref": "main"},
-    }
+    event = pull_request_event(8, pr_head)
+    pull = event["event"]["pull_request"]
     runner = _runner(
         repo,
         tmp_path,
         github,
         emulator,
-        event_name="pull_request",
-        sha=pr_head,
-        base_ref="main",
-        event={"pull_request": pull},
+        **event,
     )
     pr = runner.run_workflow(WORKFLOWS / "voices-plan.yml")
     assert pr["plan"].result == "success", explain(pr)

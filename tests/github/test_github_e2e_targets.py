@@ -28,6 +28,7 @@ from tests.support.workflowrig import (
     git,
     make_workspace,
     merge_pull,
+    pull_request_event,
     served_emulator,
     workflow_runner,
 )
@@ -87,20 +88,13 @@ def test_two_targets_get_one_comment_both_are_applied_and_drift_is_clean(
     add_voice(repo, "anna-stg", 3, extra="targets: [staging]\n")
     add_voice(repo, "anna-prod", 5, extra="targets: [prod]\n")
     pr_head = commit_all(repo, "add anna on staging and on prod")
-    pull = {
-        "number": 7,
-        "head": {"sha": pr_head, "ref": "add-voices", "repo": {"full_name": "acme/voices"}},
-        "base": {"ref": "main"},
-    }
+    event = pull_request_event(7, pr_head, branch="add-voices")
+    pull = event["event"]["pull_request"]
     runner = _runner(
         repo,
         tmp_path,
         github,
-        event_name="pull_request",
-        sha=pr_head,
-        ref="refs/pull/7/merge",
-        base_ref="main",
-        event={"pull_request": pull},
+        **event,
     )
     pr = runner.run_workflow(workflows / "voices-plan.yml")
     assert [j.result for j in pr.values()] == ["success"] * 3, explain(pr)
@@ -189,15 +183,11 @@ def test_one_target_failing_still_gets_one_comment_with_its_errors_and_the_other
     add_voice(repo, "anna-stg", 3, extra="targets: [staging]\n")
     add_voice(repo, "anna-prod", 5, extra="targets: [prod]\n")
     pr_head = commit_all(repo, "add anna on staging and on prod")
-    pull = {"number": 7, "head": {"sha": pr_head, "repo": {"full_name": "acme/voices"}}}
     runner = _runner(
         repo,
         tmp_path,
         github,
-        event_name="pull_request",
-        sha=pr_head,
-        base_ref="main",
-        event={"pull_request": pull},
+        **pull_request_event(7, pr_head),
         run_id="99",
     )
     del runner.secrets["AUDIOSTACK_STAGING_KEY"]  # staging's plan fails: its key is missing

@@ -160,3 +160,21 @@ def served_emulator(keys: Mapping[str, tuple[str, str]]) -> Iterator[str]:
         server.close()
         emu.close()
     assert emu.internal_errors == []
+
+
+def pull_request_event(
+    number: int, head: str, *, branch: str | None = None, repo: str = "acme/voices"
+) -> dict[str, Any]:
+    """The runner context of a `pull_request` event: pull request `number` at commit `head`
+    of `branch` in `repo` (another repository's name makes it a fork), onto main."""
+    pull_head: dict[str, Any] = {"sha": head, "repo": {"full_name": repo}}
+    if branch is not None:
+        pull_head["ref"] = branch
+    pull = {"number": number, "head": pull_head, "base": {"ref": "main"}}
+    return {
+        "event_name": "pull_request",
+        "sha": head,
+        "ref": f"refs/pull/{number}/merge",
+        "base_ref": "main",
+        "event": {"pull_request": pull},
+    }
