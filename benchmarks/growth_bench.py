@@ -71,6 +71,8 @@ def main() -> int:
     sizes = [n for n in map(int, args.sizes.split(",")) if n <= args.max]
     print(f"growth benchmark: sizes {sizes}; {load_note()}", flush=True)
     results: dict[int, dict[str, Run]] = {}
+    if args.scratch:
+        Path(args.scratch).mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=args.scratch) as tmp:
         for size in sizes:
             results[size] = measure(size, Path(tmp))
