@@ -71,7 +71,6 @@ def reset(backend: Backend, _: EmuRequest, body: dict[str, Any]) -> Any:
     backend.faults.clear(seed)
     backend.log.clear()
     backend.limiter.per_second = backend.defaults.rate_limit
-    backend.blobs.clear_memory()
     backend.dialect.set(backend.defaults.dialect)
     return OK
 

@@ -1,82 +1,48 @@
-"""Content-addressed storage of uploaded bytes: a directory on disk, or memory for tests.
+"""Content-addressed storage of uploaded bytes: a `blobs` table in the emulator's SQLite.
 
-A blob is written to a temporary name, fsynced and renamed before the row that names it
-commits (reliability.md §1.9), so a committed file row always has its bytes.
+A blob is inserted in the same transaction as the file row that names it, so a committed
+row always has its bytes and a killed process leaves neither (reliability.md §1.9). One
+commit per upload replaces a temporary file, two fsyncs and a rename per blob: the store's
+durability (WAL, synchronous=NORMAL) is the blob's. State written by voicectl before 0.9
+kept blobs as files under `blobs/` beside the database; `get` still reads those.
 """
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import os
-import tempfile
-import threading
+import sqlite3
 from pathlib import Path
+
+from reconciler.emulator.store import Store
+
+HEX = frozenset("0123456789abcdef")
+
+
+def digest_of(data: bytes) -> str:
+    """The sha256 hex digest a blob is stored under (computed outside the store lock)."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def put_blob(conn: sqlite3.Connection, digest: str, data: bytes) -> None:
+    """Store `data` under `digest` inside the caller's write transaction (idempotent)."""
+    conn.execute("INSERT OR IGNORE INTO blobs (sha256, data) VALUES (?, ?)", (digest, data))
 
 
 class BlobStore:
-    def __init__(self, directory: Path | None) -> None:
-        self.directory = directory
-        self._memory: dict[str, bytes] = {}
-        self._lock = threading.Lock()
-        if directory is not None:
-            directory.mkdir(parents=True, exist_ok=True)
+    """Reads blobs back: the table first, then the legacy directory of older state."""
 
-    def put(self, data: bytes) -> str:
-        """Store `data` (idempotent) and return its sha256 hex digest."""
-        digest = hashlib.sha256(data).hexdigest()
-        if self.directory is None:
-            with self._lock:
-                self._memory[digest] = data
-            return digest
-        target = self._path(digest)
-        if target.is_file() and target.stat().st_size == len(data):
-            return digest
-        target.parent.mkdir(parents=True, exist_ok=True)
-        handle, temp_name = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
-        try:
-            with os.fdopen(handle, "wb") as stream:
-                stream.write(data)
-                stream.flush()
-                os.fsync(stream.fileno())
-            os.replace(temp_name, target)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(temp_name)
-            raise
-        _fsync_directory(target.parent)
-        return digest
+    def __init__(self, store: Store, legacy_dir: Path | None = None) -> None:
+        self.store = store
+        self.legacy_dir = legacy_dir
 
     def get(self, digest: str) -> bytes | None:
-        if self.directory is None:
-            with self._lock:
-                return self._memory.get(digest)
-        try:
-            return self._path(digest).read_bytes()
-        except (OSError, ValueError):
+        with self.store.read() as conn:
+            row = conn.execute("SELECT data FROM blobs WHERE sha256 = ?", (digest,)).fetchone()
+        if row is not None:
+            return bytes(row[0])
+        if self.legacy_dir is None or len(digest) != 64 or not set(digest) <= HEX:
             return None
-
-    def clear_memory(self) -> None:
-        """Forget in-memory blobs (reset); on disk, unreferenced blobs are harmless."""
-        with self._lock:
-            self._memory.clear()
-
-    def _path(self, digest: str) -> Path:
-        if len(digest) != 64 or not all(c in "0123456789abcdef" for c in digest):
-            raise ValueError("not a sha256 digest")
-        assert self.directory is not None
-        return self.directory / digest[:2] / digest
-
-
-def _fsync_directory(directory: Path) -> None:
-    """Make the rename itself durable (POSIX); a no-op where directories cannot be opened."""
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
+        try:
+            return (self.legacy_dir / digest[:2] / digest).read_bytes()
+        except OSError:
+            return None

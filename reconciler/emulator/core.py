@@ -42,7 +42,6 @@ class Emulator:
         self,
         db: str | os.PathLike[str] = ":memory:",
         *,
-        blob_dir: Path | None = None,
         clock_mode: str = "time",
         seed: int = 0,
         time_scale: float = 1.0,
@@ -52,12 +51,11 @@ class Emulator:
     ) -> None:
         chosen = parse_dialect(dialect)
         store = Store(db)
-        if blob_dir is None and not store.in_memory:
-            blob_dir = Path(os.fspath(db)).parent / "blobs"
+        legacy_blobs = None if store.in_memory else Path(os.fspath(db)).parent / "blobs"
         limiter = RateLimiter(rate_limit)
         self.backend = Backend(
             store=store,
-            blobs=BlobStore(blob_dir),
+            blobs=BlobStore(store, legacy_blobs),
             clock=EmulatorClock(clock_mode, time_scale=time_scale),
             faults=FaultBook(seed),
             log=RequestLog(),

@@ -10,6 +10,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
+from reconciler.emulator.blobs import digest_of, put_blob
 from reconciler.emulator.limits import FORMATS, NAME_MAX_CHARS, UPLOAD_CAP, UPLOAD_URL_TTL_S
 from reconciler.emulator.probe import measure_duration
 from reconciler.emulator.sound import judge_sound
@@ -193,8 +194,9 @@ def upload_file(backend: Backend, call: Call) -> EmuReply:
     # INVENTED: api-contract.md E15 (undecodable bytes → status `failed`)
     status = "uploaded" if duration is not None else "failed"
     sound = judge_sound(data) if duration is not None else None  # E27
-    digest = backend.blobs.put(data)  # durable before the row names it
-    with backend.store.write() as conn:
+    digest = digest_of(data)
+    with backend.store.write() as conn:  # the bytes and the row that names them: one commit
+        put_blob(conn, digest, data)
         conn.execute(
             "UPDATE files SET status = ?, size = ?, duration = ?, sha256 = ?, updated_at = ?,"
             " sound = ? WHERE file_id = ?",

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from reconciler.emulator.limits import DEFAULT_CREDITS, DEFAULT_KEY, DEFAULT_ORG, DEFAULT_USER
 
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 TABLES_SQL = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS orgs (org_id TEXT PRIMARY KEY, balance INTEGER NOT NULL);
@@ -43,6 +43,7 @@ CREATE TABLE IF NOT EXISTS clones (
   files_used TEXT NOT NULL, discarded TEXT NOT NULL, metadata TEXT NOT NULL,
   started_at REAL NOT NULL, finished_at REAL, provider_id TEXT NOT NULL,
   fail_reason TEXT, cost INTEGER NOT NULL, phase_started_at REAL NOT NULL, due_at REAL);
+CREATE TABLE IF NOT EXISTS blobs (sha256 TEXT PRIMARY KEY, data BLOB NOT NULL);
 """
 # every lookup is a SEARCH on one of these (tests/emulator/test_emu_query_plans.py):
 # `pos` is a file's place in its folder, so a page is a range seek, never an OFFSET scan
@@ -64,7 +65,7 @@ MIGRATE_POSITIONS = (
     "INSERT OR REPLACE INTO folder_sizes (org_id, folder_id, count)"
     " SELECT org_id, folder_id, COUNT(*) FROM files GROUP BY org_id, folder_id",
 )
-TABLES = ("orgs", "api_keys", "members", "folders", "folder_sizes", "files", "clones")
+TABLES = ("orgs", "api_keys", "members", "folders", "folder_sizes", "files", "clones", "blobs")
 
 
 class Store:
@@ -90,7 +91,7 @@ class Store:
             # the WAL is fsynced at checkpoints, not per commit. FULL fsyncs each of a
             # voice's 5 commits under the store lock: ~4 ms each here, 10,000 voices wait
             # 200 s in line for them. Only a power loss can roll back the latest commits
-            # (never half of one); blobs are still fsynced before their row commits.
+            # (never half of one); a blob commits with the row that names it (blobs.py).
             self._conn.execute("PRAGMA synchronous=NORMAL")
         with self.write() as conn:
             _run_script(conn, TABLES_SQL)

@@ -72,8 +72,8 @@ class EmulatorTransport(httpx.BaseTransport):
 
 
 def open_embedded(db_path: Path) -> tuple[Emulator, EmulatorTransport]:
-    """The CLI's default target without a key: state in `db_path`, blobs beside it."""
+    """The CLI's default target without a key: state (blobs included) in `db_path`."""
     db_path = Path(db_path)
     db_path.parent.mkdir(parents=True, exist_ok=True)
-    emulator = Emulator(db_path, blob_dir=db_path.parent / "blobs")
+    emulator = Emulator(db_path)
     return emulator, EmulatorTransport(emulator)

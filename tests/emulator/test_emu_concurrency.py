@@ -3,6 +3,7 @@ as two voicectl processes would), and the embedded default target."""
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 import time
 from collections.abc import Callable
@@ -63,7 +64,7 @@ def test_two_emulators_on_one_file_share_state_and_the_alias_lock(
     second.close()
 
 
-def test_open_embedded_creates_the_directory_and_keeps_blobs_beside_the_db(
+def test_open_embedded_creates_the_directory_and_keeps_the_bytes_in_the_db(
     tmp_path: Path,
     upload_file: Callable[..., str],
     wav: Callable[..., bytes],
@@ -75,7 +76,10 @@ def test_open_embedded_creates_the_directory_and_keeps_blobs_beside_the_db(
         upload_file(api, "a.wav", wav(2.0))
     emulator.close()
     assert db.is_file()
-    assert len(list((db.parent / "blobs").rglob("*"))) == 2  # one fan-out dir, one blob
+    assert not (db.parent / "blobs").exists()
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT COUNT(*) FROM blobs").fetchone() == (1,)
+    conn.close()
 
 
 def test_time_scale_shortens_the_time_mode_phases(

@@ -91,9 +91,10 @@ def _check(db: Path, base: str, done: Acknowledged) -> None:
     for file_id, sha in done.files.items():
         assert files[file_id]["status"] == "uploaded"
         assert files[file_id]["sha256"] == sha
-        blob = db.parent / "blobs" / sha[:2] / sha
-        assert hashlib.sha256(blob.read_bytes()).hexdigest() == sha
     with sqlite3.connect(db) as conn:
+        for sha in done.files.values():
+            (blob,) = conn.execute("SELECT data FROM blobs WHERE sha256 = ?", (sha,)).fetchone()
+            assert hashlib.sha256(blob).hexdigest() == sha
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         orphans = conn.execute(
             "SELECT COUNT(*) FROM clones WHERE alias = '' OR file_ids = '' OR metadata = ''"

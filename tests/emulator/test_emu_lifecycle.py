@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -153,7 +154,9 @@ def test_state_survives_a_restart_on_the_same_file(
         create(client, "anna", [file_id])
         client.post("/_emulator/clock", json={"advance_s": 500})
     first.close()
-    assert any((tmp_path / "state" / "blobs").rglob("*"))
+    with sqlite3.connect(db) as conn:  # the bytes are in the state file
+        assert conn.execute("SELECT COUNT(*) FROM blobs").fetchone() == (1,)
+    conn.close()
     second = Emulator(db, clock_mode="immediate")
     with make_client(second) as client:
         assert _status(client, history, "anna") == "succeeded"

@@ -1,5 +1,5 @@
 """Audit of api-contract.md §7 (emulator runtime): WAL, one BEGIN IMMEDIATE transaction per
-change, blobs written tmp → fsync → rename before their row commits, Nagle off on served
+change, an upload's bytes committed with its row, Nagle off on served
 sockets, loopback-only binding and admin API, and the default state file."""
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
@@ -91,7 +90,7 @@ def test_every_change_is_one_immediate_transaction_with_its_checks(
     assert any(s.startswith("UPDATE clones SET status") for g, _ in groups for s in g)
 
 
-def test_an_upload_is_fsynced_and_renamed_into_place_before_its_row_commits(
+def test_an_upload_commits_its_bytes_and_its_row_in_one_transaction(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     make_client: Callable[..., httpx.Client],
@@ -99,33 +98,51 @@ def test_an_upload_is_fsynced_and_renamed_into_place_before_its_row_commits(
 ) -> None:
     emulator = Emulator(tmp_path / "emu.sqlite3", clock_mode="immediate")
     events: list[str] = []
-    real_fsync, real_replace = os.fsync, os.replace
+    real_fsync = os.fsync
 
     def fsync(fd: int) -> None:
         events.append("fsync")
         real_fsync(fd)
 
-    def replace(source: Any, target: Any) -> None:
-        events.append(f"rename {Path(source).name} -> {Path(target).parent.parent.name}")
-        real_replace(source, target)
-
     with make_client(emulator) as client:
         slot = client.post("/files", json={"file_name": "a.wav"}).json()
         monkeypatch.setattr(os, "fsync", fsync)
-        monkeypatch.setattr(os, "replace", replace)
-        emulator.backend.store.trace(lambda sql: events.append(sql.split(None, 1)[0].upper()))
+        emulator.backend.store.trace(events.append)
         data = wav(2.0)
         put = client.put(slot["uploadUrl"], content=data, headers={"content-type": "audio/wav"})
         assert put.status_code == 200
-    emulator.backend.store.trace(None)
+        emulator.backend.store.trace(None)
+        assert client.get(client.get(f"/files/{slot['fileId']}").json()["url"]).content == data
     monkeypatch.undo()
     emulator.close()
-    rename = next(i for i, e in enumerate(events) if e.startswith("rename"))
-    assert events[rename].startswith("rename .tmp-") and events[rename].endswith("-> blobs")
-    assert "fsync" in events[:rename]  # the bytes are on disk before the name appears
-    assert "fsync" in events[rename:]  # and the rename itself (directory fsync)
-    assert events.index("UPDATE") > rename and events.index("COMMIT", rename) > rename
-    assert not list((tmp_path / "blobs").rglob(".tmp-*"))
+    writes = [e.split(None, 2)[:2] for e in events if e.split(None, 1)[0].upper() != "SELECT"]
+    assert writes == [["BEGIN", "IMMEDIATE"], ["INSERT", "OR"], ["UPDATE", "files"], ["COMMIT"]]
+    assert any(e.startswith("INSERT OR IGNORE INTO blobs") for e in events)
+    assert "fsync" not in events  # no file of its own: the store's commit makes it durable
+    assert not (tmp_path / "blobs").exists()
+
+
+def test_bytes_an_older_version_kept_as_files_are_still_served(
+    tmp_path: Path, make_client: Callable[..., httpx.Client], wav: Callable[..., bytes]
+) -> None:
+    db = tmp_path / "emu.sqlite3"
+    emulator = Emulator(db, clock_mode="immediate")
+    data = wav(2.0)
+    with make_client(emulator) as client:
+        slot = client.post("/files", json={"file_name": "a.wav"}).json()
+        client.put(slot["uploadUrl"], content=data, headers={"content-type": "audio/wav"})
+    emulator.close()
+    with sqlite3.connect(db) as conn:  # as voicectl before 0.9 left it: the bytes on disk
+        (sha,) = conn.execute("SELECT sha256 FROM blobs").fetchone()
+        conn.execute("DELETE FROM blobs")
+    conn.close()
+    (tmp_path / "blobs" / sha[:2]).mkdir(parents=True)
+    (tmp_path / "blobs" / sha[:2] / sha).write_bytes(data)
+    reopened = Emulator(db, clock_mode="immediate")
+    with make_client(reopened) as client:
+        url = client.get(f"/files/{slot['fileId']}").json()["url"]
+        assert client.get(url).content == data
+    reopened.close()
 
 
 def test_served_connections_have_nagle_disabled(emulator: Emulator) -> None:
