@@ -6,6 +6,7 @@ and no numpy): PCM WAV is judged; other containers it cannot decode pass unjudge
 
 from __future__ import annotations
 
+import functools
 import math
 import struct
 import sys
@@ -59,8 +60,7 @@ def _count_clipped(pcm: Pcm, values: array[int] | list[int], offset: int, limit:
     AND) instead of a Python loop over millions of samples."""
     top = math.ceil(limit)
     if pcm.bits == 8:
-        table = bytes(1 if abs(b - 128) >= limit else 0 for b in range(256))
-        return pcm.payload.translate(table).count(1)
+        return pcm.payload.translate(_flags_at_or_beyond(limit)).count(1)
     if pcm.bits == 16 and sys.byteorder == "little":
         low, high = pcm.payload[0::2], pcm.payload[1::2]
         count = 0
@@ -73,6 +73,12 @@ def _count_clipped(pcm: Pcm, values: array[int] | list[int], offset: int, limit:
     if max(values) - offset < limit and offset - min(values) < limit:
         return 0
     return sum(1 for v in values if abs(v - offset) >= limit)
+
+
+@functools.cache
+def _flags_at_or_beyond(limit: float) -> bytes:
+    """A translate table for unsigned 8-bit samples: 1 where |sample - 128| ≥ limit."""
+    return bytes(1 if abs(b - 128) >= limit else 0 for b in range(256))
 
 
 def _pcm(data: bytes) -> Pcm | None:
