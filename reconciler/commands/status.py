@@ -26,33 +26,31 @@ def register(sub: Any, name: str, common: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
-    from rich.table import Table
-    from rich.text import Text
 
     from reconciler.cli.arguments import selection_of, target_options
     from reconciler.cli.workspace import open_api, open_workspace
     from reconciler.model.values import current_record
     from reconciler.orchestration.repository import plan_repository
     from reconciler.redact import clean
-    from reconciler.render.applyreport import print_table
+    from reconciler.render.grid import Grid, print_grid
 
     ws = open_workspace(ctx, target_options(args))
     ctx.notice(ws.settings.banner)
     with open_api(ws.settings, ctx) as api:
         result = plan_repository(ws.source, selection_of(args), api)
-    table = Table(show_edge=False, box=None, pad_edge=False)
-    for column in ("alias", "engine", "remote status", "files used", "discarded", "plan"):
-        table.add_column(column)
+    grid = Grid(
+        ["alias", "engine", "remote status", "files used", "discarded", "plan"], ruled=False
+    )
     for voice in result.declared:
         record = current_record(result.remote.clones.get(voice.alias, ()))
         change = result.plan.change_for(voice.alias)
-        table.add_row(
-            Text(clean(voice.alias)),
+        grid.add_row(
+            clean(voice.alias),
             voice.engine,
-            Text(clean(record.status)) if record else Text("absent"),
+            clean(record.status) if record else "absent",
             str(len(record.files_used)) if record else "-",
             str(len(record.discarded)) if record else "-",
             change.action.value if change else "noop",
         )
-    print_table(ctx.out, table)  # unsqueezed in a pipe: a long alias stays whole
+    print_grid(ctx.out, grid)  # unsqueezed in a pipe: a long alias stays whole
     return ExitCode.SUCCESS

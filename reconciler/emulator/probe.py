@@ -60,7 +60,8 @@ def plain_wav_seconds(data: bytes) -> float | None:
     if not (channels and rate and block_align and bits):
         return None
     payload = max(0, len(data) - WAV_HEADER_BYTES) // max(1, channels * bits // 8) / rate
-    return min(data_size / block_align / rate, payload)
+    declared: float = data_size / block_align / rate
+    return min(declared, payload)
 
 
 def _mutagen_seconds(data: bytes) -> float | None:

@@ -6,16 +6,14 @@ Rendering only: the values come from report.ApplyReport; user text is `Text`, ne
 
 from __future__ import annotations
 
-from rich import box
 from rich.console import Console
-from rich.table import Table
 from rich.text import Text
 
 from reconciler.apply.report import ApplyReport, Outcome, VoiceResult
 from reconciler.redact import clean, safe
+from reconciler.render.grid import Grid, print_grid
 from reconciler.render.progress import format_size
 
-_UNBOUNDED = 100_000  # columns: measure a table's natural width
 SYMBOLS: dict[Outcome, str] = {
     Outcome.SUCCEEDED: "✓",
     Outcome.ADOPTED: "✓",
@@ -44,18 +42,13 @@ def _detail(voice: VoiceResult) -> str:
     return ""
 
 
-def voices_table(report: ApplyReport) -> Table:
-    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
-    for name in ("", "alias", "result", "detail"):
-        table.add_column(name, overflow="fold")
+def voices_grid(report: ApplyReport) -> Grid:
+    grid = Grid(["", "alias", "result", "detail"])
     for voice in report.voices:  # clone ids and request ids are in the JSON report
-        table.add_row(
-            SYMBOLS[voice.outcome],
-            Text(clean(voice.alias)),
-            LABELS[voice.outcome],
-            Text(_detail(voice)),
+        grid.add_row(
+            SYMBOLS[voice.outcome], clean(voice.alias), LABELS[voice.outcome], _detail(voice)
         )
-    return table
+    return grid
 
 
 def summary_lines(report: ApplyReport) -> list[str]:
@@ -100,26 +93,9 @@ def _discards_side_by_side(report: ApplyReport) -> list[str]:
     return lines
 
 
-def print_table(console: Console, table: Table) -> None:
-    """On a terminal the table fits the screen. Elsewhere (a pipe, a CI log) it is never
-    squeezed to 80 columns: a long alias or reason stays whole on its row, not cut or
-    folded over several lines."""
-    wide = console.options.update(max_width=_UNBOUNDED)
-    natural = console.measure(table, options=wide).maximum
-    if console.is_terminal or natural <= console.width:
-        console.print(table)
-        return
-    for line in console.render_lines(table, console.options.update_width(natural), pad=False):
-        row = Text()
-        for segment in line:
-            if not segment.control:
-                row.append(segment.text, segment.style)
-        console.print(row, soft_wrap=True, highlight=False)
-
-
 def render_report(report: ApplyReport, console: Console) -> None:
     """Print the per-voice table and the summary lines."""
     if report.voices:
-        print_table(console, voices_table(report))
+        print_grid(console, voices_grid(report))
     for line in summary_lines(report):
         console.print(Text(line), soft_wrap=True, highlight=False)
