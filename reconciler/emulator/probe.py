@@ -56,11 +56,11 @@ def plain_wav_seconds(data: bytes) -> float | None:
         pos += 8 + size
     if pos != len(data) or fmt is None or data_size is None:
         return None
-    _, channels, rate, _, block_align, bits = fmt
+    channels, rate, block_align, bits = (int(fmt[i]) for i in (1, 2, 4, 5))
     if not (channels and rate and block_align and bits):
         return None
     payload = max(0, len(data) - WAV_HEADER_BYTES) // max(1, channels * bits // 8) / rate
-    declared: float = data_size / block_align / rate
+    declared = int(data_size) / block_align / rate
     return min(declared, payload)
 
 
