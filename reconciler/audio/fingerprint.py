@@ -8,6 +8,7 @@ take, even of the same text, does not. Quiet frames are 0000 and never compared.
 
 from __future__ import annotations
 
+import functools
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
@@ -62,15 +63,26 @@ def distance(first: str, second: str) -> float | None:
         n = min(len(x), len(y))
         x, y = x[:n], y[:n]
         both = (x != 0) & (y != 0)
-        if int(both.sum()) < MIN_FRAMES:
+        compared = int(np.count_nonzero(both))
+        if compared < MIN_FRAMES:
             continue
-        differing = np.unpackbits((x[both] ^ y[both]).view(np.uint8)).sum()
-        rate = float(differing) / (16 * int(both.sum()))
+        differing = int(_bit_counts()[x[both] ^ y[both]].sum())
+        rate = differing / (16 * compared)
         best = rate if best is None else min(best, rate)
     return best
 
 
 def _words(text: str) -> npt.NDArray[np.uint16]:
+    """The 16-bit words of a hex fingerprint (4 hex digits each, most significant first)."""
     import numpy as np
 
-    return np.array([int(text[i : i + 4], 16) for i in range(0, len(text), 4)], dtype=np.uint16)
+    whole = len(text) - len(text) % 4
+    return np.frombuffer(bytes.fromhex(text[:whole]), dtype=">u2").astype(np.uint16)
+
+
+@functools.cache
+def _bit_counts() -> npt.NDArray[np.uint8]:
+    """Set bits of every 16-bit word (a 64 KB table, built on first use)."""
+    import numpy as np
+
+    return np.array([n.bit_count() for n in range(1 << 16)], dtype=np.uint8)
