@@ -160,3 +160,13 @@ def test_on_request_sees_method_path_status_request_id_and_duration_only(
     client, _ = make_client(OK)
     client.get_clones(Alias("anna"))
     assert records == [RequestRecord("GET", "/speech/voice-cloning?alias=anna", 200, "req-1", 0.0)]
+
+
+def test_a_set_cookie_is_never_stored_nor_sent_back(make_client: MakeClient) -> None:
+    planted = reply(200, envelope([RECORD]), set_cookie="session=planted; Path=/")
+    client, peer = make_client(planted, OK)
+    client.list_clones()
+    client.list_clones()
+    assert peer.seen[0].url.host == "api.test"  # the cookie's own domain
+    assert "cookie" not in peer.seen[1].headers
+    assert not client._http.cookies
