@@ -34,6 +34,7 @@ from reconciler.audiostack.retry import (
     RetryPolicy,
     Sleep,
 )
+from reconciler.audiostack.wirerequest import RequestBuilder, api_http
 from reconciler.model.errors import ApiError, AuthError, ConflictError, NotFoundError
 from reconciler.model.values import (
     Alias,
@@ -50,18 +51,6 @@ from reconciler.redact import register_secret
 DEFAULT_TIMEOUT = httpx.Timeout(connect=5, read=30, write=60, pool=5)
 MIN_UPLOAD_RATE = 100_000  # bytes/s assumed when stretching the deadline of an upload PUT
 Wait = up.WaitProgress | None
-
-
-class CookiesIgnored(httpx.Cookies):
-    """An API-key client keeps no cookies: a Set-Cookie is never stored nor sent back, so
-    no server (or a proxy before it) can plant state in later calls. Also 12 % of the CPU
-    of a request: httpx parses every reply through http.cookiejar otherwise."""
-
-    def extract_cookies(self, response: httpx.Response) -> None:
-        return None
-
-    def set_cookie_header(self, request: httpx.Request) -> None:
-        return None
 
 
 class AudioStackClient:
@@ -90,14 +79,14 @@ class AudioStackClient:
         # word "emulator" as a secret would mask it in every message
         if key_is_secret:
             register_secret(api_key)
-        self._key = api_key
         self._org_id = org_id
         self.trace_id = trace_id or uuid.uuid4().hex
         self._base_url = base_url
-        self._http = httpx.Client(
-            base_url=base_url, transport=transport, timeout=timeout, follow_redirects=False
-        )
-        self._http._cookies = CookiesIgnored()  # see CookiesIgnored
+        self._http = api_http(base_url, transport, timeout)
+        keys = {"x-api-key": api_key, "x-customer-trace-id": self.trace_id}
+        if org_id:
+            keys["x-assume-org"] = org_id
+        self._requests = RequestBuilder(self._http, keys)
         self._deadline_s = request_deadline_s
         self._pacer = Pacer(retry, sleep=sleep, clock=clock, rand=rand)
         self._sleep = sleep
@@ -241,7 +230,7 @@ class AudioStackClient:
 
         def build() -> httpx.Request:
             content = up.hashed_chunks(path, size, sha256, name, on_sent=sent)
-            return self._http.build_request("PUT", target, content=content, headers=headers)
+            return self._requests.put(target, headers, content)
 
         # the overall deadline also covers sending the body: allow for a slow uplink
         deadline = self._deadline_s + size / MIN_UPLOAD_RATE
@@ -273,13 +262,10 @@ class AudioStackClient:
         retry: bool = True,
         pace: bool = False,
     ) -> Any:
-        headers = {"x-api-key": self._key, "x-customer-trace-id": self.trace_id}
-        if self._org_id:
-            headers["x-assume-org"] = self._org_id
         shown = str(httpx.URL(path, params=params)) if params else path
 
         def build() -> httpx.Request:
-            return self._http.build_request(method, path, params=params, json=json, headers=headers)
+            return self._requests.api(method, path, params, json)
 
         return self._send(build, method, shown, retry=retry, expect_json=True, pace=pace)
 

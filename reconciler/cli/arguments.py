@@ -28,7 +28,7 @@ class TargetOptions:
     target: str | None = None
     allow_hosts: tuple[str, ...] = ()
     max_credits: int | None = None
-    concurrency: int = 16  # the ceiling of the adaptive limit
+    concurrency: int | None = None  # the adaptive limit's ceiling; None: the target's default
     base: str | None = None
 
 
@@ -96,10 +96,10 @@ def add_apply_timing_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--concurrency",
         type=int,
-        default=16,
         metavar="N",
-        help="ceiling of requests and voices at once (starts at 8, grows while answers are "
-        "fast and clean, halves on 429/5xx)",
+        help="ceiling of requests and voices at once (default 16; 1 for the embedded "
+        "emulator, which answers on voicectl's own CPU); starts at 8, grows while answers "
+        "are fast and clean, halves on 429/5xx",
     )
     parser.add_argument(
         "--wait-timeout",
@@ -128,7 +128,7 @@ def target_options(args: argparse.Namespace, *, target: str | None = None) -> Ta
         target=args.target if args.target is not None else target,
         allow_hosts=tuple(args.allow_host or ()),
         max_credits=getattr(args, "max_credits", None),
-        concurrency=getattr(args, "concurrency", 16) or 16,  # apply's flag only
+        concurrency=getattr(args, "concurrency", None),  # apply's flag only
         base=getattr(args, "base", None),  # the plan commands' flag only
     )
 
@@ -160,7 +160,7 @@ def apply_timing(args: argparse.Namespace) -> ApplyTiming:
     from reconciler.apply.engine import ApplyTiming
 
     return ApplyTiming(
-        concurrency=max(1, args.concurrency),
+        concurrency=max(1, args.concurrency or 16),  # the limiter's ceiling caps it
         wait_timeout_s=args.wait_timeout,
         dead_api_s=args.api_down_after,
     )

@@ -73,6 +73,8 @@ def open_workspace(ctx: Context, options: TargetOptions) -> Workspace:
 
     if (options.max_credits or 0) < 0:  # would block even an empty plan
         raise ConfigError(f"--max-credits must be 0 or more, not {options.max_credits}")
+    if options.concurrency is not None and options.concurrency < 1:  # nothing would run
+        raise ConfigError(f"--concurrency must be 1 or more, not {options.concurrency}")
     root = find_root(ctx.cwd)
     project = load_project(root)
     if options.base:

@@ -22,6 +22,14 @@ URL_VARIABLE = "AUDIOSTACK_API_URL"
 DEFAULT_ENVIRONMENT = "production"
 
 
+# apply's default ceiling (`--concurrency` overrides it). The embedded emulator answers on
+# this process's own CPU under the one GIL: a second thread waits for the first and adds
+# a thread switch per SQLite call (1,000 voices: 9.5 s at 1, 12.5 s at 16, benchmarks/
+# growth_bench.py), so it gets one request at a time.
+API_CONCURRENCY = 16
+EMBEDDED_CONCURRENCY = 1
+
+
 @dataclass(frozen=True, slots=True)
 class TargetConfig:
     """One entry of `targets:` in voicectl.yaml (or the implicit default target)."""
@@ -101,7 +109,7 @@ def resolve_settings(
     origin_owner: str | None = None,
     remote_folder: str = "voicectl",
     max_credits: int | None = None,
-    concurrency: int = 16,
+    concurrency: int | None = None,
     policy: EndpointPolicy | None = None,
 ) -> Settings:
     """Pick the target: `--api emulator`, else a key in the environment, else the emulator
@@ -164,5 +172,5 @@ def resolve_settings(
         org_id=None if embedded else org,
         remote_folder=remote_folder,
         max_credits=budget,
-        concurrency=concurrency,
+        concurrency=concurrency or (EMBEDDED_CONCURRENCY if embedded else API_CONCURRENCY),
     )

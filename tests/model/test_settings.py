@@ -81,3 +81,31 @@ def test_the_readme_first_command_passes_api_emulator() -> None:
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
     setup = readme.split("<!-- ci:setup -->", 1)[1].split("```")[1]
     assert "voicectl apply --yes --api emulator && .venv/bin/voicectl plan --api emulator" in setup
+
+
+@pytest.mark.parametrize(
+    ("environ", "asked", "expected"),
+    [
+        ({}, None, 1),  # the embedded emulator: one request at a time
+        ({}, 6, 6),
+        ({"AUDIOSTACK_API_KEY": "sk-1"}, None, 16),
+        ({"AUDIOSTACK_API_KEY": "sk-1"}, 3, 3),
+    ],
+)
+def test_the_concurrency_ceiling_is_the_targets_unless_asked(
+    tmp_path: Path, environ: dict[str, str], asked: int | None, expected: int
+) -> None:
+    target = TargetConfig(name="default")
+    chosen = resolve_settings(
+        environ, root=tmp_path, target=target, project_owner="acme/voices", concurrency=asked
+    )
+    assert chosen.concurrency == expected
+
+
+def test_a_concurrency_below_one_is_a_usage_error(repo: Repo) -> None:
+    run = repo.run("apply", "--yes", "--concurrency", "0")
+    assert (run.code, run.out, run.err) == (
+        1,
+        "",
+        "error: --concurrency must be 1 or more, not 0\n",
+    )
