@@ -15,7 +15,7 @@ BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
 @pytest.mark.parametrize(
     ("script", "argv", "expected"),
     [
-        ("growth_bench.py", ["--sizes", "3"], "no-op apply ÷ cold plan"),
+        ("growth_bench.py", ["--sizes", "3"], "first apply ÷ emulator"),
         ("latency_bench.py", ["--voices", "2", "--latency", "0.01"], "created 2 clones"),
         ("validate_bench.py", ["--repeat", "1"], "ratio"),
     ],
