@@ -6,6 +6,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
+from reconciler.audio import measurecache
 from reconciler.audio.analysis import MeasureJob, measure_files
 from reconciler.audio.measurecache import CACHE_NAME, MeasureCache
 from reconciler.model.quality import FileMeasures
@@ -83,3 +86,24 @@ def test_validate_reuses_the_cache_of_a_renamed_copy(repo: Repo) -> None:
     outcome = repo.run("validate")
     assert outcome.code == 1
     assert "voices/a/renamed.wav contains no speech (0.2 s of speech in 4.0 s)" in outcome.err
+
+
+def test_the_cache_keeps_every_measure_a_run_used_beyond_its_cap(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(measurecache, "MAX_ENTRIES", 2)  # a fleet larger than the cap
+    jobs = _jobs(tmp_path, 5)
+    cache = MeasureCache(tmp_path / "cache")
+    measure_files(jobs, cache)
+    cache.save()
+    for job in jobs:
+        job.path.unlink()  # a second run must find all five without decoding
+    again = MeasureCache(tmp_path / "cache")
+    assert all(isinstance(m, FileMeasures) for m in measure_files(jobs, again).values())
+    other = write(tmp_path / "other.wav", syllables(3, seed=99))  # a later run, another file
+    fresh = [MeasureJob(other, Sha256("9" * 64), other.stat().st_size, other.name)]
+    later = MeasureCache(tmp_path / "cache")
+    measure_files(fresh, later)
+    later.save()
+    kept = json.loads((tmp_path / "cache" / CACHE_NAME).read_text())["entries"]
+    assert fresh[0].sha256 in kept and len(kept) == 3  # its own + the 2 newest others
