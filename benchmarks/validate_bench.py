@@ -10,6 +10,7 @@ Goal (issue 15): validate on one voice ≤ 2 × the bare import of its dependenc
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import statistics
 import sys
 import tempfile
@@ -30,7 +31,9 @@ def third_party(root: Path, env: dict[str, str]) -> list[str]:
             if top and top not in sys.stdlib_module_names and top != "reconciler":
                 names.add(top)
     wanted = {n for n in names if n.isidentifier() and not n.startswith("_")}
-    return sorted(wanted - {"sitecustomize"})
+    # importtime also lists imports that failed: the stdlib's `from org.python.core import`
+    # probe for Jython (copy.py) names a package that does not exist here
+    return sorted(n for n in wanted - {"sitecustomize"} if importlib.util.find_spec(n))
 
 
 def main() -> int:
