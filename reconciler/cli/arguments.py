@@ -14,6 +14,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from reconciler.orchestration.selection import Selection
+from reconciler.render.wording import PlanDetail
 
 if TYPE_CHECKING:
     from reconciler.apply.engine import ApplyTiming
@@ -46,7 +47,7 @@ class PlanDisplay:
     the plan JSON records."""
 
     format: OutputFormat = OutputFormat.TEXT
-    detail: str = "changes"
+    detail: PlanDetail = PlanDetail.CHANGES
     base: str | None = None
 
 
@@ -84,8 +85,9 @@ def add_plan_arguments(parser: argparse.ArgumentParser, *, writes: bool = True) 
         )
     parser.add_argument(
         "--detail",
-        choices=("summary", "changes", "full"),
-        default="changes",
+        type=PlanDetail,
+        choices=tuple(PlanDetail),
+        default=PlanDetail.CHANGES,
         help="summary: the summary line only; changes (default): every change, unchanged and "
         "adopted voices counted; full: every voice",
     )

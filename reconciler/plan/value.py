@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 from reconciler import __version__
@@ -56,6 +57,16 @@ __all__ = [
     "sha256_tag",
     "write_lines",
 ]
+
+
+class ExitReason(StrEnum):
+    """The plan document's `exit_reason`: why the command exits as it does."""
+
+    CHANGES = "changes"
+    NO_CHANGES = "no_changes"
+    BLOCKED = "blocked"
+    DRIFT = "drift"  # `voicectl drift` found some
+    NO_DRIFT = "no_drift"
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,12 +122,12 @@ class Plan:
         return tuple(c for c in self.changes if c.effective in DRIFT_ACTIONS)
 
     @property
-    def exit_reason(self) -> str:
+    def exit_reason(self) -> ExitReason:
         if self.drift_check:
-            return "drift" if self.drifted else "no_drift"
+            return ExitReason.DRIFT if self.drifted else ExitReason.NO_DRIFT
         if self.blocked:
-            return "blocked"
-        return "changes" if self.has_changes else "no_changes"
+            return ExitReason.BLOCKED
+        return ExitReason.CHANGES if self.has_changes else ExitReason.NO_CHANGES
 
     @property
     def reserved(self) -> int:

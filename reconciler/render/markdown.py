@@ -15,9 +15,11 @@ from typing import Any
 from reconciler.plan.value import WRITE_ACTIONS, Plan
 from reconciler.render.qualitytext import discard_lines, level, span, written_quality
 from reconciler.render.wording import (
+    DRIFT_REASONS,
     SECTION_PR,
     SYMBOLS,
     ActionData,
+    PlanDetail,
     action_sentence,
     detail_lines,
     one_line,
@@ -136,7 +138,7 @@ def _header(data: Mapping[str, Any], marker: str | None, head_sha: str | None) -
         facts.append(f"head {code_span(head_sha[:7])}")
     facts.append(f"checksum {code_span(short_checksum(data['checksum']))}")
     lines.append(" · ".join(facts) + "\n")
-    if data.get("exit_reason") not in ("drift", "no_drift"):
+    if data.get("exit_reason") not in DRIFT_REASONS:
         lines.append(credits_line(data) + "\n")
     lines.extend(f"> Note: {escape_text(note)}\n" for note in data["notes"])
     lines.extend(_warnings(data))
@@ -149,7 +151,7 @@ def render_markdown(
     max_chars: int | None = None,
     marker: str | None = None,
     head_sha: str | None = None,
-    detail: str = "changes",
+    detail: PlanDetail = PlanDetail.CHANGES,
 ) -> str:
     """The plan as Markdown, at most `max_chars` long (the header is always kept whole)."""
     data = plan.to_dict(created_at="") if isinstance(plan, Plan) else plan
@@ -157,7 +159,7 @@ def render_markdown(
     limit = max_chars if max_chars is not None else float("inf")
     reserve = len(_MORE.format(n=10**9, s="s"))
     used, omitted = len(pieces[0]), 0
-    blocks = sections(data, detail) if detail != "summary" else []
+    blocks = sections(data, detail) if detail != PlanDetail.SUMMARY else []
     for title, actions in blocks:
         opener, closer = _opener(title, len(actions)), "\n</details>\n\n"
         if omitted or used + len(opener) + len(closer) + reserve > limit:

@@ -64,13 +64,14 @@ def print_verdict(
 ) -> int:
     """Print the verdict (and the residue); the exit code: 5 for failed or residue."""
     from reconciler.render.text import render_plan
+    from reconciler.render.wording import PlanDetail
 
     outcome = verdict(after)
     if quiet_if_converged and outcome.verdict is Verdict.CONVERGED:
         return code  # `Nothing to apply.` said it all
     console.print(outcome.line, markup=False, highlight=False, soft_wrap=True)
     if outcome.verdict is Verdict.RESIDUE:
-        render_plan(after, console, detail="changes")
+        render_plan(after, console, detail=PlanDetail.CHANGES)
     if outcome.verdict in (Verdict.FAILED, Verdict.RESIDUE):
         return code or ExitCode.NOT_CONVERGED
     return code

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
+from enum import StrEnum
 from typing import Any
 
 from reconciler.plan.change import WRITE_ACTIONS, Action
+from reconciler.plan.value import ExitReason
 from reconciler.redact import clean
 
 PlanData = Mapping[str, Any]
@@ -41,10 +43,24 @@ ORDER = (  # summary order: writes first, unchanged last
     "blocked",
     "noop",
 )
-DETAILS = ("summary", "changes", "full")
+
+
+class PlanDetail(StrEnum):
+    """`--detail`: how much of a plan is shown."""
+
+    SUMMARY = "summary"  # the summary line only
+    CHANGES = "changes"  # every change; unchanged and adopted voices only counted
+    FULL = "full"  # every voice
+
+
+DETAILS = tuple(PlanDetail)
+DRIFT_REASONS = frozenset({ExitReason.DRIFT, ExitReason.NO_DRIFT})  # a drift check's plan
 SECTION_PR = "Changes from this pull request"
 SECTION_EXISTING = "Pre-existing drift"
-_HIDDEN = {"summary": frozenset(ORDER), "changes": frozenset({"noop", "adopt", "unmanaged"})}
+_HIDDEN = {
+    PlanDetail.SUMMARY: frozenset(ORDER),
+    PlanDetail.CHANGES: frozenset({"noop", "adopt", "unmanaged"}),
+}
 _WRITES = tuple(WRITE_ACTIONS)
 _PHRASES = {
     "create": "{n} to create",
@@ -67,13 +83,13 @@ def one_line(text: object) -> str:
     return clean(flat)
 
 
-def listed(actions: Sequence[ActionData], detail: str) -> list[ActionData]:
+def listed(actions: Sequence[ActionData], detail: PlanDetail) -> list[ActionData]:
     """Actions shown at a detail level: `changes` hides noop, adopt and unmanaged."""
     hidden = _HIDDEN.get(detail, frozenset())
     return [a for a in actions if a["action"] not in hidden]
 
 
-def sections(data: PlanData, detail: str) -> list[tuple[str, list[ActionData]]]:
+def sections(data: PlanData, detail: PlanDetail) -> list[tuple[str, list[ActionData]]]:
     """One untitled section, or the PR's changes then pre-existing ones when a base was compared.
 
     The PR's own changes come first so a size-budgeted PR comment never cuts them first.
@@ -213,7 +229,7 @@ def drift_line(data: PlanData) -> str:
 def summary_line(data: PlanData) -> str:
     """`Plan: 2 to create (600 credits), 1 drifted, 14 unchanged. Balance after: 9,400 credits.`"""
     counts, credits = data["summary"], data["credits"]
-    if data.get("exit_reason") in ("drift", "no_drift"):
+    if data.get("exit_reason") in DRIFT_REASONS:
         return drift_line(data)
     if data["blocked"]:
         reasons = data["blocked_reasons"]
