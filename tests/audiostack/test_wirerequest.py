@@ -18,6 +18,8 @@ API_CALLS: list[tuple[str, str, dict[str, Any] | None, Any]] = [
     ("POST", "/files", None, {"file_name": "take-01.wav", "folder_id": "f-1"}),
     ("POST", "/speech/voice-cloning", None, {"alias": "ünï", "fileIds": ["a"], "metadata": {}}),
     ("DELETE", "/speech/voice-cloning/anna", None, None),
+    ("GET", "/files/f%2F1%3Fx%20y", None, None),  # a quoted id keeps its escapes
+    ("GET", "/speech/voice-cloning", {"alias": "a+b c%2F"}, None),
     ("POST", "/folders", None, []),
 ]
 
