@@ -54,9 +54,7 @@ class RequestBuilder:
         self, method: str, path: str, params: Mapping[str, Any] | None, json: Any
     ) -> httpx.Request:
         """`path` (under the base URL) with `params`, the key headers and a JSON body."""
-        url = (
-            httpx.URL(self._base + path, params=params) if params else httpx.URL(self._base + path)
-        )
+        url = httpx.URL(self._base + path, params=params or None)
         headers = self._api_headers
         content = None
         if json is not None:

@@ -85,9 +85,8 @@ def add_plan_arguments(parser: argparse.ArgumentParser, *, writes: bool = True) 
         )
     parser.add_argument(
         "--detail",
-        type=PlanDetail,
-        choices=tuple(PlanDetail),
-        default=PlanDetail.CHANGES,
+        choices=[d.value for d in PlanDetail],  # argparse names the choices on a typo
+        default=PlanDetail.CHANGES.value,
         help="summary: the summary line only; changes (default): every change, unchanged and "
         "adopted voices counted; full: every voice",
     )
@@ -152,7 +151,7 @@ def plan_display(args: argparse.Namespace) -> PlanDisplay:
     --format: it shows text)."""
     return PlanDisplay(
         format=OutputFormat(getattr(args, "format", OutputFormat.TEXT)),
-        detail=args.detail,
+        detail=PlanDetail(args.detail),
         base=getattr(args, "base", None),
     )
 

@@ -111,6 +111,11 @@ def test_only_glob_matching_no_alias_exits_1(repo: Repo, emu: Emu) -> None:
             ("plan", "--max-credits", "many"),
             "voicectl plan: error: argument --max-credits: invalid int value: 'many'\n",
         ),
+        (
+            ("plan", "--detail", "all"),
+            "voicectl plan: error: argument --detail: invalid choice: 'all' "
+            "(choose from 'summary', 'changes', 'full')\n",
+        ),
     ],
 )
 def test_usage_errors_exit_1_not_argparse_2(
