@@ -3,7 +3,7 @@
 A blob is inserted in the same transaction as the file row that names it, so a committed
 row always has its bytes and a killed process leaves neither (reliability.md §1.9). One
 commit per upload replaces a temporary file, two fsyncs and a rename per blob: the store's
-durability (WAL, synchronous=NORMAL) is the blob's. State written by voicectl before 0.9
+durability (WAL, synchronous=NORMAL) is the blob's. State written before schema 3
 kept blobs as files under `blobs/` beside the database; `get` still reads those.
 """
 

@@ -132,7 +132,7 @@ def test_bytes_an_older_version_kept_as_files_are_still_served(
         slot = client.post("/files", json={"file_name": "a.wav"}).json()
         client.put(slot["uploadUrl"], content=data, headers={"content-type": "audio/wav"})
     emulator.close()
-    with sqlite3.connect(db) as conn:  # as voicectl before 0.9 left it: the bytes on disk
+    with sqlite3.connect(db) as conn:  # as schema 2 left it: the bytes on disk
         (sha,) = conn.execute("SELECT sha256 FROM blobs").fetchone()
         conn.execute("DELETE FROM blobs")
     conn.close()
