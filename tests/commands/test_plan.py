@@ -7,8 +7,6 @@ import json
 import re
 from pathlib import Path
 
-import pytest
-
 from tests.support.clirig import RIG_QUALITY, Emu, Repo, seed_outside
 from tests.support.planschema import assert_valid_plan_json
 
@@ -96,35 +94,6 @@ def test_only_glob_matching_no_alias_exits_1(repo: Repo, emu: Emu) -> None:
     outcome = repo.run("plan", "--only", "anna-en", "--only", "zz*")
     assert (outcome.code, outcome.out) == (1, "")
     assert outcome.err == banner(emu) + "error: --only 'zz*' matches no declared alias\n"
-
-
-@pytest.mark.parametrize(
-    ("argv", "message"),
-    [
-        (("plan", "--bogus"), "voicectl plan: error: unrecognized arguments: --bogus\n"),
-        (
-            ("plan", "--format", "yaml"),
-            "voicectl plan: error: argument --format: invalid choice: 'yaml' "
-            "(choose from 'text', 'json', 'markdown')\n",
-        ),
-        (
-            ("plan", "--max-credits", "many"),
-            "voicectl plan: error: argument --max-credits: invalid int value: 'many'\n",
-        ),
-        (
-            ("plan", "--detail", "all"),
-            "voicectl plan: error: argument --detail: invalid choice: 'all' "
-            "(choose from 'summary', 'changes', 'full')\n",
-        ),
-    ],
-)
-def test_usage_errors_exit_1_not_argparse_2(
-    repo: Repo, emu: Emu, argv: tuple[str, ...], message: str
-) -> None:
-    outcome = repo.run(*argv)
-    assert outcome.code == 1
-    assert outcome.err.endswith(message)  # on the stream main() was given
-    assert emu.requests() == []
 
 
 def test_over_max_credits_renders_everything_blocked_and_exits_4(repo: Repo, emu: Emu) -> None:
